@@ -1,0 +1,31 @@
+namespace TaskProtection;
+
+/// <summary>
+/// The seam to the ECS agent's task-protection endpoint. <see cref="EcsAgentClient"/> implements it over HTTP;
+/// TaskProtection.Testing has an in-memory implementation. Implementations throw
+/// <see cref="TaskProtectionAgentException"/> for every failure, including failures the agent reports with HTTP 200.
+/// </summary>
+public interface ITaskProtectionClient
+{
+    /// <summary>Enables protection for <paramref name="expiresInMinutes"/> minutes from when the agent receives the call (each call resets the expiry).</summary>
+    /// <param name="expiresInMinutes">1 to 2880.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The protection state the agent confirmed.</returns>
+    Task<TaskProtectionState> EnableAsync(int expiresInMinutes, CancellationToken cancellationToken);
+
+    /// <summary>Disables protection.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The protection state the agent confirmed.</returns>
+    Task<TaskProtectionState> DisableAsync(CancellationToken cancellationToken);
+
+    /// <summary>Reads the current protection state.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The protection state the agent reported.</returns>
+    Task<TaskProtectionState> GetAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>The agent's <c>protection</c> object.</summary>
+/// <param name="ProtectionEnabled">Whether the task is protected.</param>
+/// <param name="ExpirationDate">When ECS clears the protection; null when not protected.</param>
+/// <param name="TaskArn">The task's ARN, when the agent reports it.</param>
+public sealed record TaskProtectionState(bool ProtectionEnabled, DateTimeOffset? ExpirationDate, string? TaskArn);

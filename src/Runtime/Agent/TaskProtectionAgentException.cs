@@ -1,0 +1,97 @@
+namespace TaskProtection;
+
+/// <summary>What kind of failure an agent call met.</summary>
+public enum AgentFailureKind
+{
+    /// <summary>HTTP 200 with a <c>failure</c> object (for example <c>TASK_NOT_VALID</c>, <c>DEPLOYMENT_BLOCKED</c>).</summary>
+    Failure,
+
+    /// <summary>An HTTP error status with an <c>error</c> object from the agent or ECS.</summary>
+    Error,
+
+    /// <summary>HTTP 429 from the agent's own rate limiter, or ECS <c>ThrottlingException</c>.</summary>
+    Throttled,
+
+    /// <summary>No complete answer within the request timeout.</summary>
+    Timeout,
+
+    /// <summary>The connection could not be made or broke.</summary>
+    Transport,
+
+    /// <summary>An answer that does not follow the agent contract (bad JSON, missing fields, too large).</summary>
+    MalformedResponse,
+}
+
+/// <summary>
+/// A failed call to the ECS agent's task-protection endpoint, with everything the agent said about it.
+/// <see cref="IsRetryable"/> says whether trying again can help.
+/// </summary>
+public sealed class TaskProtectionAgentException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="kind">The kind of failure.</param>
+    /// <param name="isRetryable">Whether trying again can help.</param>
+    /// <param name="message">What happened and what to do.</param>
+    /// <param name="statusCode">The HTTP status, when a response arrived.</param>
+    /// <param name="code">The agent's error code or failure reason.</param>
+    /// <param name="reason">The agent's message or failure detail.</param>
+    /// <param name="requestId">The ECS request id, when present.</param>
+    /// <param name="innerException">The underlying exception, if any.</param>
+    public TaskProtectionAgentException(
+        AgentFailureKind kind,
+        bool isRetryable,
+        string message,
+        int? statusCode = null,
+        string? code = null,
+        string? reason = null,
+        string? requestId = null,
+        Exception? innerException = null)
+        : base(message, innerException)
+    {
+        Kind = kind;
+        IsRetryable = isRetryable;
+        StatusCode = statusCode;
+        Code = code;
+        Reason = reason;
+        RequestId = requestId;
+    }
+
+    /// <summary>Creates the exception with a message only (a non-retryable malformed response).</summary>
+    /// <param name="message">What happened.</param>
+    public TaskProtectionAgentException(string message)
+        : this(AgentFailureKind.MalformedResponse, false, message)
+    {
+    }
+
+    /// <summary>Creates the exception with a message and cause (a non-retryable malformed response).</summary>
+    /// <param name="message">What happened.</param>
+    /// <param name="innerException">The cause.</param>
+    public TaskProtectionAgentException(string message, Exception innerException)
+        : this(AgentFailureKind.MalformedResponse, false, message, innerException: innerException)
+    {
+    }
+
+    /// <summary>Creates the exception with no details.</summary>
+    public TaskProtectionAgentException()
+        : this("The ECS agent task-protection call failed.")
+    {
+    }
+
+    /// <summary>The kind of failure.</summary>
+    public AgentFailureKind Kind { get; }
+
+    /// <summary>Whether trying again can help: throttling, 429, 5xx, timeouts and broken connections.</summary>
+    public bool IsRetryable { get; }
+
+    /// <summary>The HTTP status, when a response arrived.</summary>
+    public int? StatusCode { get; }
+
+    /// <summary>The error code (<c>ThrottlingException</c>, <c>AccessDeniedException</c>…) or failure reason (<c>TASK_NOT_VALID</c>…).</summary>
+    public string? Code { get; }
+
+    /// <summary>The agent's message or failure detail.</summary>
+    public string? Reason { get; }
+
+    /// <summary>The ECS request id, when the agent passed one on.</summary>
+    public string? RequestId { get; }
+}

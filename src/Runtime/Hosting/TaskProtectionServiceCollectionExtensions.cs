@@ -1,0 +1,98 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TaskProtection;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers TaskProtection in a generic host.</summary>
+public static class TaskProtectionServiceCollectionExtensions
+{
+    /// <summary>The name of the <see cref="HttpClient"/> used to call the agent.</summary>
+    public const string HttpClientName = "TaskProtection.EcsAgent";
+
+    /// <summary>
+    /// Adds the protection manager as a hosted service attached to <see cref="CriticalSessionRegistry.Default"/>.
+    /// Options bind from the configuration section <c>TaskProtection</c>, then <paramref name="configure"/> runs,
+    /// and the result is validated at start-up. The agent address is <see cref="TaskProtectionOptions.AgentUri"/>, else
+    /// the <c>ECS_AGENT_URI</c> environment variable; without either the manager runs in unavailable mode. A registered
+    /// <see cref="ITaskProtectionClient"/> (for example an in-memory one in tests) is used instead of HTTP.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Changes to the options after binding; optional.</param>
+    /// <returns>The same services.</returns>
+    public static IServiceCollection AddTaskProtection(this IServiceCollection services, Action<TaskProtectionOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+
+        OptionsBuilder<TaskProtectionOptions> options = services.AddOptions<TaskProtectionOptions>()
+            .BindConfiguration(TaskProtectionOptions.SectionName)
+            .ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TaskProtectionOptions>, TaskProtectionOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(CriticalSessionRegistry.Default);
+
+        // Each call is bounded by RequestTimeout inside EcsAgentClient; the HttpClient's own timeout must not cut it shorter.
+        services.AddHttpClient(HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+
+        services.TryAddSingleton(CreateManager);
+        services.AddHostedService<TaskProtectionHostedService>();
+        return services;
+    }
+
+    private static TaskProtectionManager CreateManager(IServiceProvider services)
+    {
+        TaskProtectionOptions options = services.GetRequiredService<IOptions<TaskProtectionOptions>>().Value;
+        TimeProvider time = services.GetRequiredService<TimeProvider>();
+        CriticalSessionRegistry registry = services.GetRequiredService<CriticalSessionRegistry>();
+        ILogger<TaskProtectionManager>? logger = services.GetService<ILogger<TaskProtectionManager>>();
+
+        ITaskProtectionClient? client = services.GetService<ITaskProtectionClient>();
+        string? unavailableReason = null;
+        if (client is null)
+        {
+            Uri? agentUri = options.AgentUri ?? ReadAgentUri(services, out unavailableReason);
+            if (agentUri is not null)
+            {
+                HttpClient http = services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName);
+                client = new EcsAgentClient(http, agentUri, options.RequestTimeout, time);
+            }
+        }
+
+        return new TaskProtectionManager(client, options, registry, time, logger, unavailableReason);
+    }
+
+    private static Uri? ReadAgentUri(IServiceProvider services, out string? unavailableReason)
+    {
+        string? text = services.GetService<IConfiguration>()?[EcsAgentClient.AgentUriVariable]
+                       ?? Environment.GetEnvironmentVariable(EcsAgentClient.AgentUriVariable);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            unavailableReason = $"{EcsAgentClient.AgentUriVariable} is not set (not running in ECS, or the task definition does not enable the agent endpoint)";
+            return null;
+        }
+
+        if (!Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new InvalidOperationException($"{EcsAgentClient.AgentUriVariable} = '{text}' is not an absolute http(s) URI. Unset it to run without protection, or fix its value.");
+        }
+
+        unavailableReason = null;
+        return uri;
+    }
+}
+
+/// <summary>Runs the <see cref="TaskProtectionManager"/> with the host.</summary>
+internal sealed class TaskProtectionHostedService(TaskProtectionManager manager) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => manager.StartAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => manager.StopAsync(cancellationToken);
+}

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Logging;
+
+namespace TaskProtection;
+
+/// <summary>Source-generated log messages; event ids are stable and documented.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1001, LogLevel.Information, "Task protection is unavailable: {Reason}. Critical sessions are tracked; no agent is called.")]
+    public static partial void Unavailable(ILogger logger, string reason);
+
+    [LoggerMessage(1002, LogLevel.Information, "Task protection manager started: agent {AgentDescription}, lease {ExpiresInMinutes} min, renewal when {Buffer} is left, survives {ToleratedFailures} consecutive failed renewals.")]
+    public static partial void Started(ILogger logger, string agentDescription, int expiresInMinutes, TimeSpan buffer, int toleratedFailures);
+
+    [LoggerMessage(1010, LogLevel.Information, "Protection acquired for {ExpiresInMinutes} min ({ActiveSessions} active sessions).")]
+    public static partial void Acquired(ILogger logger, int expiresInMinutes, int activeSessions);
+
+    [LoggerMessage(1011, LogLevel.Debug, "Protection renewed for {ExpiresInMinutes} min, {Late} after it was due.")]
+    public static partial void Renewed(ILogger logger, int expiresInMinutes, TimeSpan late);
+
+    [LoggerMessage(1012, LogLevel.Information, "Protection released after the last session ended.")]
+    public static partial void Released(ILogger logger);
+
+    [LoggerMessage(1020, LogLevel.Warning, "{Operation} failed ({ConsecutiveFailures} in a row; retry in {RetryIn}): {Error}")]
+    public static partial void CallFailedRetrying(ILogger logger, string operation, int consecutiveFailures, TimeSpan retryIn, string error);
+
+    [LoggerMessage(1021, LogLevel.Error, "{Operation} was refused and retrying cannot help: {Error}")]
+    public static partial void CallRefused(ILogger logger, string operation, string error);
+
+    [LoggerMessage(1030, LogLevel.Critical, "Task protection lost ({Reason}) while {ActiveSessions} sessions are active: {Sessions}. The task may be scaled in; stop taking new work.")]
+    public static partial void ProtectionLost(ILogger logger, ProtectionLossReason reason, int activeSessions, string sessions);
+
+    [LoggerMessage(1031, LogLevel.Information, "Task protection restored.")]
+    public static partial void ProtectionRestored(ILogger logger);
+
+    [LoggerMessage(1032, LogLevel.Warning, "Continuous protection would pass MaxProtectionDuration ({Max}); renewals stop and protection ends at the current expiry. Sessions responsible: {Sessions}")]
+    public static partial void Capped(ILogger logger, TimeSpan max, string sessions);
+
+    [LoggerMessage(1033, LogLevel.Warning, "Renewal ran {Late} late (beyond SchedulingTolerance {Tolerance}); the process may be starved of CPU.")]
+    public static partial void RenewalLate(ILogger logger, TimeSpan late, TimeSpan tolerance);
+
+    [LoggerMessage(1040, LogLevel.Warning, "Session {SessionName} ({SessionId}) proceeds without confirmed protection: {Why}")]
+    public static partial void ProceedingUnprotected(ILogger logger, string? sessionName, long sessionId, string why);
+
+    [LoggerMessage(1050, LogLevel.Critical, "Protection force-disabled: {Reason}. Active sessions now unprotected: {Sessions}")]
+    public static partial void ForceDisabled(ILogger logger, string reason, string sessions);
+
+    [LoggerMessage(1051, LogLevel.Warning, "Stopping with {ActiveSessions} active sessions; releasing protection: {Sessions}")]
+    public static partial void StoppingWithSessions(ILogger logger, int activeSessions, string sessions);
+}

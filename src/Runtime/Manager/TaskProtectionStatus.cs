@@ -1,0 +1,53 @@
+namespace TaskProtection;
+
+/// <summary>A snapshot of the protection state, with everything the original design's status listed.</summary>
+public sealed record TaskProtectionStatus
+{
+    /// <summary>Where the state machine stands.</summary>
+    public required ProtectionMode Mode { get; init; }
+
+    /// <summary>Whether an agent address is configured (false in unavailable mode).</summary>
+    public required bool AgentAvailable { get; init; }
+
+    /// <summary>Why the manager runs without an agent, in unavailable mode.</summary>
+    public string? UnavailableReason { get; init; }
+
+    /// <summary>How many sessions are active.</summary>
+    public required int ActiveSessionCount { get; init; }
+
+    /// <summary>The active sessions: id, name, start, age.</summary>
+    public required IReadOnlyList<ActiveSessionInfo> ActiveSessions { get; init; }
+
+    /// <summary>Whether a confirmed lease holds now.</summary>
+    public required bool ProtectionEnabled { get; init; }
+
+    /// <summary>Conservative expiry of the confirmed lease (measured from before the request was sent).</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>Time left on the confirmed lease.</summary>
+    public TimeSpan? TimeUntilExpiry { get; init; }
+
+    /// <summary>When the current continuous protection began.</summary>
+    public DateTimeOffset? ProtectedSince { get; init; }
+
+    /// <summary>The seed's margin, <c>ProtectionBuffer − CheckInterval</c>.</summary>
+    public required TimeSpan GapSafetyMargin { get; init; }
+
+    /// <summary>How many consecutive failed renewal calls the configuration survives without a gap.</summary>
+    public required int ToleratedConsecutiveFailures { get; init; }
+
+    /// <summary>Failed calls since the last success (retrying while &gt; 0).</summary>
+    public required int ConsecutiveFailures { get; init; }
+
+    /// <summary>The last agent error, if any since the last success.</summary>
+    public string? LastError { get; init; }
+
+    /// <summary>When <see cref="LastError"/> happened.</summary>
+    public DateTimeOffset? LastErrorAt { get; init; }
+
+    /// <summary>Agent calls made since start.</summary>
+    public required long AgentCalls { get; init; }
+
+    /// <summary>Leases that ran out while sessions were active (must stay 0).</summary>
+    public required long Lapses { get; init; }
+}

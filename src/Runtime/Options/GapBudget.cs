@@ -1,0 +1,74 @@
+namespace TaskProtection;
+
+/// <summary>
+/// The gap-free arithmetic. A renewal starts when the lease left equals the buffer B. With a per-call timeout d,
+/// retry delays r₁…r_k (each at most its backoff cap), and every timer on the path late by up to J, the (k+1)-th
+/// attempt reaches the agent by (k+1)·d + Σr + (2k+1)·J after the renewal was due. The lease holds if that is
+/// at most B.
+/// </summary>
+internal static class GapBudget
+{
+    /// <summary>The agent accepts 1 to 2880 minutes.</summary>
+    public const int MinExpiresInMinutes = 1;
+
+    /// <summary>The agent accepts 1 to 2880 minutes.</summary>
+    public const int MaxExpiresInMinutes = 2880;
+
+    /// <summary>Upper bound on how many failures we count; the answer saturates there.</summary>
+    private const int MaxCountedFailures = 1000;
+
+    /// <summary>Whole minutes, always rounded up so that the lease is never shorter than asked for.</summary>
+    public static int ExpiresInMinutes(TimeSpan lease)
+    {
+        if (lease <= TimeSpan.Zero)
+        {
+            return 0;
+        }
+
+        double minutes = Math.Ceiling(lease.Ticks / (double)TimeSpan.TicksPerMinute);
+        return minutes > int.MaxValue ? int.MaxValue : (int)minutes;
+    }
+
+    /// <summary>The cap on the delay before retry number <paramref name="retry"/> (1-based).</summary>
+    public static TimeSpan RetryDelayCap(TimeSpan baseDelay, TimeSpan maxDelay, int retry)
+    {
+        if (retry <= 0 || baseDelay <= TimeSpan.Zero)
+        {
+            return TimeSpan.Zero;
+        }
+
+        int shift = Math.Min(retry - 1, 30);
+        double ticks = baseDelay.Ticks * Math.Pow(2, shift);
+        return ticks >= maxDelay.Ticks ? maxDelay : TimeSpan.FromTicks((long)ticks);
+    }
+
+    /// <summary>Time from the renewal due moment until the (k+1)-th attempt has surely reached the agent, worst case.</summary>
+    public static TimeSpan WorstCaseTime(TaskProtectionOptions options, int failures)
+    {
+        long ticks = (failures + 1L) * options.RequestTimeout.Ticks
+                     + ((2L * failures) + 1) * options.SchedulingTolerance.Ticks;
+        for (int retry = 1; retry <= failures; retry++)
+        {
+            ticks += RetryDelayCap(options.RetryBaseDelay, options.RetryMaxDelay, retry).Ticks;
+        }
+
+        return TimeSpan.FromTicks(ticks);
+    }
+
+    /// <summary>The largest k with <see cref="WorstCaseTime"/>(k) ≤ buffer; −1 when even k = 0 does not fit.</summary>
+    public static int ToleratedFailures(TaskProtectionOptions options)
+    {
+        if (options.RequestTimeout <= TimeSpan.Zero || options.SchedulingTolerance < TimeSpan.Zero)
+        {
+            return -1;
+        }
+
+        int tolerated = -1;
+        while (tolerated < MaxCountedFailures && WorstCaseTime(options, tolerated + 1) <= options.ProtectionBuffer)
+        {
+            tolerated++;
+        }
+
+        return tolerated;
+    }
+}

@@ -1,0 +1,86 @@
+namespace TaskProtection;
+
+/// <summary>
+/// Settings of the protection manager. Names and defaults of the first four come from the original design;
+/// the rest are what a gap-free lease needs. Bound from the configuration section <c>TaskProtection</c>
+/// and validated at start-up by <see cref="TaskProtectionOptionsValidator"/>.
+/// </summary>
+public sealed class TaskProtectionOptions
+{
+    /// <summary>The configuration section the options bind to.</summary>
+    public const string SectionName = "TaskProtection";
+
+    /// <summary>
+    /// Watchdog period: the manager re-examines its state at least this often, to catch a renewal whose
+    /// timer fired late and a lease that lapsed. Renewals themselves are scheduled exactly, not polled.
+    /// </summary>
+    public TimeSpan CheckInterval { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Time between two successful renewals while sessions are active.</summary>
+    public TimeSpan ExtensionInterval { get; set; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>
+    /// Lease left when a renewal starts: the time that failed calls, retries and late timers may use
+    /// before the protection would lapse. Each request asks for <see cref="ExtensionInterval"/> + this.
+    /// </summary>
+    public TimeSpan ProtectionBuffer { get; set; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>Continuous protection never lasts longer than this; renewals stop once the next lease would pass it.</summary>
+    public TimeSpan MaxProtectionDuration { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Bound on one agent call. The agent gives up on ECS after 4 s and answers within 5 s, so at least 6 s.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>First retry delay after a failed call; each further retry doubles it up to <see cref="RetryMaxDelay"/>.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Largest delay between two attempts. The actual delay is jittered between half of the cap and the cap.</summary>
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long protection stays after the last session ends before it is released, so that back-to-back
+    /// jobs do not release and re-acquire between them.
+    /// </summary>
+    public TimeSpan ReleaseDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long <see cref="CriticalSessionRegistry.EnterAsync"/> waits for protection to be confirmed.</summary>
+    public TimeSpan AcquireTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>What happens when <see cref="AcquireTimeout"/> passes, or protection is lost or capped.</summary>
+    public AcquireTimeoutBehavior AcquireTimeoutBehavior { get; set; } = AcquireTimeoutBehavior.Proceed;
+
+    /// <summary>
+    /// Worst lateness of a timer (thread-pool starvation, GC pauses) plus clock drift over one lease that the
+    /// buffer must absorb on top of failed calls; counted once per timer the renewal path waits on.
+    /// </summary>
+    public TimeSpan SchedulingTolerance { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Consecutive failed renewal calls (each taking up to <see cref="RequestTimeout"/>) that the configuration
+    /// must survive without a gap; configurations that survive fewer are rejected.
+    /// </summary>
+    public int MinimumToleratedFailures { get; set; } = 1;
+
+    /// <summary>
+    /// The agent's address. When null (the default), <c>ECS_AGENT_URI</c> from configuration or the environment is used,
+    /// as ECS sets it; without either, the manager runs in unavailable mode.
+    /// </summary>
+    public Uri? AgentUri { get; set; }
+
+    /// <summary>The seed's margin: <see cref="ProtectionBuffer"/> − <see cref="CheckInterval"/>. Must stay positive so the watchdog can still renew a lease whose timer was missed.</summary>
+    public TimeSpan GapSafetyMargin => ProtectionBuffer - CheckInterval;
+
+    /// <summary>The whole minutes each enable request asks for: <see cref="ExtensionInterval"/> + <see cref="ProtectionBuffer"/>, rounded up.</summary>
+    public int ExpiresInMinutes => GapBudget.ExpiresInMinutes(ExtensionInterval + ProtectionBuffer);
+
+    /// <summary>The lease each successful enable request grants, measured conservatively: <see cref="ExpiresInMinutes"/> minutes.</summary>
+    public TimeSpan LeaseDuration => TimeSpan.FromMinutes(ExpiresInMinutes);
+
+    /// <summary>How many consecutive failed renewal calls this configuration survives without a gap (−1 when not even one clean renewal fits the buffer).</summary>
+    public int ToleratedConsecutiveFailures => GapBudget.ToleratedFailures(this);
+
+    /// <summary>A copy, so that a running manager never sees later changes.</summary>
+    public TaskProtectionOptions Clone() => (TaskProtectionOptions)MemberwiseClone();
+}

@@ -1,0 +1,157 @@
+namespace TaskProtection;
+
+/// <summary>
+/// Knows which critical work is in flight. Generated <see cref="CriticalSectionAttribute"/> wrappers enter it;
+/// the attached <see cref="TaskProtectionManager"/> keeps the task protected while <see cref="ActiveCount"/> &gt; 0.
+/// Entering and ending a session is lock-free and allocates nothing.
+/// </summary>
+public sealed class CriticalSessionRegistry
+{
+    private readonly TimeProvider _timeProvider;
+    private readonly SessionTable _table = new();
+    private readonly Lock _attachLock = new();
+    private IProtectionCoordinator? _coordinator;
+    private long _lastId;
+    private int _active;
+
+    /// <summary>Creates a registry; most apps use <see cref="Default"/>.</summary>
+    /// <param name="timeProvider">Source of session start times; <see cref="TimeProvider.System"/> when null.</param>
+    public CriticalSessionRegistry(TimeProvider? timeProvider = null)
+    {
+        _timeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>The process-wide registry that generated wrappers and <c>AddTaskProtection</c> use.</summary>
+    public static CriticalSessionRegistry Default { get; } = new();
+
+    /// <summary>How many sessions are active now.</summary>
+    public int ActiveCount => Volatile.Read(ref _active);
+
+    /// <summary>How many sessions have been entered since the registry was created.</summary>
+    public long TotalEntered => Volatile.Read(ref _lastId);
+
+    /// <summary>Whether a manager is attached.</summary>
+    public bool HasManager => Volatile.Read(ref _coordinator) is not null;
+
+    /// <summary>The time provider that stamps session starts.</summary>
+    internal TimeProvider TimeProvider => _timeProvider;
+
+    /// <summary>
+    /// Registers a session and returns at once, without waiting for protection: the body may start before the
+    /// task is protected. Prefer <see cref="EnterAsync"/> where the caller can await.
+    /// </summary>
+    /// <param name="name">The session name shown in status, logs and metrics.</param>
+    /// <returns>The handle that ends the session when disposed.</returns>
+    public CriticalSession Enter(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        long id = Interlocked.Increment(ref _lastId);
+        SessionSlot slot = _table.Claim(id, name, _timeProvider.GetTimestamp());
+        if (Interlocked.Increment(ref _active) == 1)
+        {
+            Volatile.Read(ref _coordinator)?.OnActivityChanged();
+        }
+
+        return new CriticalSession(this, slot, id, name);
+    }
+
+    /// <summary>
+    /// Registers a session and completes once protection covers it: at once when it already does, when no manager
+    /// is attached, or when the manager runs without an agent. When protection cannot be confirmed within
+    /// <see cref="TaskProtectionOptions.AcquireTimeout"/>, <see cref="TaskProtectionOptions.AcquireTimeoutBehavior"/> decides.
+    /// </summary>
+    /// <param name="name">The session name shown in status, logs and metrics.</param>
+    /// <param name="cancellationToken">Cancels the wait; the session is then ended and the wait throws.</param>
+    /// <returns>The handle that ends the session when disposed.</returns>
+    public ValueTask<CriticalSession> EnterAsync(string name, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        CriticalSession session = Enter(name);
+
+        // The session is counted before coverage is read: a manager deciding to release sees it, or we see the release.
+        IProtectionCoordinator? coordinator = Volatile.Read(ref _coordinator);
+        if (coordinator is null || coordinator.IsCovered())
+        {
+            return new ValueTask<CriticalSession>(session);
+        }
+
+        return WaitForCoverageAsync(coordinator, session, cancellationToken);
+    }
+
+    /// <summary>A snapshot of the active sessions: id, name, start and age.</summary>
+    /// <returns>The sessions, oldest first.</returns>
+    public IReadOnlyList<ActiveSessionInfo> GetActiveSessions()
+    {
+        long now = _timeProvider.GetTimestamp();
+        DateTimeOffset utcNow = _timeProvider.GetUtcNow();
+        List<(long Id, string Name, long StartTimestamp)> raw = _table.Snapshot();
+        var sessions = new List<ActiveSessionInfo>(raw.Count);
+        foreach ((long id, string name, long start) in raw)
+        {
+            TimeSpan age = _timeProvider.GetElapsedTime(start, now);
+            sessions.Add(new ActiveSessionInfo(id, name, utcNow - age, age));
+        }
+
+        sessions.Sort(static (a, b) => a.Id.CompareTo(b.Id));
+        return sessions;
+    }
+
+    internal void Attach(IProtectionCoordinator coordinator)
+    {
+        lock (_attachLock)
+        {
+            if (_coordinator is not null && !ReferenceEquals(_coordinator, coordinator))
+            {
+                throw new InvalidOperationException(
+                    "Another TaskProtectionManager is already attached to this CriticalSessionRegistry. Call AddTaskProtection once, or give each manager its own registry.");
+            }
+
+            Volatile.Write(ref _coordinator, coordinator);
+        }
+
+        // Sessions entered before the manager attached still need protection.
+        if (ActiveCount > 0)
+        {
+            coordinator.OnActivityChanged();
+        }
+    }
+
+    internal void Detach(IProtectionCoordinator coordinator)
+    {
+        lock (_attachLock)
+        {
+            if (ReferenceEquals(_coordinator, coordinator))
+            {
+                Volatile.Write(ref _coordinator, null);
+            }
+        }
+    }
+
+    internal void Exit(SessionSlot slot, long id)
+    {
+        if (!SessionTable.Release(slot, id))
+        {
+            return;
+        }
+
+        if (Interlocked.Decrement(ref _active) == 0)
+        {
+            Volatile.Read(ref _coordinator)?.OnActivityChanged();
+        }
+    }
+
+    private static async ValueTask<CriticalSession> WaitForCoverageAsync(
+        IProtectionCoordinator coordinator, CriticalSession session, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await coordinator.WaitForCoverageAsync(session, cancellationToken).ConfigureAwait(false);
+            return session;
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,14 @@
+namespace TaskProtection;
+
+/// <summary>The registry's view of the manager attached to it.</summary>
+internal interface IProtectionCoordinator
+{
+    /// <summary>Whether protection already covers a session entered now; cheap and allocation-free.</summary>
+    bool IsCovered();
+
+    /// <summary>Called on every 0→1 and 1→0 change of the active count; must not block.</summary>
+    void OnActivityChanged();
+
+    /// <summary>Waits until protection covers <paramref name="session"/>, or applies the acquire-timeout behaviour.</summary>
+    Task WaitForCoverageAsync(CriticalSession session, CancellationToken cancellationToken);
+}

@@ -1,0 +1,71 @@
+using System.Text;
+
+namespace TaskProtection.Testing;
+
+/// <summary>
+/// An <see cref="ITaskProtectionClient"/> that talks to a <see cref="ProtectionModel"/> directly, on the model's clock:
+/// with a FakeTimeProvider, hours of protection run in milliseconds. Answers go through the same parser as
+/// <see cref="EcsAgentClient"/>, so failures raise the same exceptions.
+/// </summary>
+public sealed class InMemoryTaskProtectionClient : ITaskProtectionClient
+{
+    private readonly ProtectionModel _model;
+
+    /// <summary>Creates the client.</summary>
+    /// <param name="model">The agent model to call.</param>
+    public InMemoryTaskProtectionClient(ProtectionModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        _model = model;
+    }
+
+    /// <inheritdoc />
+    public Task<TaskProtectionState> EnableAsync(int expiresInMinutes, CancellationToken cancellationToken) =>
+        CallAsync("PUT", Encoding.UTF8.GetString(ProtectionRequestBody.Enable(expiresInMinutes)), true, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<TaskProtectionState> DisableAsync(CancellationToken cancellationToken) =>
+        CallAsync("PUT", Encoding.UTF8.GetString(ProtectionRequestBody.Disable()), false, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<TaskProtectionState> GetAsync(CancellationToken cancellationToken) =>
+        CallAsync("GET", string.Empty, null, cancellationToken);
+
+    private async Task<TaskProtectionState> CallAsync(string method, string body, bool? expectedEnabled, CancellationToken cancellationToken)
+    {
+        TimeProvider time = _model.TimeProvider;
+        AgentFault fault = _model.NextFault(new AgentCallContext(method, body, time.GetUtcNow()));
+        await DelayAsync(fault.RequestDelay, time, cancellationToken).ConfigureAwait(false);
+        switch (fault.Kind)
+        {
+            case AgentFaultKind.Blackhole:
+                await Task.Delay(Timeout.InfiniteTimeSpan, time, cancellationToken).ConfigureAwait(false);
+                break;
+            case AgentFaultKind.DropConnection:
+                _model.Receive(method, "/api/in-memory" + ProtectionModel.StatePathSuffix, body, fault);
+                throw new TaskProtectionAgentException(AgentFailureKind.Transport, isRetryable: true, "The connection to the (in-memory) agent was dropped.");
+        }
+
+        AgentAnswer answer = _model.Receive(method, "/api/in-memory" + ProtectionModel.StatePathSuffix, body, fault);
+        if (fault.Kind is AgentFaultKind.NoResponse or AgentFaultKind.TruncatedBody)
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, time, cancellationToken).ConfigureAwait(false);
+        }
+
+        await DelayAsync(fault.ResponseDelay, time, cancellationToken).ConfigureAwait(false);
+        byte[] bytes = fault.Kind switch
+        {
+            AgentFaultKind.NotJson => Encoding.UTF8.GetBytes("<html>502 Bad Gateway</html>"),
+            _ => Encoding.UTF8.GetBytes(answer.Body),
+        };
+        if (fault.Kind == AgentFaultKind.OversizedBody)
+        {
+            throw new TaskProtectionAgentException(AgentFailureKind.MalformedResponse, isRetryable: true, "The (in-memory) agent's answer is larger than the limit.");
+        }
+
+        return AgentResponseParser.Parse(answer.StatusCode, bytes, expectedEnabled);
+    }
+
+    private static Task DelayAsync(TimeSpan delay, TimeProvider time, CancellationToken cancellationToken) =>
+        delay > TimeSpan.Zero ? Task.Delay(delay, time, cancellationToken) : Task.CompletedTask;
+}
