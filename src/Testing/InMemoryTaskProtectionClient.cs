@@ -5,7 +5,8 @@ namespace TaskProtection.Testing;
 /// <summary>
 /// An <see cref="ITaskProtectionClient"/> that talks to a <see cref="ProtectionModel"/> directly, on the model's clock:
 /// with a FakeTimeProvider, hours of protection run in milliseconds. Answers go through the same parser as
-/// <see cref="EcsAgentClient"/>, so failures raise the same exceptions.
+/// <see cref="EcsAgentClient"/>, so failures raise the same exceptions. Its awaits resume on the caller's scheduler
+/// (no ConfigureAwait(false)) so that a simulation driving the manager on one scheduler stays deterministic.
 /// </summary>
 public sealed class InMemoryTaskProtectionClient : ITaskProtectionClient
 {
@@ -35,11 +36,11 @@ public sealed class InMemoryTaskProtectionClient : ITaskProtectionClient
     {
         TimeProvider time = _model.TimeProvider;
         AgentFault fault = _model.NextFault(new AgentCallContext(method, body, time.GetUtcNow()));
-        await DelayAsync(fault.RequestDelay, time, cancellationToken).ConfigureAwait(false);
+        await DelayAsync(fault.RequestDelay, time, cancellationToken);
         switch (fault.Kind)
         {
             case AgentFaultKind.Blackhole:
-                await Task.Delay(Timeout.InfiniteTimeSpan, time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(Timeout.InfiniteTimeSpan, time, cancellationToken);
                 break;
             case AgentFaultKind.DropConnection:
                 _model.Receive(method, "/api/in-memory" + ProtectionModel.StatePathSuffix, body, fault);
@@ -49,10 +50,10 @@ public sealed class InMemoryTaskProtectionClient : ITaskProtectionClient
         AgentAnswer answer = _model.Receive(method, "/api/in-memory" + ProtectionModel.StatePathSuffix, body, fault);
         if (fault.Kind is AgentFaultKind.NoResponse or AgentFaultKind.TruncatedBody)
         {
-            await Task.Delay(Timeout.InfiniteTimeSpan, time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(Timeout.InfiniteTimeSpan, time, cancellationToken);
         }
 
-        await DelayAsync(fault.ResponseDelay, time, cancellationToken).ConfigureAwait(false);
+        await DelayAsync(fault.ResponseDelay, time, cancellationToken);
         byte[] bytes = fault.Kind switch
         {
             AgentFaultKind.NotJson => Encoding.UTF8.GetBytes("<html>502 Bad Gateway</html>"),

@@ -66,7 +66,7 @@ public sealed partial class TaskProtectionManager : IAsyncDisposable, IProtectio
         TimeProvider? timeProvider = null,
         ILogger<TaskProtectionManager>? logger = null,
         string? unavailableReason = null)
-        : this(client, options, registry, timeProvider, logger, unavailableReason, TaskScheduler.Default, jitter: null)
+        : this(client, options, registry, timeProvider, logger, unavailableReason, TaskScheduler.Default, jitter: null, validate: true)
     {
     }
 
@@ -78,10 +78,13 @@ public sealed partial class TaskProtectionManager : IAsyncDisposable, IProtectio
         ILogger? logger,
         string? unavailableReason,
         TaskScheduler scheduler,
-        Func<double>? jitter)
+        Func<double>? jitter,
+        bool validate)
     {
         ArgumentNullException.ThrowIfNull(options);
-        List<string> failures = TaskProtectionOptionsValidator.FindFailures(options);
+
+        // Only simulations that show what a rejected configuration would do skip validation.
+        List<string> failures = validate ? TaskProtectionOptionsValidator.FindFailures(options) : [];
         if (failures.Count > 0)
         {
             throw new ArgumentException("Invalid TaskProtectionOptions: " + string.Join(" ", failures), nameof(options));
@@ -123,6 +126,9 @@ public sealed partial class TaskProtectionManager : IAsyncDisposable, IProtectio
 
     /// <summary>The registry this manager watches.</summary>
     public CriticalSessionRegistry Registry => _registry;
+
+    /// <summary>The loop, for tests that assert it never faults.</summary>
+    internal Task? LoopTask => _loop;
 
     /// <summary>Where the state machine stands.</summary>
     public ProtectionMode Mode => (ProtectionMode)Volatile.Read(ref _mode);
@@ -261,13 +267,31 @@ public sealed partial class TaskProtectionManager : IAsyncDisposable, IProtectio
     void IProtectionCoordinator.OnActivityChanged() => RequestWake();
 
     /// <inheritdoc />
-    Task IProtectionCoordinator.WaitForCoverageAsync(CriticalSession session, CancellationToken cancellationToken) =>
-        Task.Factory.StartNew(() => WaitForCoverageCoreAsync(session, cancellationToken), cancellationToken, TaskCreationOptions.DenyChildAttach, _scheduler).Unwrap();
+    Task<CriticalSession> IProtectionCoordinator.WaitForCoverageAsync(CriticalSession session, CancellationToken cancellationToken)
+    {
+        // A waiter may need the loop even without a 0→1 change (a new session after a force-disable, say).
+        RequestWake();
+        return Task.Factory.StartNew(() => WaitForCoverageCoreAsync(session, cancellationToken), cancellationToken, TaskCreationOptions.DenyChildAttach, _scheduler).Unwrap();
+    }
 
     private bool IsCovered() =>
         _client is null || Volatile.Read(ref _coverageUntil) > _time.GetTimestamp();
 
-    private async Task WaitForCoverageCoreAsync(CriticalSession session, CancellationToken cancellationToken)
+    private async Task<CriticalSession> WaitForCoverageCoreAsync(CriticalSession session, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await WaitUntilCoveredAsync(session, cancellationToken);
+            return session;
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    private async Task WaitUntilCoveredAsync(CriticalSession session, CancellationToken cancellationToken)
     {
         long deadline = _time.GetTimestamp() + ToTicks(_options.AcquireTimeout);
         while (true)

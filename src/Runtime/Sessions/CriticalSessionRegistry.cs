@@ -75,7 +75,7 @@ public sealed class CriticalSessionRegistry
             return new ValueTask<CriticalSession>(session);
         }
 
-        return WaitForCoverageAsync(coordinator, session, cancellationToken);
+        return new ValueTask<CriticalSession>(coordinator.WaitForCoverageAsync(session, cancellationToken));
     }
 
     /// <summary>A snapshot of the active sessions: id, name, start and age.</summary>
@@ -137,21 +137,6 @@ public sealed class CriticalSessionRegistry
         if (Interlocked.Decrement(ref _active) == 0)
         {
             Volatile.Read(ref _coordinator)?.OnActivityChanged();
-        }
-    }
-
-    private static async ValueTask<CriticalSession> WaitForCoverageAsync(
-        IProtectionCoordinator coordinator, CriticalSession session, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await coordinator.WaitForCoverageAsync(session, cancellationToken).ConfigureAwait(false);
-            return session;
-        }
-        catch
-        {
-            session.Dispose();
-            throw;
         }
     }
 }

@@ -9,6 +9,9 @@ internal interface IProtectionCoordinator
     /// <summary>Called on every 0→1 and 1→0 change of the active count; must not block.</summary>
     void OnActivityChanged();
 
-    /// <summary>Waits until protection covers <paramref name="session"/>, or applies the acquire-timeout behaviour.</summary>
-    Task WaitForCoverageAsync(CriticalSession session, CancellationToken cancellationToken);
+    /// <summary>
+    /// Completes with <paramref name="session"/> once protection covers it, or as the acquire-timeout behaviour says;
+    /// ends the session when it throws.
+    /// </summary>
+    Task<CriticalSession> WaitForCoverageAsync(CriticalSession session, CancellationToken cancellationToken);
 }

@@ -1,0 +1,116 @@
+using Microsoft.Extensions.Logging;
+using TaskProtection.Testing;
+
+namespace TaskProtection.Tests.Infrastructure;
+
+/// <summary>A manager, registry and in-memory agent on one simulated clock, driven deterministically.</summary>
+public sealed class Harness : IAsyncDisposable
+{
+    public Harness(
+        TaskProtectionOptions? options = null,
+        Func<TimeSpan>? lateness = null,
+        Func<double>? jitter = null,
+        bool withClient = true,
+        bool validate = true,
+        ILogger? logger = null)
+    {
+        Scheduler = new ManualTaskScheduler();
+        Clock = new SimulatedClock(Scheduler);
+        Start = Clock.GetUtcNow();
+        TimeProvider managerTime = lateness is null ? Clock : new LateTimeProvider(Clock, lateness);
+        Model = new ProtectionModel(Clock);
+        Registry = new CriticalSessionRegistry(Clock);
+        Options = options ?? new TaskProtectionOptions();
+        Manager = new TaskProtectionManager(
+            withClient ? new InMemoryTaskProtectionClient(Model) : null,
+            Options,
+            Registry,
+            managerTime,
+            logger,
+            unavailableReason: withClient ? null : "test: no agent",
+            Scheduler,
+            jitter ?? (() => 0.5),
+            validate);
+        Manager.StartAsync().GetAwaiter().GetResult();
+        Scheduler.RunUntilIdle();
+    }
+
+    public ManualTaskScheduler Scheduler { get; }
+
+    public SimulatedClock Clock { get; }
+
+    public DateTimeOffset Start { get; }
+
+    public ProtectionModel Model { get; }
+
+    public CriticalSessionRegistry Registry { get; }
+
+    public TaskProtectionOptions Options { get; }
+
+    public TaskProtectionManager Manager { get; }
+
+    public TimeSpan Elapsed => Clock.GetUtcNow() - Start;
+
+    public void Pump()
+    {
+        Scheduler.RunUntilIdle();
+        ThrowIfLoopFaulted();
+    }
+
+    /// <summary>The state machine must never die: a fault there would silently stop all renewals.</summary>
+    public void ThrowIfLoopFaulted()
+    {
+        if (Manager.LoopTask is { IsFaulted: true } loop)
+        {
+            throw new InvalidOperationException("The manager's loop faulted.", loop.Exception);
+        }
+    }
+
+    public void Advance(TimeSpan span)
+    {
+        Clock.AdvanceBy(span);
+        ThrowIfLoopFaulted();
+    }
+
+    public void AdvanceTo(TimeSpan sinceStart)
+    {
+        Clock.AdvanceTo(Start + sinceStart);
+        ThrowIfLoopFaulted();
+    }
+
+    /// <summary>Enters asynchronously and pumps; the returned task completes when EnterAsync returns.</summary>
+    public Task<CriticalSession> EnterAsync(string name = "job", CancellationToken cancellationToken = default)
+    {
+        Task<CriticalSession> task = Registry.EnterAsync(name, cancellationToken).AsTask();
+        Pump();
+        return task;
+    }
+
+    /// <summary>Enters and requires EnterAsync to have returned after pumping (never awaits a task only a pump can finish).</summary>
+    public CriticalSession Entered(string name = "job")
+    {
+        Task<CriticalSession> task = EnterAsync(name);
+        Assert.True(task.IsCompleted, $"EnterAsync('{name}') had not returned at {Elapsed}.");
+        return task.GetAwaiter().GetResult();
+    }
+
+    public IReadOnlyList<AgentCall> Puts(bool? enabled = null) =>
+        Model.Calls.Where(c => c.Method == "PUT" && (enabled is null || c.Body.Contains($"\"ProtectionEnabled\":{(enabled.Value ? "true" : "false")}", StringComparison.Ordinal))).ToList();
+
+    public async ValueTask DisposeAsync()
+    {
+        // StopAsync hops through the thread pool while the loop's continuations wait on the manual scheduler:
+        // keep pumping until it completes. Bounded: this waits for thread-pool hops, not for timers.
+        Task stop = Manager.StopAsync();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (!stop.IsCompleted && watch.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            Pump();
+            Clock.AdvanceBy(TimeSpan.FromMilliseconds(100));
+            await Task.Yield();
+        }
+
+        Pump();
+        await stop.WaitAsync(TimeSpan.FromSeconds(1));
+    }
+}

@@ -1,0 +1,68 @@
+namespace TaskProtection.Tests.Infrastructure;
+
+/// <summary>Runs queued tasks only when pumped, on the pumping thread: makes the manager's loop deterministic.</summary>
+public sealed class ManualTaskScheduler : TaskScheduler
+{
+    private readonly Queue<Task> _queue = new();
+    private readonly Lock _lock = new();
+    private int _depth;
+
+    public void RunUntilIdle()
+    {
+        // Re-entrant pumps (a timer fired while pumping) just return: the outer pump drains the queue.
+        if (_depth > 0)
+        {
+            return;
+        }
+
+        SynchronizationContext? context = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(null);
+        _depth++;
+        try
+        {
+            for (int steps = 0; ; steps++)
+            {
+                if (steps > 1_000_000)
+                {
+                    throw new InvalidOperationException("The scheduler never went idle: a loop is spinning.");
+                }
+
+                Task? next;
+                lock (_lock)
+                {
+                    if (!_queue.TryDequeue(out next))
+                    {
+                        return;
+                    }
+                }
+
+                TryExecuteTask(next);
+            }
+        }
+        finally
+        {
+            _depth--;
+            SynchronizationContext.SetSynchronizationContext(context);
+        }
+    }
+
+    public int QueuedCount { get { lock (_lock) { return _queue.Count; } } }
+
+    protected override void QueueTask(Task task)
+    {
+        lock (_lock)
+        {
+            _queue.Enqueue(task);
+        }
+    }
+
+    protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) => false;
+
+    protected override IEnumerable<Task> GetScheduledTasks()
+    {
+        lock (_lock)
+        {
+            return _queue.ToArray();
+        }
+    }
+}

@@ -1,0 +1,182 @@
+using Microsoft.Extensions.Time.Testing;
+
+namespace TaskProtection.Tests.Infrastructure;
+
+/// <summary>
+/// A FakeTimeProvider that moves from one timer's due time to the next (so that a callback, and every timer it
+/// creates, sees the instant the timer was due, not the end of the jump) and pumps the manual scheduler after every
+/// callback, so that work resumed by a timer runs at that instant.
+/// </summary>
+public sealed class SimulatedClock : FakeTimeProvider
+{
+    private readonly Lock _lock = new();
+    private readonly HashSet<TrackedTimer> _timers = [];
+
+    public SimulatedClock(ManualTaskScheduler scheduler)
+        : base(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero))
+    {
+        Scheduler = scheduler;
+    }
+
+    public ManualTaskScheduler Scheduler { get; }
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        var tracked = new TrackedTimer(this);
+        ITimer inner = base.CreateTimer(
+            s =>
+            {
+                tracked.OnFired();
+                callback(s);
+                Scheduler.RunUntilIdle();
+            },
+            state,
+            Timeout.InfiniteTimeSpan,
+            Timeout.InfiniteTimeSpan);
+        tracked.Inner = inner;
+        tracked.Change(dueTime, period);
+        return tracked;
+    }
+
+    /// <summary>Advances to <paramref name="instant"/>, stopping at every timer's due time, and drains the scheduler.</summary>
+    public void AdvanceTo(DateTimeOffset instant)
+    {
+        Scheduler.RunUntilIdle();
+        while (true)
+        {
+            DateTimeOffset? next = NextDue();
+            if (next is null || next > instant)
+            {
+                break;
+            }
+
+            if (next > GetUtcNow())
+            {
+                SetUtcNow(next.Value);
+            }
+            else
+            {
+                // Due now: nudge FakeTimeProvider to fire it without moving time.
+                SetUtcNow(GetUtcNow());
+            }
+
+            Scheduler.RunUntilIdle();
+        }
+
+        if (instant > GetUtcNow())
+        {
+            SetUtcNow(instant);
+        }
+
+        Scheduler.RunUntilIdle();
+    }
+
+    public void AdvanceBy(TimeSpan span) => AdvanceTo(GetUtcNow() + span);
+
+    private DateTimeOffset? NextDue()
+    {
+        lock (_lock)
+        {
+            DateTimeOffset? next = null;
+            foreach (TrackedTimer timer in _timers)
+            {
+                if (timer.DueAt is { } due && (next is null || due < next))
+                {
+                    next = due;
+                }
+            }
+
+            return next;
+        }
+    }
+
+    private sealed class TrackedTimer(SimulatedClock clock) : ITimer
+    {
+        private TimeSpan _period = Timeout.InfiniteTimeSpan;
+
+        public ITimer Inner { get; set; } = null!;
+
+        public DateTimeOffset? DueAt { get; private set; }
+
+        public bool Change(TimeSpan dueTime, TimeSpan period)
+        {
+            lock (clock._lock)
+            {
+                _period = period;
+                DueAt = dueTime == Timeout.InfiniteTimeSpan ? null : clock.GetUtcNow() + dueTime;
+                if (DueAt is null)
+                {
+                    clock._timers.Remove(this);
+                }
+                else
+                {
+                    clock._timers.Add(this);
+                }
+            }
+
+            return Inner.Change(dueTime, period);
+        }
+
+        public void OnFired()
+        {
+            lock (clock._lock)
+            {
+                if (_period == Timeout.InfiniteTimeSpan || _period == TimeSpan.Zero)
+                {
+                    DueAt = null;
+                    clock._timers.Remove(this);
+                }
+                else
+                {
+                    DueAt = clock.GetUtcNow() + _period;
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            lock (clock._lock)
+            {
+                DueAt = null;
+                clock._timers.Remove(this);
+            }
+
+            Inner.Dispose();
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+}
+
+/// <summary>
+/// The manager's view of the clock: the same time, but every timer fires late by what <paramref name="lateness"/>
+/// says (thread-pool starvation, GC pauses), up to SchedulingTolerance.
+/// </summary>
+public sealed class LateTimeProvider(TimeProvider inner, Func<TimeSpan> lateness) : TimeProvider
+{
+    public override long TimestampFrequency => inner.TimestampFrequency;
+
+    public override long GetTimestamp() => inner.GetTimestamp();
+
+    public override DateTimeOffset GetUtcNow() => inner.GetUtcNow();
+
+    public override TimeZoneInfo LocalTimeZone => inner.LocalTimeZone;
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+        new LateTimer(inner.CreateTimer(callback, state, Late(dueTime), period), this);
+
+    private TimeSpan Late(TimeSpan due) => due == Timeout.InfiniteTimeSpan ? due : due + lateness();
+
+    private sealed class LateTimer(ITimer timer, LateTimeProvider owner) : ITimer
+    {
+        public bool Change(TimeSpan dueTime, TimeSpan period) => timer.Change(owner.Late(dueTime), period);
+
+        public void Dispose() => timer.Dispose();
+
+        public ValueTask DisposeAsync() => timer.DisposeAsync();
+    }
+}
