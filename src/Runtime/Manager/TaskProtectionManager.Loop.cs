@@ -419,7 +419,7 @@ public sealed partial class TaskProtectionManager
         }
 
         using var cancelDelay = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        Task delay = Task.Delay(TicksToSpan(ticks), _time, cancelDelay.Token);
+        Task delay = Task.Delay(WholeMillisecondsUp(ticks), _time, cancelDelay.Token);
         await Task.WhenAny(wake, delay);
         cancelDelay.Cancel();
     }

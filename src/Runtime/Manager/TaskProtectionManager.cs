@@ -319,7 +319,7 @@ public sealed partial class TaskProtectionManager : IAsyncDisposable, IProtectio
 
             try
             {
-                await gate.WaitAsync(TicksToSpan(left), _time, cancellationToken);
+                await gate.WaitAsync(WholeMillisecondsUp(left), _time, cancellationToken);
             }
             catch (TimeoutException)
             {
@@ -399,6 +399,12 @@ public sealed partial class TaskProtectionManager : IAsyncDisposable, IProtectio
         Task.Factory.StartNew(action, state, CancellationToken.None, TaskCreationOptions.DenyChildAttach, _scheduler);
 
     private long ToTicks(TimeSpan span) => (long)(span.Ticks * (_time.TimestampFrequency / (double)TimeSpan.TicksPerSecond));
+
+    /// <summary>
+    /// Timers work in whole milliseconds and truncate: a shorter or fractional wait would wake early and, with
+    /// less than a millisecond left, not wait at all. Rounding up guarantees the deadline has passed on waking.
+    /// </summary>
+    private TimeSpan WholeMillisecondsUp(long ticks) => TimeSpan.FromMilliseconds(Math.Ceiling(TicksToSpan(ticks).TotalMilliseconds));
 
     private TimeSpan TicksToSpan(long ticks) => TimeSpan.FromTicks((long)(ticks * (TimeSpan.TicksPerSecond / (double)_time.TimestampFrequency)));
 

@@ -2,7 +2,8 @@ namespace TaskProtection;
 
 /// <summary>
 /// The gap-free arithmetic. A renewal starts when the lease left equals the buffer B. With a per-call timeout d,
-/// retry delays r₁…r_k (each at most its backoff cap), and every timer on the path late by up to J, the (k+1)-th
+/// retry delays r₁…r_k (each at most its backoff cap), and every timer on the path late by up to J (SchedulingTolerance
+/// plus 1 ms of timer resolution), the (k+1)-th
 /// attempt reaches the agent by (k+1)·d + Σr + (2k+1)·J after the renewal was due. The lease holds if that is
 /// at most B.
 /// </summary>
@@ -13,6 +14,12 @@ internal static class GapBudget
 
     /// <summary>The agent accepts 1 to 2880 minutes.</summary>
     public const int MaxExpiresInMinutes = 2880;
+
+    /// <summary>
+    /// Timers work in whole milliseconds and the manager rounds its waits up, so every timer may fire up to this much
+    /// later than asked on top of <see cref="TaskProtectionOptions.SchedulingTolerance"/>.
+    /// </summary>
+    public static readonly TimeSpan TimerResolution = TimeSpan.FromMilliseconds(1);
 
     /// <summary>Upper bound on how many failures we count; the answer saturates there.</summary>
     private const int MaxCountedFailures = 1000;
@@ -46,7 +53,7 @@ internal static class GapBudget
     public static TimeSpan WorstCaseTime(TaskProtectionOptions options, int failures)
     {
         long ticks = (failures + 1L) * options.RequestTimeout.Ticks
-                     + ((2L * failures) + 1) * options.SchedulingTolerance.Ticks;
+                     + ((2L * failures) + 1) * (options.SchedulingTolerance + TimerResolution).Ticks;
         for (int retry = 1; retry <= failures; retry++)
         {
             ticks += RetryDelayCap(options.RetryBaseDelay, options.RetryMaxDelay, retry).Ticks;

@@ -89,7 +89,7 @@ public sealed class TaskProtectionOptionsValidator : IValidateOptions<TaskProtec
         if (worstCase > options.ProtectionBuffer)
         {
             failures.Add(Invariant(
-                $"ProtectionBuffer ≥ (k+1)·RequestTimeout + Σ retry delay caps + (2k+1)·SchedulingTolerance fails for k = MinimumToleratedFailures = {required}: ProtectionBuffer = {options.ProtectionBuffer}, needed {worstCase} (RequestTimeout = {options.RequestTimeout}, RetryBaseDelay = {options.RetryBaseDelay}, RetryMaxDelay = {options.RetryMaxDelay}, SchedulingTolerance = {options.SchedulingTolerance}). This configuration survives {options.ToleratedConsecutiveFailures} consecutive failed renewals; raise ProtectionBuffer or shorten the timeout and retry delays."));
+                $"ProtectionBuffer ≥ (k+1)·RequestTimeout + Σ retry delay caps + (2k+1)·(SchedulingTolerance + 1 ms) fails for k = MinimumToleratedFailures = {required}: ProtectionBuffer = {options.ProtectionBuffer}, needed {worstCase} (RequestTimeout = {options.RequestTimeout}, RetryBaseDelay = {options.RetryBaseDelay}, RetryMaxDelay = {options.RetryMaxDelay}, SchedulingTolerance = {options.SchedulingTolerance}). This configuration survives {options.ToleratedConsecutiveFailures} consecutive failed renewals; raise ProtectionBuffer or shorten the timeout and retry delays."));
         }
 
         if (options.MaxProtectionDuration < options.LeaseDuration)

@@ -8,7 +8,7 @@ public sealed class Harness : IAsyncDisposable
 {
     public Harness(
         TaskProtectionOptions? options = null,
-        Func<TimeSpan>? lateness = null,
+        Func<DateTimeOffset, TimeSpan>? lateness = null,
         Func<double>? jitter = null,
         bool withClient = true,
         bool validate = true,

@@ -12,8 +12,10 @@ public sealed class SimulatedClock : FakeTimeProvider
     private readonly Lock _lock = new();
     private readonly HashSet<TrackedTimer> _timers = [];
 
+    public static readonly DateTimeOffset Epoch = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     public SimulatedClock(ManualTaskScheduler scheduler)
-        : base(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero))
+        : base(Epoch)
     {
         Scheduler = scheduler;
     }
@@ -42,12 +44,21 @@ public sealed class SimulatedClock : FakeTimeProvider
     public void AdvanceTo(DateTimeOffset instant)
     {
         Scheduler.RunUntilIdle();
+        DateTimeOffset? previous = null;
+        int repeats = 0;
         while (true)
         {
             DateTimeOffset? next = NextDue();
             if (next is null || next > instant)
             {
                 break;
+            }
+
+            repeats = next == previous ? repeats + 1 : 0;
+            previous = next;
+            if (repeats > 10_000)
+            {
+                throw new InvalidOperationException($"Timers due at {next:O} keep firing without time moving: a zero-delay loop.");
             }
 
             if (next > GetUtcNow())
@@ -154,9 +165,9 @@ public sealed class SimulatedClock : FakeTimeProvider
 
 /// <summary>
 /// The manager's view of the clock: the same time, but every timer fires late by what <paramref name="lateness"/>
-/// says (thread-pool starvation, GC pauses), up to SchedulingTolerance.
+/// says for the instant it was due (thread-pool starvation, GC pauses), up to SchedulingTolerance.
 /// </summary>
-public sealed class LateTimeProvider(TimeProvider inner, Func<TimeSpan> lateness) : TimeProvider
+public sealed class LateTimeProvider(TimeProvider inner, Func<DateTimeOffset, TimeSpan> lateness) : TimeProvider
 {
     public override long TimestampFrequency => inner.TimestampFrequency;
 
@@ -169,7 +180,7 @@ public sealed class LateTimeProvider(TimeProvider inner, Func<TimeSpan> lateness
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
         new LateTimer(inner.CreateTimer(callback, state, Late(dueTime), period), this);
 
-    private TimeSpan Late(TimeSpan due) => due == Timeout.InfiniteTimeSpan ? due : due + lateness();
+    private TimeSpan Late(TimeSpan due) => due == Timeout.InfiniteTimeSpan ? due : due + lateness(inner.GetUtcNow() + due);
 
     private sealed class LateTimer(ITimer timer, LateTimeProvider owner) : ITimer
     {

@@ -1,0 +1,157 @@
+using CsCheck;
+using TaskProtection.Testing;
+using TaskProtection.Tests.Infrastructure;
+
+namespace TaskProtection.Tests.Simulation;
+
+/// <summary>The gap invariant over random configurations, sessions, latencies, timer lateness and fault sequences.</summary>
+public sealed class GapInvariantTests
+{
+    /// <summary>Scenarios per run: 2,000 in CI; TASKPROTECTION_SCENARIOS raises it for a longer soak.</summary>
+    public static readonly int Scenarios =
+        int.TryParse(Environment.GetEnvironmentVariable("TASKPROTECTION_SCENARIOS"), out int n) && n > 0 ? n : 2000;
+
+    private static readonly AgentFaultKind[] RetryableFaults =
+    [
+        AgentFaultKind.TooManyRequests, AgentFaultKind.ServerError, AgentFaultKind.GatewayTimeout, AgentFaultKind.Throttling,
+        AgentFaultKind.DropConnection, AgentFaultKind.NoResponse, AgentFaultKind.Blackhole, AgentFaultKind.NotJson,
+    ];
+
+    /// <summary>Random configurations; about half are accepted by the validator.</summary>
+    private static readonly Gen<SimConfig> GenConfig =
+        from timeout in Gen.Int[60, 150]
+        from retryBase in Gen.Int[1, 30]
+        from retryMax in Gen.Int[1, 200]
+        from tolerance in Gen.Int[0, 40]
+        from buffer in Gen.Int[100, 1800]
+        from extension in Gen.Int[300, 3000]
+        from check in Gen.Int[10, 1800]
+        from releaseDelay in Gen.Int[0, 300]
+        select new SimConfig(check, extension, buffer, timeout, retryBase, Math.Max(retryBase, retryMax), tolerance, releaseDelay);
+
+    private static readonly Gen<List<SimSession>> GenSessions =
+        from count in Gen.Int[1, 10]
+        from sessions in Gen.Select(Gen.Int[0, 7200], Gen.Int[1, 5400]).Array[count]
+        select sessions.Select(s => new SimSession(TimeSpan.FromSeconds(s.Item1), TimeSpan.FromSeconds(s.Item2))).ToList();
+
+    [Fact]
+    public void Accepted_configurations_never_leave_an_active_session_unprotected()
+    {
+        int accepted = 0;
+        Gen.Select(GenConfig, GenSessions, Gen.Int[0, 1000], Gen.Int[0, int.MaxValue]).Sample(
+            (config, sessions, failPermille, seed) =>
+            {
+                TaskProtectionOptions options = config.ToOptions();
+                if (TaskProtectionOptionsValidator.FindFailures(options).Count > 0)
+                {
+                    return true;
+                }
+
+                accepted++;
+                int budget = options.ToleratedConsecutiveFailures;
+                var random = new Random(seed);
+                int run = 0;
+                AgentFault? Faults(AgentCallContext _)
+                {
+                    TimeSpan max = options.RequestTimeout - TimeSpan.FromMilliseconds(1);
+                    if (run < budget && random.Next(1000) < failPermille)
+                    {
+                        run++;
+                        AgentFaultKind kind = RetryableFaults[random.Next(RetryableFaults.Length)];
+                        return new AgentFault(kind, max * random.NextDouble());
+                    }
+
+                    run = 0;
+                    TimeSpan total = max * random.NextDouble();
+                    TimeSpan request = total * random.NextDouble();
+                    return AgentFault.Latency(request, total - request);
+                }
+
+                SimResult result = GapSimulation.Run(
+                    options,
+                    sessions,
+                    Faults,
+                    _ => options.SchedulingTolerance * random.NextDouble(),
+                    random.NextDouble);
+                if (result.Gaps.Count > 0 || result.Lapses > 0)
+                {
+                    throw new InvalidOperationException(
+                        $"Gap with {config} (tolerates {budget} failures), fail ‰ {failPermille}, seed {seed}: {string.Join("; ", result.Gaps)}; lapses {result.Lapses}");
+                }
+
+                return true;
+            },
+            iter: Scenarios,
+            threads: 1);
+        Assert.True(accepted >= Scenarios / 4, $"Only {accepted} of {Scenarios} random configurations were accepted: the generator needs rebalancing.");
+    }
+
+    [Fact]
+    public void Configurations_rejected_for_their_buffer_do_show_a_gap()
+    {
+        int rejected = 0;
+        GenConfig.Sample(
+            config =>
+            {
+                TaskProtectionOptions probe = config.ToOptions();
+                int tolerated = probe.ToleratedConsecutiveFailures;
+
+                // Ask for one failure more than the buffer holds: the validator must reject it for exactly that reason.
+                TaskProtectionOptions options = config.ToOptions(minimumToleratedFailures: tolerated + 1);
+                List<string> failures = TaskProtectionOptionsValidator.FindFailures(options);
+                if (failures.Count != 1 || !failures[0].StartsWith("ProtectionBuffer ≥", StringComparison.Ordinal))
+                {
+                    return true;
+                }
+
+                rejected++;
+                int failing = tolerated + 1;
+                int renewals = 0;
+                int failed = 0;
+
+                // The worst case the arithmetic allows: calls that vanish until the timeout, retries at the cap,
+                // every timer late by the whole tolerance, then a success that reaches the agent just inside the timeout.
+                AgentFault? Faults(AgentCallContext call)
+                {
+                    if (!call.Body.Contains("true", StringComparison.Ordinal))
+                    {
+                        return null;
+                    }
+
+                    if (renewals++ == 0)
+                    {
+                        return null;
+                    }
+
+                    if (failed < failing)
+                    {
+                        failed++;
+                        return new AgentFault(AgentFaultKind.Blackhole);
+                    }
+
+                    return AgentFault.Latency(options.RequestTimeout - TimeSpan.FromMilliseconds(1));
+                }
+
+                // Timers due before the renewal fire on time (so the watchdog cannot start it early); from then on, late by all of
+                // J: SchedulingTolerance plus the 1 ms of timer resolution.
+                TimeSpan lease = options.LeaseDuration;
+                DateTimeOffset renewalDue = SimulatedClock.Epoch + lease - options.ProtectionBuffer;
+                SimResult result = GapSimulation.Run(
+                    options,
+                    [new SimSession(TimeSpan.Zero, lease + lease)],
+                    Faults,
+                    due => due >= renewalDue ? options.SchedulingTolerance + TimeSpan.FromMilliseconds(1) : TimeSpan.Zero,
+                    () => 1.0,
+                    validate: false);
+                if (result.Gaps.Count == 0)
+                {
+                    throw new InvalidOperationException($"The validator rejected {config} (survives {tolerated}), but {failing} failures showed no gap.");
+                }
+
+                return true;
+            },
+            iter: 400,
+            threads: 1);
+        Assert.True(rejected >= 50, $"Only {rejected} configurations were rejected for their buffer alone.");
+    }
+}
