@@ -1,0 +1,79 @@
+using System.Text;
+
+namespace TaskProtection.Tests.Agent;
+
+public sealed class AgentResponseParserTests
+{
+    private static TaskProtectionAgentException Fails(int status, string body, bool? expected = true) =>
+        Assert.Throws<TaskProtectionAgentException>(() => AgentResponseParser.Parse(status, Encoding.UTF8.GetBytes(body), expected));
+
+    [Fact]
+    public void Parses_the_protection_object()
+    {
+        TaskProtectionState state = AgentResponseParser.Parse(
+            200, "{\"protection\":{\"ExpirationDate\":\"2022-10-06T02:29:16Z\",\"ProtectionEnabled\":true,\"TaskArn\":\"arn:aws:ecs:t\"}}"u8, true);
+        Assert.True(state.ProtectionEnabled);
+        Assert.Equal(new DateTimeOffset(2022, 10, 6, 2, 29, 16, TimeSpan.Zero), state.ExpirationDate);
+        Assert.Equal("arn:aws:ecs:t", state.TaskArn);
+    }
+
+    [Fact]
+    public void A_failure_with_status_200_is_a_failure()
+    {
+        TaskProtectionAgentException ex = Fails(200, "{\"failure\":{\"Arn\":\"a\",\"Detail\":null,\"Reason\":\"TASK_NOT_VALID\"}}");
+        Assert.Equal(AgentFailureKind.Failure, ex.Kind);
+        Assert.False(ex.IsRetryable);
+        Assert.Contains("belong to an ECS service", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_failure_reason_is_retried()
+    {
+        Assert.True(Fails(200, "{\"failure\":{\"Reason\":\"MISSING\"}}").IsRetryable);
+    }
+
+    [Theory]
+    [InlineData(400, "InvalidParameterException", false)]
+    [InlineData(400, "ThrottlingException", true)]
+    [InlineData(403, "AccessDeniedException", false)]
+    [InlineData(404, "ResourceNotFoundException", false)]
+    [InlineData(500, "ServerException", true)]
+    [InlineData(504, "RequestCanceled", true)]
+    public void Error_codes_are_classified(int status, string code, bool retryable)
+    {
+        TaskProtectionAgentException ex = Fails(status, $"{{\"requestID\":\"r-1\",\"error\":{{\"Arn\":\"a\",\"Code\":\"{code}\",\"Message\":\"m\"}}}}");
+        Assert.Equal(retryable, ex.IsRetryable);
+        Assert.Equal(code, ex.Code);
+        Assert.Equal("r-1", ex.RequestId);
+        Assert.Equal("m", ex.Reason);
+    }
+
+    [Theory]
+    [InlineData(200, "", "not JSON")]
+    [InlineData(200, "[1,2]", "not an object")]
+    [InlineData(200, "{}", "none of")]
+    [InlineData(200, "{\"protection\":{}}", "ProtectionEnabled")]
+    [InlineData(200, "{\"protection\":{\"ProtectionEnabled\":\"yes\"}}", "ProtectionEnabled")]
+    [InlineData(200, "{\"protection\":{\"ProtectionEnabled\":true,\"ExpirationDate\":\"soon\"}}", "not a date")]
+    [InlineData(200, "{\"protection\":{\"ProtectionEnabled\":false}}", "request for True")]
+    public void Surprising_answers_become_clear_exceptions(int status, string body, string expected)
+    {
+        TaskProtectionAgentException ex = Fails(status, body);
+        Assert.Equal(AgentFailureKind.MalformedResponse, ex.Kind);
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_502_from_a_proxy_is_retryable()
+    {
+        TaskProtectionAgentException ex = Fails(502, "<html>bad gateway</html>");
+        Assert.True(ex.IsRetryable);
+    }
+
+    [Fact]
+    public void A_long_body_is_quoted_shortly()
+    {
+        TaskProtectionAgentException ex = Fails(200, new string('x', 5000));
+        Assert.True(ex.Message.Length < 400, ex.Message);
+    }
+}

@@ -1,0 +1,155 @@
+using System.Text;
+using TaskProtection.Testing;
+
+namespace TaskProtection.Tests.Agent;
+
+/// <summary>The HTTP client against a real loopback agent: every answer shape and fault of the contract.</summary>
+public sealed class EcsAgentClientTests : IAsyncLifetime
+{
+    private static readonly TimeSpan NormalTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan ShortTimeout = TimeSpan.FromMilliseconds(500);
+    private readonly HttpClient _http = new() { Timeout = Timeout.InfiniteTimeSpan };
+    private FakeEcsAgent _agent = null!;
+    private EcsAgentClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _agent = await FakeEcsAgent.StartAsync();
+        _client = new EcsAgentClient(_http, _agent.AgentUri, NormalTimeout);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _agent.DisposeAsync();
+        _http.Dispose();
+    }
+
+    [Fact]
+    public async Task Enable_sends_only_the_two_known_fields_and_parses_the_protection()
+    {
+        DateTimeOffset before = DateTimeOffset.UtcNow;
+        TaskProtectionState state = await _client.EnableAsync(7, CancellationToken.None);
+
+        Assert.True(state.ProtectionEnabled);
+        Assert.NotNull(state.ExpirationDate);
+        Assert.InRange(state.ExpirationDate.Value, before.AddMinutes(7).AddSeconds(-1), DateTimeOffset.UtcNow.AddMinutes(7).AddSeconds(1));
+        Assert.Equal(_agent.Model.TaskArn, state.TaskArn);
+        AgentCall call = Assert.Single(_agent.Model.Calls);
+        Assert.Equal("PUT", call.Method);
+        Assert.Equal("/api/fake-container-id/task-protection/v1/state", call.Path);
+        Assert.Equal("{\"ProtectionEnabled\":true,\"ExpiresInMinutes\":7}", call.Body);
+        Assert.True(_agent.Model.IsProtected);
+    }
+
+    [Fact]
+    public async Task Disable_and_get_round_trip()
+    {
+        await _client.EnableAsync(3, CancellationToken.None);
+        TaskProtectionState disabled = await _client.DisableAsync(CancellationToken.None);
+        Assert.False(disabled.ProtectionEnabled);
+        Assert.Null(disabled.ExpirationDate);
+        Assert.Equal("{\"ProtectionEnabled\":false}", _agent.Model.Calls[1].Body);
+
+        TaskProtectionState read = await _client.GetAsync(CancellationToken.None);
+        Assert.False(read.ProtectionEnabled);
+        Assert.Equal("GET", _agent.Model.Calls[2].Method);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2881)]
+    public async Task Enable_rejects_minutes_outside_what_the_agent_accepts(int minutes)
+    {
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _client.EnableAsync(minutes, CancellationToken.None));
+        Assert.Empty(_agent.Model.Calls);
+    }
+
+    [Theory]
+    [InlineData(AgentFaultKind.TooManyRequests, AgentFailureKind.Throttled, true, 429, "TooManyRequests")]
+    [InlineData(AgentFaultKind.Throttling, AgentFailureKind.Throttled, true, 400, "ThrottlingException")]
+    [InlineData(AgentFaultKind.ServerError, AgentFailureKind.Error, true, 500, "ServerException")]
+    [InlineData(AgentFaultKind.GatewayTimeout, AgentFailureKind.Error, true, 504, "RequestCanceled")]
+    [InlineData(AgentFaultKind.AccessDenied, AgentFailureKind.Error, false, 403, "AccessDeniedException")]
+    [InlineData(AgentFaultKind.DeploymentBlocked, AgentFailureKind.Failure, false, 200, "DEPLOYMENT_BLOCKED")]
+    [InlineData(AgentFaultKind.TaskNotValid, AgentFailureKind.Failure, false, 200, "TASK_NOT_VALID")]
+    public async Task Agent_failures_become_typed_exceptions(AgentFaultKind fault, AgentFailureKind kind, bool retryable, int status, string code)
+    {
+        _agent.Model.Enqueue(fault);
+        TaskProtectionAgentException ex = await Assert.ThrowsAsync<TaskProtectionAgentException>(() => _client.EnableAsync(7, CancellationToken.None));
+        Assert.Equal(kind, ex.Kind);
+        Assert.Equal(retryable, ex.IsRetryable);
+        Assert.Equal(status, ex.StatusCode);
+        Assert.Equal(code, ex.Code);
+        Assert.False(_agent.Model.IsProtected);
+        if (fault == AgentFaultKind.Throttling)
+        {
+            Assert.NotNull(ex.RequestId);
+            Assert.Contains(ex.RequestId, ex.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_dropped_connection_is_a_retryable_transport_failure()
+    {
+        _agent.Model.Enqueue(AgentFaultKind.DropConnection);
+        TaskProtectionAgentException ex = await Assert.ThrowsAsync<TaskProtectionAgentException>(() => _client.EnableAsync(7, CancellationToken.None));
+        Assert.Equal(AgentFailureKind.Transport, ex.Kind);
+        Assert.True(ex.IsRetryable);
+    }
+
+    [Theory]
+    [InlineData(AgentFaultKind.NoResponse)]
+    [InlineData(AgentFaultKind.Blackhole)]
+    [InlineData(AgentFaultKind.TruncatedBody)]
+    public async Task An_answer_that_never_completes_times_out_within_the_bound(AgentFaultKind fault)
+    {
+        await _client.GetAsync(CancellationToken.None); // warm the connection so only the fault costs time
+        _agent.Model.Enqueue(fault);
+        var client = new EcsAgentClient(_http, _agent.AgentUri, ShortTimeout);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        TaskProtectionAgentException ex = await Assert.ThrowsAsync<TaskProtectionAgentException>(() => client.EnableAsync(7, CancellationToken.None));
+        Assert.Equal(AgentFailureKind.Timeout, ex.Kind);
+        Assert.True(ex.IsRetryable);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task An_oversized_answer_is_refused_not_buffered()
+    {
+        _agent.Model.Enqueue(AgentFaultKind.OversizedBody);
+        TaskProtectionAgentException ex = await Assert.ThrowsAsync<TaskProtectionAgentException>(() => _client.EnableAsync(7, CancellationToken.None));
+        Assert.Equal(AgentFailureKind.MalformedResponse, ex.Kind);
+        Assert.Contains("larger than", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_json_is_a_malformed_response()
+    {
+        _agent.Model.Enqueue(AgentFaultKind.NotJson);
+        TaskProtectionAgentException ex = await Assert.ThrowsAsync<TaskProtectionAgentException>(() => _client.EnableAsync(7, CancellationToken.None));
+        Assert.Equal(AgentFailureKind.MalformedResponse, ex.Kind);
+        Assert.Contains("not JSON", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_agent_refuses_unknown_fields_with_400()
+    {
+        using var content = new StringContent("{\"ProtectionEnabled\":true,\"ExpiresInMinutes\":7,\"Extra\":1}", Encoding.UTF8, "application/json");
+        using HttpResponseMessage response = await _http.PutAsync(new Uri(_agent.AgentUri + "/task-protection/v1/state"), content);
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Contains("InvalidParameterException", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.False(_agent.Model.IsProtected);
+    }
+
+    [Fact]
+    public async Task Nothing_listening_is_a_retryable_transport_failure()
+    {
+        var agent = await FakeEcsAgent.StartAsync();
+        Uri uri = agent.AgentUri;
+        await agent.DisposeAsync();
+        var client = new EcsAgentClient(_http, uri, NormalTimeout);
+        TaskProtectionAgentException ex = await Assert.ThrowsAsync<TaskProtectionAgentException>(() => client.EnableAsync(7, CancellationToken.None));
+        Assert.True(ex.IsRetryable);
+        Assert.Contains(uri.Authority, ex.Message, StringComparison.Ordinal);
+    }
+}
