@@ -207,8 +207,8 @@ public sealed partial class TaskProtectionManager
             return;
         }
 
+        // _releaseDueAt stays: a retry after a failed release waits for its backoff, not for another release delay.
         _hasLease = false;
-        _releaseDueAt = long.MaxValue;
         try
         {
             await CallAsync(static (client, _, token) => client.DisableAsync(token), stopping);
