@@ -134,6 +134,13 @@ public sealed partial class TaskProtectionManager
         _hasLease = false;
         _consecutiveFailures = 0;
         _nextAttemptAt = 0;
+        if (_lost)
+        {
+            // The work that lost protection is over: the next session tries afresh (and may be refused again).
+            _lost = false;
+            Interlocked.Exchange(ref _lostSource, new CancellationTokenSource()).Dispose();
+        }
+
         if (Mode != ProtectionMode.ForceDisabled)
         {
             SetMode(ProtectionMode.Idle);
@@ -145,6 +152,7 @@ public sealed partial class TaskProtectionManager
     private async Task EnableAsync(CancellationToken stopping)
     {
         bool renewing = _hasLease;
+        long renewalDue = _leaseExpiry - _bufferTicks;
         long sentAt = _time.GetTimestamp();
         _serverMayBeProtectedUntil = Math.Max(_serverMayBeProtectedUntil, sentAt + _requestTimeoutTicks + _leaseTicks + _toleranceTicks);
         try
@@ -185,7 +193,7 @@ public sealed partial class TaskProtectionManager
         PublishStatus();
         if (renewing)
         {
-            Log.Renewed(_logger, _options.ExpiresInMinutes, TicksToSpan(Math.Max(0, sentAt - (_leaseExpiry - _leaseTicks))));
+            Log.Renewed(_logger, _options.ExpiresInMinutes, TicksToSpan(Math.Max(0, sentAt - renewalDue)));
         }
         else
         {

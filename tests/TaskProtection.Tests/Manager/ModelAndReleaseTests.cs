@@ -73,4 +73,21 @@ public sealed class ModelAndReleaseTests
         Assert.False(h.Model.IsProtected);
         Assert.Equal(ProtectionMode.Stopped, h.Manager.Mode);
     }
+
+    [Fact]
+    public async Task After_a_refusal_and_an_idle_spell_the_next_session_tries_afresh()
+    {
+        await using var h = new Harness(new TaskProtectionOptions { AcquireTimeoutBehavior = AcquireTimeoutBehavior.Throw });
+        h.Model.Enqueue(AgentFaultKind.DeploymentBlocked);
+        Task<CriticalSession> refused = h.EnterAsync("first");
+        await Assert.ThrowsAsync<TaskProtectionException>(() => refused);
+        Assert.True(h.Manager.ProtectionLostToken.IsCancellationRequested);
+
+        h.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(ProtectionMode.Idle, h.Manager.Mode);
+        Assert.False(h.Manager.ProtectionLostToken.IsCancellationRequested);
+
+        using CriticalSession next = h.Entered("second");
+        Assert.True(h.Model.IsProtected);
+    }
 }
