@@ -34,10 +34,11 @@ public sealed class AddTaskProtectionTests
             Assert.Equal("import", Assert.Single(status.ActiveSessions).Name);
         }
 
+        // The release travels over a real socket: poll, bounded, rather than spin.
         var watch = System.Diagnostics.Stopwatch.StartNew();
         while (agent.Model.IsProtected && watch.Elapsed < TimeSpan.FromSeconds(10))
         {
-            await Task.Yield();
+            await Task.Delay(TimeSpan.FromMilliseconds(20));
         }
 
         Assert.False(agent.Model.IsProtected);
