@@ -112,12 +112,15 @@ public sealed partial class TaskProtectionManager : IAsyncDisposable, IProtectio
         _wakeItem = new WakeWorkItem(this);
     }
 
-    /// <summary>Raised (on the manager's thread) when protection is lost while sessions are active. Handlers must not block.</summary>
+    /// <summary>
+    /// Raised on a thread-pool thread (never on the manager's loop, so a slow handler cannot delay renewals) when
+    /// protection is lost while sessions are active.
+    /// </summary>
     public event EventHandler<ProtectionLostEventArgs>? ProtectionLost;
 
     /// <summary>
     /// Cancelled when protection is lost while sessions are active; a fresh token is issued once protection is
-    /// restored, so read it again after a loss.
+    /// restored or the task has gone idle, so read it again after a loss.
     /// </summary>
     public CancellationToken ProtectionLostToken => Volatile.Read(ref _lostSource).Token;
 
