@@ -129,3 +129,33 @@ public sealed class RegistryTests
         Assert.Throws<ArgumentNullException>(() => new CriticalSessionRegistry().Enter(null!));
     }
 }
+
+public sealed class FastPathWithManagerTests
+{
+    [Fact]
+    public async Task EnterAsync_and_Dispose_allocate_nothing_while_protection_covers_them()
+    {
+        var model = new TaskProtection.Testing.ProtectionModel();
+        var registry = new CriticalSessionRegistry();
+        await using var manager = new TaskProtectionManager(new TaskProtection.Testing.InMemoryTaskProtectionClient(model), new TaskProtectionOptions(), registry);
+        await manager.StartAsync();
+
+        // One long session keeps protection held; the measured ones come and go beside it.
+        await using CriticalSession holder = await registry.EnterAsync("holder").AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        for (int i = 0; i < 100; i++)
+        {
+            registry.EnterAsync("warm").Result.Dispose();
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10_000; i++)
+        {
+            ValueTask<CriticalSession> entering = registry.EnterAsync("job");
+            Assert.True(entering.IsCompletedSuccessfully);
+            entering.Result.Dispose();
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Single(model.Calls);
+    }
+}
