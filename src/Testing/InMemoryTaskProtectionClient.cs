@@ -54,17 +54,13 @@ public sealed class InMemoryTaskProtectionClient : ITaskProtectionClient
         }
 
         await DelayAsync(fault.ResponseDelay, time, cancellationToken);
-        byte[] bytes = fault.Kind switch
-        {
-            AgentFaultKind.NotJson => Encoding.UTF8.GetBytes("<html>502 Bad Gateway</html>"),
-            _ => Encoding.UTF8.GetBytes(answer.Body),
-        };
         if (fault.Kind == AgentFaultKind.OversizedBody)
         {
             throw new TaskProtectionAgentException(AgentFailureKind.MalformedResponse, isRetryable: true, "The (in-memory) agent's answer is larger than the limit.");
         }
 
-        return AgentResponseParser.Parse(answer.StatusCode, bytes, expectedEnabled);
+        string answerBody = fault.Kind == AgentFaultKind.NotJson ? "<html>502 Bad Gateway</html>" : answer.Body;
+        return AgentResponseParser.Parse(answer.StatusCode, Encoding.UTF8.GetBytes(answerBody), expectedEnabled);
     }
 
     private static Task DelayAsync(TimeSpan delay, TimeProvider time, CancellationToken cancellationToken) =>

@@ -33,9 +33,6 @@ public sealed class CriticalSessionRegistry
     /// <summary>Whether a manager is attached.</summary>
     public bool HasManager => Volatile.Read(ref _coordinator) is not null;
 
-    /// <summary>The time provider that stamps session starts.</summary>
-    internal TimeProvider TimeProvider => _timeProvider;
-
     /// <summary>
     /// Registers a session and returns at once, without waiting for protection: the body may start before the
     /// task is protected. Prefer <see cref="EnterAsync"/> where the caller can await.

@@ -46,8 +46,6 @@ public sealed class ManualTaskScheduler : TaskScheduler
         }
     }
 
-    public int QueuedCount { get { lock (_lock) { return _queue.Count; } } }
-
     protected override void QueueTask(Task task)
     {
         lock (_lock)

@@ -18,39 +18,40 @@ public sealed class GapInvariantTests(ITestOutputHelper output)
         AgentFaultKind.DropConnection, AgentFaultKind.NoResponse, AgentFaultKind.Blackhole, AgentFaultKind.NotJson,
     ];
 
-    /// <summary>Random configurations; about half are accepted by the validator.</summary>
-    private static readonly Gen<SimConfig> GenConfig =
+    /// <summary>The per-call settings both properties draw from, so the invariant and its converse cover the same space.</summary>
+    private static readonly Gen<(int Timeout, int RetryBase, int RetryMax, int Tolerance)> GenCallSettings =
         from timeout in Gen.Int[60, 150]
         from retryBase in Gen.Int[1, 30]
         from retryMax in Gen.Int[1, 200]
         from tolerance in Gen.Int[0, 40]
+        select (timeout, retryBase, Math.Max(retryBase, retryMax), tolerance);
+
+    /// <summary>Unconstrained configurations: the validator accepts some and rejects others, for many reasons.</summary>
+    private static readonly Gen<SimConfig> GenConfig =
+        from call in GenCallSettings
         from buffer in Gen.Int[100, 1800]
         from extension in Gen.Int[300, 3000]
         from check in Gen.Int[10, 1800]
         from releaseDelay in Gen.Int[0, 300]
-        select new SimConfig(check, extension, buffer, timeout, retryBase, Math.Max(retryBase, retryMax), tolerance, releaseDelay);
+        select new SimConfig(check, extension, buffer, call.Timeout, call.RetryBase, call.RetryMax, call.Tolerance, releaseDelay);
 
     /// <summary>
     /// Configurations built to pass: the buffer is exactly what k failures need plus a random slack (often none, so the
     /// boundary itself is tested), and the watchdog period leaves the margin the seed rule needs.
     /// </summary>
     private static readonly Gen<SimConfig> GenAcceptedConfig =
-        from timeout in Gen.Int[60, 150]
-        from retryBase in Gen.Int[1, 30]
-        from retryMax in Gen.Int[1, 200]
-        from tolerance in Gen.Int[0, 40]
+        from call in GenCallSettings
         from failures in Gen.Int[1, 5]
         from slack in Gen.OneOf(Gen.Const(0), Gen.Int[0, 600])
         from extension in Gen.Int[300, 3000]
         from checkFraction in Gen.Double[0, 1]
         from releaseDelay in Gen.Int[0, 300]
-        let max = Math.Max(retryBase, retryMax)
-        let probe = new SimConfig(1, extension, 1, timeout, retryBase, max, tolerance, releaseDelay).ToOptions()
+        let probe = new SimConfig(1, extension, 1, call.Timeout, call.RetryBase, call.RetryMax, call.Tolerance, releaseDelay).ToOptions()
         let needTenths = (int)Math.Ceiling(GapBudget.WorstCaseTime(probe, failures).TotalMilliseconds / 100)
-        let buffer = Math.Max(needTenths, timeout + (2 * tolerance) + 2) + slack
-        let checkLimit = buffer - timeout - (2 * tolerance) - 1
+        let buffer = Math.Max(needTenths, call.Timeout + (2 * call.Tolerance) + 2) + slack
+        let checkLimit = buffer - call.Timeout - (2 * call.Tolerance) - 1
         let check = Math.Max(Math.Min(50, checkLimit), (int)(checkLimit * checkFraction))
-        select new SimConfig(check, extension, buffer, timeout, retryBase, max, tolerance, releaseDelay);
+        select new SimConfig(check, extension, buffer, call.Timeout, call.RetryBase, call.RetryMax, call.Tolerance, releaseDelay);
 
     private static readonly Gen<List<SimSession>> GenSessions =
         from count in Gen.Int[1, 10]
