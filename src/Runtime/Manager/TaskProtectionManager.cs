@@ -274,7 +274,9 @@ public sealed partial class TaskProtectionManager : IAsyncDisposable, IProtectio
     {
         // A waiter may need the loop even without a 0→1 change (a new session after a force-disable, say).
         RequestWake();
-        return Task.Factory.StartNew(() => WaitForCoverageCoreAsync(session, cancellationToken), cancellationToken, TaskCreationOptions.DenyChildAttach, _scheduler).Unwrap();
+        // Not StartNew(…, cancellationToken): a token cancelled before the scheduler ran the waiter would cancel it
+        // unstarted, and nothing would end the session. The waiter observes the token itself.
+        return Task.Factory.StartNew(() => WaitForCoverageCoreAsync(session, cancellationToken), CancellationToken.None, TaskCreationOptions.DenyChildAttach, _scheduler).Unwrap();
     }
 
     private bool IsCovered() =>

@@ -62,7 +62,15 @@ public sealed class CriticalSessionRegistry
     /// <returns>The handle that ends the session when disposed.</returns>
     public ValueTask<CriticalSession> EnterAsync(string name, CancellationToken cancellationToken = default)
     {
-        cancellationToken.ThrowIfCancellationRequested();
+        ArgumentNullException.ThrowIfNull(name);
+
+        // Failures travel in the returned task, as they would from an async method: callers that collect tasks
+        // (Task.WhenAll over a Select) see a cancelled task, not an exception thrown while they build the list.
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromCanceled<CriticalSession>(cancellationToken);
+        }
+
         CriticalSession session = Enter(name);
 
         // The session is counted before coverage is read: a manager deciding to release sees it, or we see the release.

@@ -302,6 +302,31 @@ public sealed class ManagerTests
     }
 
     [Fact]
+    public async Task Cancelling_before_the_waiter_first_runs_still_ends_the_session()
+    {
+        await using var h = new Harness();
+        using var cts = new CancellationTokenSource();
+
+        // No pump between entering and cancelling: the waiter has not started on the loop's scheduler yet.
+        Task<CriticalSession> enter = h.Registry.EnterAsync("job", cts.Token).AsTask();
+        await cts.CancelAsync();
+        h.Pump();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => enter);
+        Assert.Equal(0, h.Registry.ActiveCount);
+    }
+
+    [Fact]
+    public void EnterAsync_with_a_cancelled_token_returns_a_cancelled_task_and_registers_nothing()
+    {
+        var registry = new CriticalSessionRegistry();
+        ValueTask<CriticalSession> enter = registry.EnterAsync("job", new CancellationToken(canceled: true));
+        Assert.True(enter.IsCanceled);
+        Assert.Equal(0, registry.ActiveCount);
+        Assert.Equal(0, registry.TotalEntered);
+    }
+
+    [Fact]
     public async Task Status_reports_what_the_seed_status_listed()
     {
         await using var h = new Harness();
