@@ -12,14 +12,15 @@ public sealed class Harness : IAsyncDisposable
         Func<double>? jitter = null,
         bool withClient = true,
         bool validate = true,
-        ILogger? logger = null)
+        ILogger? logger = null,
+        CriticalSessionRegistry? registry = null)
     {
         Scheduler = new ManualTaskScheduler();
         Clock = new SimulatedClock(Scheduler);
         Start = Clock.GetUtcNow();
         TimeProvider managerTime = lateness is null ? Clock : new LateTimeProvider(Clock, lateness);
         Model = new ProtectionModel(Clock);
-        Registry = new CriticalSessionRegistry(Clock);
+        Registry = registry ?? new CriticalSessionRegistry(Clock);
         Options = options ?? new TaskProtectionOptions();
         Manager = new TaskProtectionManager(
             withClient ? new InMemoryTaskProtectionClient(Model) : null,

@@ -1,0 +1,35 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using TaskProtection.Generators.Model;
+
+namespace TaskProtection.Generators;
+
+/// <summary>
+/// Implements every <c>[CriticalSection]</c> partial method so that each call runs inside a session of
+/// <c>CriticalSessionRegistry.Default</c>, and reports the methods it cannot wrap as errors.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class CriticalSectionGenerator : IIncrementalGenerator
+{
+    /// <inheritdoc />
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        IncrementalValuesProvider<CriticalSectionResult> results = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                CriticalSectionParser.AttributeMetadataName,
+                predicate: static (node, _) => node is MethodDeclarationSyntax,
+                transform: static (attributeContext, cancellationToken) => CriticalSectionParser.Parse(attributeContext, cancellationToken))
+            .WithTrackingName(TrackingNames.Parsed);
+
+        IncrementalValuesProvider<DiagnosticInfo> diagnostics = results
+            .SelectMany(static (result, _) => result.Diagnostics)
+            .WithTrackingName(TrackingNames.Diagnostics);
+        context.RegisterSourceOutput(diagnostics, static (output, diagnostic) => output.ReportDiagnostic(diagnostic.ToDiagnostic()));
+
+        IncrementalValuesProvider<CriticalMethodSpec> specs = results
+            .Where(static result => result.Spec is not null)
+            .Select(static (result, _) => result.Spec!)
+            .WithTrackingName(TrackingNames.Specs);
+        context.RegisterSourceOutput(specs, static (output, spec) => output.AddSource(spec.HintName, CriticalSectionEmitter.Emit(spec)));
+    }
+}

@@ -1,0 +1,15 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+
+namespace TaskProtection.Generators.Model;
+
+/// <summary>
+/// Where a diagnostic points, as plain data: a <see cref="Location"/> would root a syntax tree and defeat caching.
+/// </summary>
+internal sealed record LocationInfo(string FilePath, TextSpan Span, LinePositionSpan LineSpan)
+{
+    public static LocationInfo? From(Location location) =>
+        location.SourceTree is null ? null : new(location.SourceTree.FilePath, location.SourceSpan, location.GetLineSpan().Span);
+
+    public Location ToLocation() => Location.Create(FilePath, Span, LineSpan);
+}

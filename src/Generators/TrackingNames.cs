@@ -1,0 +1,9 @@
+namespace TaskProtection.Generators;
+
+/// <summary>Names of the pipeline steps, so that tests can check each one is cached after unrelated edits.</summary>
+internal static class TrackingNames
+{
+    public const string Parsed = nameof(Parsed);
+    public const string Diagnostics = nameof(Diagnostics);
+    public const string Specs = nameof(Specs);
+}
