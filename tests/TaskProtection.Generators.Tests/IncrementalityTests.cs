@@ -1,0 +1,173 @@
+using System.Collections;
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using TaskProtection.Generators.Tests.Infrastructure;
+
+namespace TaskProtection.Generators.Tests;
+
+/// <summary>
+/// The generator must cost nothing on edits that do not touch a critical section: every tracked step cached, no model
+/// holding a symbol, syntax node, location or compilation (any of which would defeat caching and leak memory in the IDE).
+/// </summary>
+public sealed class IncrementalityTests
+{
+    private static readonly string[] TrackedSteps = [TrackingNames.Parsed, TrackingNames.Diagnostics, TrackingNames.Specs];
+
+    private const string Critical = """
+        using System.Threading;
+        using System.Threading.Tasks;
+        using TaskProtection;
+        namespace App;
+        public partial class Worker
+        {
+            [CriticalSection]
+            public partial Task<int> RunAsync(string path, CancellationToken ct);
+            private Task<int> RunCoreAsync(string path, CancellationToken ct) => Task.FromResult(path.Length);
+
+            [CriticalSection]
+            public partial void Broken();
+        }
+        """;
+
+    private const string Unrelated = """
+        namespace App;
+        public class Helper
+        {
+            public int Twice(int value) => value * 2;
+        }
+        """;
+
+    [Fact]
+    public void An_edit_elsewhere_leaves_every_step_cached_or_unchanged()
+    {
+        (GeneratorDriver driver, CSharpCompilation compilation) = RunOnce();
+        SyntaxTree unrelated = compilation.SyntaxTrees.Single(static t => t.FilePath == "File1.cs");
+        CSharpCompilation edited = compilation.ReplaceSyntaxTree(
+            unrelated,
+            unrelated.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(Unrelated.Replace("value * 2", "value + value", StringComparison.Ordinal))));
+
+        GeneratorRunResult second = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        AssertAllCached(second);
+    }
+
+    [Fact]
+    public void A_new_file_without_critical_sections_leaves_every_step_cached_or_unchanged()
+    {
+        (GeneratorDriver driver, CSharpCompilation compilation) = RunOnce();
+        CSharpCompilation edited = compilation.AddSyntaxTrees(
+            CSharpSyntaxTree.ParseText("namespace App; public sealed class Another { }", GeneratorRunner.ParseOptions, path: "File2.cs"));
+
+        GeneratorRunResult second = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        AssertAllCached(second);
+    }
+
+    [Fact]
+    public void An_edit_to_a_critical_section_is_seen()
+    {
+        // The converse: the test above could not fail if nothing were ever regenerated.
+        (GeneratorDriver driver, CSharpCompilation compilation) = RunOnce();
+        SyntaxTree critical = compilation.SyntaxTrees.Single(static t => t.FilePath == "File0.cs");
+        CSharpCompilation edited = compilation.ReplaceSyntaxTree(
+            critical,
+            critical.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(Critical.Replace("[CriticalSection]\n    public partial Task<int>", "[CriticalSection(\"renamed\")]\n    public partial Task<int>", StringComparison.Ordinal))));
+
+        GeneratorRunResult second = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        Assert.Contains(
+            second.TrackedSteps[TrackingNames.Specs].SelectMany(static step => step.Outputs),
+            static output => output.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains("\"renamed\"", second.GeneratedSources.Single(static s => s.HintName.Contains("RunAsync", StringComparison.Ordinal)).SourceText.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void No_pipeline_model_holds_a_symbol_syntax_node_location_or_compilation()
+    {
+        (GeneratorDriver driver, _) = RunOnce();
+        GeneratorRunResult result = driver.GetRunResult().Results.Single();
+
+        foreach (string name in TrackedSteps)
+        {
+            Assert.True(result.TrackedSteps.ContainsKey(name), $"Step '{name}' is not tracked.");
+            foreach (IncrementalGeneratorRunStep step in result.TrackedSteps[name])
+            {
+                foreach ((object value, _) in step.Outputs)
+                {
+                    AssertPlainData(value, $"{name} output", []);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void The_purity_check_catches_a_forbidden_type()
+    {
+        (_, CSharpCompilation compilation) = RunOnce();
+        var holder = new List<object> { "fine", new[] { compilation.SyntaxTrees[0].GetRoot() } };
+        Assert.ThrowsAny<Exception>(() => AssertPlainData(holder, "holder", []));
+    }
+
+    private static (GeneratorDriver Driver, CSharpCompilation Compilation) RunOnce()
+    {
+        CSharpCompilation compilation = GeneratorRunner.Compile(Critical, Unrelated);
+        GeneratorDriver driver = GeneratorRunner.CreateDriver().RunGenerators(compilation);
+        GeneratorRunResult first = driver.GetRunResult().Results.Single();
+        Assert.Single(first.GeneratedSources, static s => s.HintName.Contains("RunAsync", StringComparison.Ordinal));
+        Assert.Equal("TP0103", Assert.Single(first.Diagnostics).Id);
+        return (driver, compilation);
+    }
+
+    private static void AssertAllCached(GeneratorRunResult result)
+    {
+        foreach (string name in TrackedSteps)
+        {
+            foreach (IncrementalGeneratorRunStep step in result.TrackedSteps[name])
+            {
+                foreach ((_, IncrementalStepRunReason reason) in step.Outputs)
+                {
+                    Assert.True(
+                        reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged,
+                        $"Step '{name}' produced a {reason} output after an unrelated edit.");
+                }
+            }
+        }
+
+        foreach ((_, IncrementalStepRunReason reason) in result.TrackedOutputSteps.SelectMany(static pair => pair.Value).SelectMany(static step => step.Outputs))
+        {
+            Assert.True(reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"An output step was {reason}.");
+        }
+    }
+
+    /// <summary>Walks the object graph: plain values, strings, enums, arrays and records of them only.</summary>
+    private static void AssertPlainData(object? value, string path, HashSet<object> visited)
+    {
+        if (value is null || value is string || value.GetType().IsPrimitive || value.GetType().IsEnum)
+        {
+            return;
+        }
+
+        Assert.False(
+            value is ISymbol or SyntaxNode or Location or Compilation or SemanticModel or SyntaxTree,
+            $"{path} holds a {value.GetType().Name}.");
+        if (!value.GetType().IsValueType && !visited.Add(value))
+        {
+            return;
+        }
+
+        if (value is IEnumerable items)
+        {
+            int i = 0;
+            foreach (object? item in items)
+            {
+                AssertPlainData(item, $"{path}[{i++}]", visited);
+            }
+        }
+
+        foreach (FieldInfo field in value.GetType().GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
+        {
+            AssertPlainData(field.GetValue(value), $"{path}.{field.Name}", visited);
+        }
+    }
+}
