@@ -278,6 +278,36 @@ public sealed class GeneratedWrapperTests
         Assert.Equal(0, Registry.ActiveCount);
     }
 
+    [Fact]
+    public async Task A_generated_async_method_that_completes_synchronously_allocates_nothing_while_protection_covers_it()
+    {
+        await Task.Run(async () =>
+        {
+            await using Harness h = NewHarness();
+            using CriticalSession holder = h.Entered("holder");
+            Func<Task> completed = static () => Task.CompletedTask;
+            var transcoder = new Transcoder();
+            for (int i = 0; i < 100; i++)
+            {
+                _ = Transcoder.ImportAsync(completed);
+                _ = transcoder.FindAsync(null);
+                _ = new Frame(i).Twice();
+            }
+
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 10_000; i++)
+            {
+                Task import = Transcoder.ImportAsync(completed);
+                ValueTask<string?> find = transcoder.FindAsync(null);
+                int twice = new Frame(i).Twice();
+                Assert.True(import.IsCompletedSuccessfully && find.IsCompletedSuccessfully && twice == 2 * i);
+            }
+
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            Assert.Equal(1, Registry.ActiveCount);
+        });
+    }
+
     private static async Task<List<T>> Collect<T>(IAsyncEnumerable<T> items)
     {
         var list = new List<T>();
