@@ -15,6 +15,11 @@ public static class TaskProtectionServiceCollectionExtensions
 
     /// <summary>
     /// Adds the protection manager as a hosted service attached to <see cref="CriticalSessionRegistry.Default"/>.
+    /// When the host stops (SIGTERM, SIGINT, <c>StopApplication</c>) it requests shutdown (new sessions refused,
+    /// <see cref="CriticalSessionRegistry.ShutdownRequested"/> cancelled), waits up to <see cref="TaskProtectionOptions.DrainTimeout"/>
+    /// for active sessions with protection renewed, then releases protection; a second signal gives up the wait.
+    /// <c>DrainTimeout + RequestTimeout</c> must fit in <c>HostOptions.ShutdownTimeout</c> (30 s by default), or start-up fails
+    /// saying so.
     /// Options bind from the configuration section <c>TaskProtection</c>, then <paramref name="configure"/> runs,
     /// and the result is validated at start-up. The agent address is <see cref="TaskProtectionOptions.AgentUri"/>, else
     /// the <c>ECS_AGENT_URI</c> environment variable; without either the manager runs in unavailable mode. A registered
@@ -36,6 +41,7 @@ public static class TaskProtectionServiceCollectionExtensions
         }
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TaskProtectionOptions>, TaskProtectionOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TaskProtectionOptions>, DrainTimeoutValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(CriticalSessionRegistry.Default);
 
@@ -53,6 +59,7 @@ public static class TaskProtectionServiceCollectionExtensions
         TimeProvider time = services.GetRequiredService<TimeProvider>();
         CriticalSessionRegistry registry = services.GetRequiredService<CriticalSessionRegistry>();
         ILogger<TaskProtectionManager>? logger = services.GetService<ILogger<TaskProtectionManager>>();
+        System.Diagnostics.Metrics.IMeterFactory? meters = services.GetService<System.Diagnostics.Metrics.IMeterFactory>();
 
         ITaskProtectionClient? client = services.GetService<ITaskProtectionClient>();
         string? unavailableReason = null;
@@ -66,7 +73,7 @@ public static class TaskProtectionServiceCollectionExtensions
             }
         }
 
-        return new TaskProtectionManager(client, options, registry, time, logger, unavailableReason);
+        return new TaskProtectionManager(client, options, registry, time, logger, unavailableReason, meters);
     }
 
     private static Uri? ReadAgentUri(IServiceProvider services, out string? unavailableReason)
@@ -87,12 +94,4 @@ public static class TaskProtectionServiceCollectionExtensions
         unavailableReason = null;
         return uri;
     }
-}
-
-/// <summary>Runs the <see cref="TaskProtectionManager"/> with the host.</summary>
-internal sealed class TaskProtectionHostedService(TaskProtectionManager manager) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken) => manager.StartAsync(cancellationToken);
-
-    public Task StopAsync(CancellationToken cancellationToken) => manager.StopAsync(cancellationToken);
 }

@@ -46,4 +46,22 @@ internal static partial class Log
 
     [LoggerMessage(1051, LogLevel.Warning, "Stopping with {ActiveSessions} active sessions; releasing protection: {Sessions}")]
     public static partial void StoppingWithSessions(ILogger logger, int activeSessions, string sessions);
+
+    [LoggerMessage(1060, LogLevel.Information, "Shutdown requested with {ActiveSessions} active sessions; waiting up to {DrainTimeout} for them to end while protection is kept: {Sessions}")]
+    public static partial void ShutdownRequested(ILogger logger, int activeSessions, TimeSpan drainTimeout, string sessions);
+
+    [LoggerMessage(1061, LogLevel.Information, "Drained: every critical session ended after {Elapsed}.")]
+    public static partial void Drained(ILogger logger, TimeSpan elapsed);
+
+    [LoggerMessage(1062, LogLevel.Error, "Drain gave up after {Elapsed} with {ActiveSessions} sessions still running, because {Why}; protection is released and their work may be lost.")]
+    public static partial void DrainGaveUp(ILogger logger, int activeSessions, TimeSpan elapsed, string why);
+
+    [LoggerMessage(1063, LogLevel.Error, "Abandoned critical session {SessionName} (id {SessionId}, running for {Age}).")]
+    public static partial void SessionAbandoned(ILogger logger, string sessionName, long sessionId, TimeSpan age);
+
+    [LoggerMessage(1064, LogLevel.Warning, "A ShutdownRequested callback failed; shutdown goes on.")]
+    public static partial void ShutdownCallbacksFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1065, LogLevel.Warning, "Second stop signal ({Signal}) during the drain: giving up the wait for running sessions now.")]
+    public static partial void SecondSignal(ILogger logger, string signal);
 }

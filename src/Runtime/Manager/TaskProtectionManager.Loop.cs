@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 
 namespace TaskProtection;
@@ -157,7 +158,7 @@ public sealed partial class TaskProtectionManager
         _serverMayBeProtectedUntil = Math.Max(_serverMayBeProtectedUntil, sentAt + _requestTimeoutTicks + _leaseTicks + _toleranceTicks);
         try
         {
-            await CallAsync(static (client, minutes, token) => client.EnableAsync(minutes, token), stopping);
+            await CallAsync(EnableOperation, static (client, minutes, token) => client.EnableAsync(minutes, token), stopping);
         }
         catch (TaskProtectionAgentException ex)
         {
@@ -193,6 +194,7 @@ public sealed partial class TaskProtectionManager
         PublishStatus();
         if (renewing)
         {
+            _metrics.RenewalLate(TicksToSpan(Math.Max(0, sentAt - renewalDue)));
             Log.Renewed(_logger, _options.ExpiresInMinutes, TicksToSpan(Math.Max(0, sentAt - renewalDue)));
         }
         else
@@ -219,7 +221,7 @@ public sealed partial class TaskProtectionManager
         _hasLease = false;
         try
         {
-            await CallAsync(static (client, _, token) => client.DisableAsync(token), stopping);
+            await CallAsync(DisableOperation, static (client, _, token) => client.DisableAsync(token), stopping);
         }
         catch (TaskProtectionAgentException ex)
         {
@@ -253,7 +255,7 @@ public sealed partial class TaskProtectionManager
         Log.ForceDisabled(_logger, request.Reason, DescribeSessions(_registry.GetActiveSessions()));
         try
         {
-            await CallAsync(static (client, _, token) => client.DisableAsync(token), stopping);
+            await CallAsync(DisableOperation, static (client, _, token) => client.DisableAsync(token), stopping);
             _serverMayBeProtectedUntil = long.MinValue;
             request.Completion.TrySetResult();
         }
@@ -283,7 +285,7 @@ public sealed partial class TaskProtectionManager
         Interlocked.Exchange(ref _coverageUntil, long.MinValue);
         try
         {
-            await CallAsync(static (client, _, token) => client.DisableAsync(token), cancellationToken);
+            await CallAsync(DisableOperation, static (client, _, token) => client.DisableAsync(token), cancellationToken);
             _serverMayBeProtectedUntil = long.MinValue;
             Log.Released(_logger);
         }
@@ -295,12 +297,44 @@ public sealed partial class TaskProtectionManager
         PublishStatus();
     }
 
-    /// <summary>One agent call, bounded by RequestTimeout on the manager's clock even if the client ignores its token.</summary>
+    /// <summary>One agent call, traced and measured (operation, outcome, duration).</summary>
     private async Task CallAsync(
+        string operationName,
         Func<ITaskProtectionClient, int, CancellationToken, Task<TaskProtectionState>> operation,
         CancellationToken stopping)
     {
         _agentCalls++;
+        long started = _time.GetTimestamp();
+        using Activity? activity = TaskProtectionDiagnostics.ActivitySource.StartActivity(TaskProtectionDiagnostics.AgentCallActivityName, ActivityKind.Client);
+        activity?.SetTag(TaskProtectionDiagnostics.OperationTag, operationName);
+        string outcome = SuccessOutcome;
+        try
+        {
+            await CallBoundedAsync(operation, stopping);
+        }
+        catch (TaskProtectionAgentException ex)
+        {
+            outcome = Outcome(ex.Kind);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            outcome = CancelledOutcome;
+            throw;
+        }
+        finally
+        {
+            activity?.SetTag(TaskProtectionDiagnostics.OutcomeTag, outcome);
+            _metrics.AgentCall(operationName, outcome, _time.GetElapsedTime(started));
+        }
+    }
+
+    /// <summary>One agent call, bounded by RequestTimeout on the manager's clock even if the client ignores its token.</summary>
+    private async Task CallBoundedAsync(
+        Func<ITaskProtectionClient, int, CancellationToken, Task<TaskProtectionState>> operation,
+        CancellationToken stopping)
+    {
         using var timeout = new CancellationTokenSource(_options.RequestTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, timeout.Token);
         Task<TaskProtectionState> call;
@@ -338,6 +372,22 @@ public sealed partial class TaskProtectionManager
         static TaskProtectionAgentException Unexpected(Exception ex) =>
             new(AgentFailureKind.Transport, isRetryable: true, $"The task-protection client failed unexpectedly: {ex.Message}", innerException: ex);
     }
+
+    private const string EnableOperation = "enable";
+    private const string DisableOperation = "disable";
+    private const string SuccessOutcome = "success";
+    private const string CancelledOutcome = "cancelled";
+
+    private static string Outcome(AgentFailureKind kind) => kind switch
+    {
+        AgentFailureKind.Failure => "failure",
+        AgentFailureKind.Error => "error",
+        AgentFailureKind.Throttled => "throttled",
+        AgentFailureKind.Timeout => "timeout",
+        AgentFailureKind.Transport => "transport",
+        AgentFailureKind.MalformedResponse => "malformed_response",
+        _ => "unknown",
+    };
 
     private void OnCallFailed(string operation, TaskProtectionAgentException error, bool isEnable)
     {
@@ -381,6 +431,7 @@ public sealed partial class TaskProtectionManager
         if (active > 0)
         {
             _lapses++;
+            _metrics.Lapse();
             SetMode(ProtectionMode.Lost);
             RaiseLost(_capped ? ProtectionLossReason.MaxDurationReached : ProtectionLossReason.Lapsed, null);
         }

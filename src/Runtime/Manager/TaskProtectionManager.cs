@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -28,6 +29,7 @@ public sealed partial class TaskProtectionManager : IAsyncDisposable, IProtectio
     private readonly ConcurrentQueue<ForceDisableRequest> _commands = new();
     private readonly Lock _lifecycleLock = new();
     private readonly WakeWorkItem _wakeItem;
+    private readonly TaskProtectionMetrics _metrics;
 
     // Durations in TimeProvider timestamp units.
     private readonly long _leaseTicks;
@@ -47,6 +49,9 @@ public sealed partial class TaskProtectionManager : IAsyncDisposable, IProtectio
     private CancellationTokenSource _lostSource = new();
     private long _forceDisabledAtEntered = -1;
     private StatusCore _status;
+    private int _shutdownRequested;
+    private long _abandonedSessions;
+    private TaskCompletionSource? _drainIdle;
 
     private CancellationTokenSource? _stopping;
     private Task? _loop;
@@ -58,6 +63,7 @@ public sealed partial class TaskProtectionManager : IAsyncDisposable, IProtectio
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when null.</param>
     /// <param name="logger">The logger; none when null.</param>
     /// <param name="unavailableReason">Why <paramref name="client"/> is null, for status and the log.</param>
+    /// <param name="meterFactory">Creates the "TaskProtection" meter; a meter of the manager's own when null.</param>
     /// <exception cref="ArgumentException">The options cannot keep protection gap-free; the message says which rule fails.</exception>
     public TaskProtectionManager(
         ITaskProtectionClient? client,
@@ -65,8 +71,9 @@ public sealed partial class TaskProtectionManager : IAsyncDisposable, IProtectio
         CriticalSessionRegistry? registry = null,
         TimeProvider? timeProvider = null,
         ILogger<TaskProtectionManager>? logger = null,
-        string? unavailableReason = null)
-        : this(client, options, registry, timeProvider, logger, unavailableReason, TaskScheduler.Default, jitter: null, validate: true)
+        string? unavailableReason = null,
+        IMeterFactory? meterFactory = null)
+        : this(client, options, registry, timeProvider, logger, unavailableReason, TaskScheduler.Default, jitter: null, validate: true, meterFactory)
     {
     }
 
@@ -79,7 +86,8 @@ public sealed partial class TaskProtectionManager : IAsyncDisposable, IProtectio
         string? unavailableReason,
         TaskScheduler scheduler,
         Func<double>? jitter,
-        bool validate)
+        bool validate,
+        IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
 
@@ -110,6 +118,7 @@ public sealed partial class TaskProtectionManager : IAsyncDisposable, IProtectio
         _toleranceTicks = ToTicks(_options.SchedulingTolerance);
         _status = new StatusCore(ProtectionMode.Stopped, 0, 0, 0, null, 0, 0, 0);
         _wakeItem = new WakeWorkItem(this);
+        _metrics = new TaskProtectionMetrics(meterFactory, () => _registry.ActiveCount, () => LeaseRemaining() > TimeSpan.Zero, () => LeaseRemaining().TotalSeconds);
     }
 
     /// <summary>
@@ -135,6 +144,9 @@ public sealed partial class TaskProtectionManager : IAsyncDisposable, IProtectio
 
     /// <summary>Where the state machine stands.</summary>
     public ProtectionMode Mode => (ProtectionMode)Volatile.Read(ref _mode);
+
+    /// <summary>Cancelled once shutdown is requested: the registry's <see cref="CriticalSessionRegistry.ShutdownRequested"/>.</summary>
+    public CancellationToken ShutdownRequested => _registry.ShutdownRequested;
 
     /// <summary>Attaches to the registry and starts the state machine.</summary>
     /// <param name="cancellationToken">Unused; starting does not wait.</param>
@@ -209,6 +221,99 @@ public sealed partial class TaskProtectionManager : IAsyncDisposable, IProtectio
     {
         await StopAsync().ConfigureAwait(false);
         _stopping?.Dispose();
+        _metrics.Dispose();
+    }
+
+    /// <summary>
+    /// Starts shutting down without waiting: cancels <see cref="ShutdownRequested"/> so that long work can checkpoint and,
+    /// unless <see cref="TaskProtectionOptions.RefuseSessionsDuringShutdown"/> is off, refuses new sessions with
+    /// <see cref="CriticalSessionRefusedException"/>. Protection stays renewed while sessions run. Calling it again does nothing.
+    /// </summary>
+    public void RequestShutdown()
+    {
+        if (Interlocked.Exchange(ref _shutdownRequested, 1) != 0)
+        {
+            return;
+        }
+
+        IReadOnlyList<ActiveSessionInfo> sessions = _registry.GetActiveSessions();
+        Log.ShutdownRequested(_logger, sessions.Count, _options.DrainTimeout, DescribeSessions(sessions));
+        AggregateException? callbackErrors = _registry.BeginShutdown(_options.RefuseSessionsDuringShutdown);
+        if (callbackErrors is not null)
+        {
+            Log.ShutdownCallbacksFailed(_logger, callbackErrors);
+        }
+
+        RequestWake();
+    }
+
+    /// <summary>
+    /// Requests shutdown (see <see cref="RequestShutdown"/>) and waits, with protection kept renewed, until no session is
+    /// active or <see cref="TaskProtectionOptions.DrainTimeout"/> has passed. Sessions still running then are logged by name,
+    /// id and age, counted as abandoned in status and metrics, and returned. Protection is not released here: stop the
+    /// manager next (the host does).
+    /// </summary>
+    /// <param name="cancellationToken">Gives up the wait early (a second SIGTERM, say); running sessions count as abandoned.</param>
+    /// <returns>How the drain ended.</returns>
+    public Task<DrainResult> DrainAsync(CancellationToken cancellationToken = default) => DrainAsync(_options.DrainTimeout, cancellationToken);
+
+    /// <summary>Logs that a second stop signal gives up the drain's wait.</summary>
+    internal void OnSecondSignal(string signal) => Log.SecondSignal(_logger, signal);
+
+    /// <summary>As <see cref="DrainAsync(CancellationToken)"/>, with an explicit bound.</summary>
+    /// <param name="timeout">The longest wait for sessions to end.</param>
+    /// <param name="cancellationToken">Gives up the wait early; running sessions count as abandoned.</param>
+    /// <returns>How the drain ended.</returns>
+    public async Task<DrainResult> DrainAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(timeout, TimeSpan.Zero);
+        RequestShutdown();
+        long started = _time.GetTimestamp();
+        bool cutShort = false;
+        while (_registry.ActiveCount > 0)
+        {
+            // Publish the signal before reading the count: a session ending after the read completes it.
+            var idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Volatile.Write(ref _drainIdle, idle);
+            TimeSpan left = timeout - _time.GetElapsedTime(started);
+            if (_registry.ActiveCount == 0 || left <= TimeSpan.Zero)
+            {
+                break;
+            }
+
+            try
+            {
+                await idle.Task.WaitAsync(WholeMillisecondsUp(ToTicks(left)), _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                break;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                cutShort = true;
+                break;
+            }
+        }
+
+        Volatile.Write(ref _drainIdle, null);
+        TimeSpan elapsed = _time.GetElapsedTime(started);
+        IReadOnlyList<ActiveSessionInfo> abandoned = _registry.GetActiveSessions();
+        if (abandoned.Count == 0)
+        {
+            Log.Drained(_logger, elapsed);
+            return new DrainResult(true, elapsed, []);
+        }
+
+        Log.DrainGaveUp(_logger, abandoned.Count, elapsed, cutShort ? "it was cut short (a second stop signal, or the host's shutdown timeout)" : "DrainTimeout passed");
+        foreach (ActiveSessionInfo session in abandoned)
+        {
+            Log.SessionAbandoned(_logger, session.Name, session.Id, session.Age);
+        }
+
+        Interlocked.Add(ref _abandonedSessions, abandoned.Count);
+        _metrics.Abandoned(abandoned.Count);
+        return new DrainResult(false, elapsed, abandoned);
     }
 
     /// <summary>
@@ -260,6 +365,8 @@ public sealed partial class TaskProtectionManager : IAsyncDisposable, IProtectio
             LastErrorAt = core.LastError is null ? null : utcNow - TicksToSpan(now - core.LastErrorAt),
             AgentCalls = core.AgentCalls,
             Lapses = core.Lapses,
+            IsShutdownRequested = _registry.IsShutdownRequested,
+            AbandonedSessions = Volatile.Read(ref _abandonedSessions),
         };
     }
 
@@ -267,7 +374,24 @@ public sealed partial class TaskProtectionManager : IAsyncDisposable, IProtectio
     bool IProtectionCoordinator.IsCovered() => IsCovered();
 
     /// <inheritdoc />
-    void IProtectionCoordinator.OnActivityChanged() => RequestWake();
+    void IProtectionCoordinator.OnActivityChanged()
+    {
+        RequestWake();
+        if (_registry.ActiveCount == 0)
+        {
+            Volatile.Read(ref _drainIdle)?.TrySetResult();
+        }
+    }
+
+    /// <inheritdoc />
+    void IProtectionCoordinator.OnSessionEnded(string name, TimeSpan duration) => _metrics.SessionEnded(name, duration);
+
+    private TimeSpan LeaseRemaining()
+    {
+        long expiry = Volatile.Read(ref _status).LeaseExpiry;
+        long now = _time.GetTimestamp();
+        return expiry != 0 && expiry > now ? TicksToSpan(expiry - now) : TimeSpan.Zero;
+    }
 
     /// <inheritdoc />
     Task<CriticalSession> IProtectionCoordinator.WaitForCoverageAsync(CriticalSession session, CancellationToken cancellationToken)

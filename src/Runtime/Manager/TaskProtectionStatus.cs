@@ -50,4 +50,10 @@ public sealed record TaskProtectionStatus
 
     /// <summary>Leases that ran out while sessions were active (must stay 0).</summary>
     public required long Lapses { get; init; }
+
+    /// <summary>Whether shutdown has been requested (new sessions may be refused; the drain is under way).</summary>
+    public bool IsShutdownRequested { get; init; }
+
+    /// <summary>Sessions still running when a shutdown drain gave up.</summary>
+    public long AbandonedSessions { get; init; }
 }

@@ -64,6 +64,21 @@ public sealed class TaskProtectionOptions
     public int MinimumToleratedFailures { get; set; } = 1;
 
     /// <summary>
+    /// How long a stopping host (SIGTERM, SIGINT, <c>StopApplication</c>) waits for active sessions to end while
+    /// protection is kept renewed. Sessions still running then are logged as abandoned and protection is released.
+    /// Keep it below the ECS <c>stopTimeout</c> (30 s by default, at most 120 s) minus <see cref="RequestTimeout"/>, the time
+    /// the final release may take: ECS kills the container at <c>stopTimeout</c>.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// Whether new sessions are refused once shutdown is requested (the default): <see cref="CriticalSessionRegistry.Enter"/>
+    /// and <see cref="CriticalSessionRegistry.EnterAsync"/> then fail with <see cref="CriticalSessionRefusedException"/>, so
+    /// no job starts that the drain could not finish. Note that this includes critical sections nested inside running ones.
+    /// </summary>
+    public bool RefuseSessionsDuringShutdown { get; set; } = true;
+
+    /// <summary>
     /// The agent's address. When null (the default), <c>ECS_AGENT_URI</c> from configuration or the environment is used,
     /// as ECS sets it; without either, the manager runs in unavailable mode.
     /// </summary>

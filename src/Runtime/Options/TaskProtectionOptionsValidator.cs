@@ -12,6 +12,9 @@ public sealed class TaskProtectionOptionsValidator : IValidateOptions<TaskProtec
     /// <summary>The agent waits up to 4 s for ECS and answers within 5 s; a shorter timeout abandons calls that would succeed.</summary>
     public static readonly TimeSpan MinimumRequestTimeout = TimeSpan.FromSeconds(6);
 
+    /// <summary>The largest <c>stopTimeout</c> ECS allows (Fargate and EC2 with the agent's maximum): the drain and the final release must fit.</summary>
+    public static readonly TimeSpan MaximumEcsStopTimeout = TimeSpan.FromSeconds(120);
+
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, TaskProtectionOptions options)
     {
@@ -32,6 +35,7 @@ public sealed class TaskProtectionOptionsValidator : IValidateOptions<TaskProtec
         RequirePositive(failures, nameof(options.MaxProtectionDuration), options.MaxProtectionDuration);
         RequirePositive(failures, nameof(options.RetryBaseDelay), options.RetryBaseDelay);
         RequirePositive(failures, nameof(options.AcquireTimeout), options.AcquireTimeout);
+        RequirePositive(failures, nameof(options.DrainTimeout), options.DrainTimeout);
         if (options.ReleaseDelay < TimeSpan.Zero)
         {
             failures.Add(Invariant($"ReleaseDelay ≥ 0 fails: ReleaseDelay = {options.ReleaseDelay}."));
@@ -90,6 +94,12 @@ public sealed class TaskProtectionOptionsValidator : IValidateOptions<TaskProtec
         {
             failures.Add(Invariant(
                 $"ProtectionBuffer ≥ (k+1)·RequestTimeout + Σ retry delay caps + (2k+1)·(SchedulingTolerance + 1 ms) fails for k = MinimumToleratedFailures = {required}: ProtectionBuffer = {options.ProtectionBuffer}, needed {worstCase} (RequestTimeout = {options.RequestTimeout}, RetryBaseDelay = {options.RetryBaseDelay}, RetryMaxDelay = {options.RetryMaxDelay}, SchedulingTolerance = {options.SchedulingTolerance}). This configuration survives {options.ToleratedConsecutiveFailures} consecutive failed renewals; raise ProtectionBuffer or shorten the timeout and retry delays."));
+        }
+
+        if (options.DrainTimeout + options.RequestTimeout > MaximumEcsStopTimeout)
+        {
+            failures.Add(Invariant(
+                $"DrainTimeout + RequestTimeout ≤ {MaximumEcsStopTimeout} fails: {options.DrainTimeout} + {options.RequestTimeout} = {options.DrainTimeout + options.RequestTimeout}. ECS kills a container at most {MaximumEcsStopTimeout} after SIGTERM, so the drain and the final release must end before; lower DrainTimeout."));
         }
 
         if (options.MaxProtectionDuration < options.LeaseDuration)

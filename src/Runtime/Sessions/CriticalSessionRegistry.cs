@@ -5,14 +5,20 @@ namespace TaskProtection;
 /// the attached <see cref="TaskProtectionManager"/> keeps the task protected while <see cref="ActiveCount"/> &gt; 0.
 /// Entering and ending a session is lock-free and allocates nothing.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage(
+    "Design",
+    "CA1001:Types that own disposable fields should be disposable",
+    Justification = "The shutdown token source has no timer and no wait handle; registries live as long as the process.")]
 public sealed class CriticalSessionRegistry
 {
     private readonly TimeProvider _timeProvider;
     private readonly SessionTable _table = new();
     private readonly Lock _attachLock = new();
+    private readonly CancellationTokenSource _shutdown = new();
     private IProtectionCoordinator? _coordinator;
     private long _lastId;
     private int _active;
+    private int _refusing;
 
     /// <summary>Creates a registry; most apps use <see cref="Default"/>.</summary>
     /// <param name="timeProvider">Source of session start times; <see cref="TimeProvider.System"/> when null.</param>
@@ -34,16 +40,38 @@ public sealed class CriticalSessionRegistry
     public bool HasManager => Volatile.Read(ref _coordinator) is not null;
 
     /// <summary>
+    /// Cancelled once the task starts shutting down (SIGTERM, SIGINT or <c>StopApplication</c> through
+    /// <c>AddTaskProtection</c>, or <see cref="TaskProtectionManager.RequestShutdown"/>). Long work should watch it to
+    /// checkpoint and finish early: running sessions are waited for only until <see cref="TaskProtectionOptions.DrainTimeout"/>.
+    /// Once requested, shutdown stays requested.
+    /// </summary>
+    public CancellationToken ShutdownRequested => _shutdown.Token;
+
+    /// <summary>Whether shutdown has been requested; see <see cref="ShutdownRequested"/>.</summary>
+    public bool IsShutdownRequested => _shutdown.IsCancellationRequested;
+
+    /// <summary>
     /// Registers a session and returns at once, without waiting for protection: the body may start before the
     /// task is protected. Prefer <see cref="EnterAsync"/> where the caller can await.
     /// </summary>
     /// <param name="name">The session name shown in status, logs and metrics.</param>
     /// <returns>The handle that ends the session when disposed.</returns>
+    /// <exception cref="CriticalSessionRefusedException">The task is shutting down and refuses new sessions.</exception>
     public CriticalSession Enter(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
+        if (Volatile.Read(ref _refusing) != 0)
+        {
+            throw CriticalSessionRefusedException.For(name);
+        }
+
         long id = Interlocked.Increment(ref _lastId);
         SessionSlot slot = _table.Claim(id, name, _timeProvider.GetTimestamp());
+        if (TaskProtectionDiagnostics.ActivitySource.HasListeners())
+        {
+            slot.Activity = StartActivity(name, id);
+        }
+
         if (Interlocked.Increment(ref _active) == 1)
         {
             Volatile.Read(ref _coordinator)?.OnActivityChanged();
@@ -69,6 +97,11 @@ public sealed class CriticalSessionRegistry
         if (cancellationToken.IsCancellationRequested)
         {
             return ValueTask.FromCanceled<CriticalSession>(cancellationToken);
+        }
+
+        if (Volatile.Read(ref _refusing) != 0)
+        {
+            return ValueTask.FromException<CriticalSession>(CriticalSessionRefusedException.For(name));
         }
 
         CriticalSession session = Enter(name);
@@ -132,16 +165,69 @@ public sealed class CriticalSessionRegistry
         }
     }
 
+    /// <summary>
+    /// Marks the task as shutting down: cancels <see cref="ShutdownRequested"/> and, when asked, refuses new sessions.
+    /// Callbacks registered on the token run here; their failures are returned, not thrown, so that shutdown goes on.
+    /// </summary>
+    internal AggregateException? BeginShutdown(bool refuseNewSessions)
+    {
+        if (refuseNewSessions)
+        {
+            Volatile.Write(ref _refusing, 1);
+        }
+
+        try
+        {
+            _shutdown.Cancel();
+            return null;
+        }
+        catch (AggregateException ex)
+        {
+            return ex;
+        }
+    }
+
     internal void Exit(SessionSlot slot, long id)
     {
+        // Read before releasing: the slot may be reused at once afterwards.
+        string? name = Volatile.Read(ref slot.Name);
+        long start = Volatile.Read(ref slot.StartTimestamp);
+        System.Diagnostics.Activity? activity = Volatile.Read(ref slot.Activity);
         if (!SessionTable.Release(slot, id))
         {
             return;
         }
 
+        activity?.Stop();
+        IProtectionCoordinator? coordinator = Volatile.Read(ref _coordinator);
+        if (coordinator is not null && name is not null)
+        {
+            coordinator.OnSessionEnded(name, _timeProvider.GetElapsedTime(start));
+        }
+
         if (Interlocked.Decrement(ref _active) == 0)
         {
-            Volatile.Read(ref _coordinator)?.OnActivityChanged();
+            coordinator?.OnActivityChanged();
         }
+    }
+
+    /// <summary>
+    /// Starts the session's activity without making it current: the session may end on another flow (an awaited
+    /// body), and a caller's later work must not be parented to it.
+    /// </summary>
+    private static System.Diagnostics.Activity? StartActivity(string name, long id)
+    {
+        System.Diagnostics.Activity? previous = System.Diagnostics.Activity.Current;
+        System.Diagnostics.Activity? activity = TaskProtectionDiagnostics.ActivitySource.StartActivity(
+            TaskProtectionDiagnostics.SessionActivityName, System.Diagnostics.ActivityKind.Internal);
+        if (activity is not null)
+        {
+            activity.DisplayName = name;
+            activity.SetTag(TaskProtectionDiagnostics.SessionNameTag, name);
+            activity.SetTag(TaskProtectionDiagnostics.SessionIdTag, id);
+            System.Diagnostics.Activity.Current = previous;
+        }
+
+        return activity;
     }
 }

@@ -9,6 +9,9 @@ internal interface IProtectionCoordinator
     /// <summary>Called on every 0→1 and 1→0 change of the active count; must not block.</summary>
     void OnActivityChanged();
 
+    /// <summary>Called when a session ends, with how long it ran; must not block or allocate.</summary>
+    void OnSessionEnded(string name, TimeSpan duration);
+
     /// <summary>
     /// Completes with <paramref name="session"/> once protection covers it, or as the acquire-timeout behaviour says;
     /// ends the session when it throws.

@@ -6,6 +6,9 @@ internal sealed class SessionSlot
     public long Id;
     public string? Name;
     public long StartTimestamp;
+
+    /// <summary>The session's activity, only when a listener wanted one.</summary>
+    public System.Diagnostics.Activity? Activity;
 }
 
 /// <summary>
@@ -57,6 +60,7 @@ internal sealed class SessionTable
         }
 
         Volatile.Write(ref slot.Name, null);
+        Volatile.Write(ref slot.Activity, null);
         Volatile.Write(ref slot.Id, 0);
         return true;
     }
