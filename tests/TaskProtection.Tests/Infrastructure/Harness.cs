@@ -13,7 +13,8 @@ public sealed class Harness : IAsyncDisposable
         bool withClient = true,
         bool validate = true,
         ILogger? logger = null,
-        CriticalSessionRegistry? registry = null)
+        CriticalSessionRegistry? registry = null,
+        System.Diagnostics.Metrics.IMeterFactory? meterFactory = null)
     {
         Scheduler = new ManualTaskScheduler();
         Clock = new SimulatedClock(Scheduler);
@@ -31,7 +32,8 @@ public sealed class Harness : IAsyncDisposable
             unavailableReason: withClient ? null : "test: no agent",
             Scheduler,
             jitter ?? (() => 0.5),
-            validate);
+            validate,
+            meterFactory);
         Manager.StartAsync().GetAwaiter().GetResult();
         Scheduler.RunUntilIdle();
     }
