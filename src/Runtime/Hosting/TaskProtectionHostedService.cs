@@ -3,9 +3,9 @@ using Microsoft.Extensions.Hosting;
 namespace TaskProtection;
 
 /// <summary>
-/// Runs the <see cref="TaskProtectionManager"/> with the host. On stopping it requests shutdown first (before any hosted
-/// service stops, so workers see <see cref="CriticalSessionRegistry.ShutdownRequested"/> at once), then, when its own turn
-/// to stop comes, drains and releases.
+/// Runs the <see cref="TaskProtectionManager"/> with the host. The drain happens in the stopping phase, before any hosted
+/// service is stopped: workers' <c>stoppingToken</c>s are cancelled only once their sessions have ended or
+/// <see cref="TaskProtectionOptions.DrainTimeout"/> has passed. Protection is released when this service stops.
 /// </summary>
 internal sealed class TaskProtectionHostedService(TaskProtectionManager manager) : IHostedLifecycleService, IDisposable
 {
@@ -18,7 +18,7 @@ internal sealed class TaskProtectionHostedService(TaskProtectionManager manager)
 
     public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task StoppingAsync(CancellationToken cancellationToken)
+    public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         manager.RequestShutdown();
 
@@ -29,17 +29,13 @@ internal sealed class TaskProtectionHostedService(TaskProtectionManager manager)
             manager.OnSecondSignal(signal.ToString());
             _giveUp.Cancel();
         });
-        return Task.CompletedTask;
-    }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
         using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _giveUp.Token);
         await manager.DrainAsync(giveUp.Token).ConfigureAwait(false);
-
-        // The release is bounded by RequestTimeout; it must happen even when the host's own timeout has passed.
-        await manager.StopAsync(CancellationToken.None).ConfigureAwait(false);
     }
+
+    // The release is bounded by RequestTimeout; it must happen even when the host's own timeout has passed.
+    public Task StopAsync(CancellationToken cancellationToken) => manager.StopAsync(CancellationToken.None);
 
     public Task StoppedAsync(CancellationToken cancellationToken)
     {

@@ -1,0 +1,34 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using TaskProtection;
+using TaskProtection.TestHost;
+
+// Usage: TaskProtection.TestHost [--session-seconds S] [--drain-seconds S]
+// Reads ECS_AGENT_URI like any app. Prints READY once started and SESSION STARTED / SESSION ENDED around its one job.
+double sessionSeconds = Argument(args, "--session-seconds", 0);
+double drainSeconds = Argument(args, "--drain-seconds", 20);
+
+HostApplicationBuilder builder = Host.CreateApplicationBuilder(args);
+builder.Logging.ClearProviders();
+builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+builder.Services.AddTaskProtection(o =>
+{
+    o.DrainTimeout = TimeSpan.FromSeconds(drainSeconds);
+    o.ReleaseDelay = TimeSpan.FromMinutes(1);
+});
+builder.Services.AddSingleton(new JobSettings(TimeSpan.FromSeconds(sessionSeconds)));
+builder.Services.AddHostedService<JobRunner>();
+
+using IHost host = builder.Build();
+host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() => Output.Line("READY"));
+await host.RunAsync();
+Output.Line("EXITING");
+return 0;
+
+static double Argument(string[] args, string name, double fallback)
+{
+    int index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? double.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+}
