@@ -5,10 +5,15 @@ using Microsoft.Extensions.Logging;
 using TaskProtection;
 using TaskProtection.TestHost;
 
-// Usage: TaskProtection.TestHost [--session-seconds S] [--drain-seconds S]
+// Usage: TaskProtection.TestHost [--session-seconds S] [--drain-seconds S] [--no-host]
 // Reads ECS_AGENT_URI like any app. Prints READY once started and SESSION STARTED / SESSION ENDED around its one job.
+// --no-host runs without the generic host, through TaskProtectionShutdown.RunUntilStoppedAsync.
 double sessionSeconds = Argument(args, "--session-seconds", 0);
 double drainSeconds = Argument(args, "--drain-seconds", 20);
+if (args.Contains("--no-host"))
+{
+    return await NoHost.RunAsync(TimeSpan.FromSeconds(sessionSeconds), TimeSpan.FromSeconds(drainSeconds));
+}
 
 HostApplicationBuilder builder = Host.CreateApplicationBuilder(args);
 builder.Logging.ClearProviders();

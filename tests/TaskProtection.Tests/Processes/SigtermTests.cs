@@ -117,4 +117,30 @@ public sealed class SigtermTests
         Assert.Contains("[1063] Abandoned critical session test-host.transcode", host.Output, StringComparison.Ordinal);
         Assert.False(agent.Model.IsProtected);
     }
+
+    [Fact]
+    public async Task Without_the_generic_host_RunUntilStoppedAsync_drains_on_SIGTERM_and_releases()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        await using FakeEcsAgent agent = await FakeEcsAgent.StartAsync();
+        using ChildProcess host = StartHost(agent, "--no-host", "--session-seconds", "2");
+        await host.WaitForLineAsync("SESSION STARTED", StartBound);
+        await host.WaitForLineAsync("READY", StartBound);
+        Assert.True(agent.Model.IsProtected);
+
+        host.Signal("TERM");
+        (int exitCode, _) = await host.WaitForExitAsync(TimeSpan.FromSeconds(15));
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("DRAINED True", host.Output, StringComparison.Ordinal);
+        (_, string ended) = await host.WaitForLineAsync("SESSION ENDED", TimeSpan.FromSeconds(1));
+        DateTimeOffset endedAt = DateTimeOffset.Parse(ended["SESSION ENDED ".Length..], CultureInfo.InvariantCulture);
+        AgentCall release = agent.Model.Calls[^1];
+        Assert.Contains("\"ProtectionEnabled\":false", release.Body, StringComparison.Ordinal);
+        Assert.True(release.ReceivedAt >= endedAt);
+    }
 }
