@@ -1,0 +1,44 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+
+namespace TaskProtection.Tests.Observability;
+
+/// <summary>docs/observability.md lists every log event and every instrument name the code uses, exactly.</summary>
+public sealed partial class DocumentationTests
+{
+    private static string Document([System.Runtime.CompilerServices.CallerFilePath] string path = "") =>
+        File.ReadAllText(Path.Combine(Path.GetDirectoryName(path)!, "..", "..", "..", "docs", "observability.md"));
+
+    [Fact]
+    public void Every_log_event_is_documented_with_its_level_and_message()
+    {
+        Type log = typeof(TaskProtectionManager).Assembly.GetType("TaskProtection.Log", throwOnError: true)!;
+        string document = Document();
+        var events = log.GetMethods(BindingFlags.Public | BindingFlags.Static)
+            .Select(static m => m.GetCustomAttribute<LoggerMessageAttribute>())
+            .OfType<LoggerMessageAttribute>()
+            .ToArray();
+        Assert.True(events.Length >= 20);
+        foreach (LoggerMessageAttribute e in events)
+        {
+            Assert.Contains($"| {e.EventId} | {e.Level} | {e.Message} |", document, StringComparison.Ordinal);
+        }
+
+        int[] documented = EventRow().Matches(document).Select(static m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(events.Select(static e => e.EventId).Order(), documented.Order());
+    }
+
+    [Fact]
+    public void Every_instrument_and_tag_name_is_documented()
+    {
+        string document = Document();
+        foreach (FieldInfo field in typeof(TaskProtectionDiagnostics).GetFields(BindingFlags.Public | BindingFlags.Static).Where(static f => f.IsLiteral))
+        {
+            Assert.Contains((string)field.GetRawConstantValue()!, document, StringComparison.Ordinal);
+        }
+    }
+
+    [GeneratedRegex(@"^\| (\d{4}) \|", RegexOptions.Multiline)]
+    private static partial Regex EventRow();
+}
