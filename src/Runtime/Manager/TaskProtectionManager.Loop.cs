@@ -182,7 +182,6 @@ public sealed partial class TaskProtectionManager
         _nextAttemptAt = 0;
         _lastError = null;
         SetMode(ProtectionMode.Protected);
-        Interlocked.Exchange(ref _coverageUntil, _leaseExpiry - _bufferTicks);
         if (_lost)
         {
             _lost = false;
@@ -190,7 +189,6 @@ public sealed partial class TaskProtectionManager
             Log.ProtectionRestored(_logger);
         }
 
-        PulseGate();
         PublishStatus();
         if (renewing)
         {
@@ -202,6 +200,9 @@ public sealed partial class TaskProtectionManager
             Log.Acquired(_logger, _options.ExpiresInMinutes, _registry.ActiveCount);
         }
 
+        // Open the gate last, so that what a session's work logs always comes after the protection it runs under.
+        Interlocked.Exchange(ref _coverageUntil, _leaseExpiry - _bufferTicks);
+        PulseGate();
     }
 
     private async Task ReleaseAsync(CancellationToken stopping)

@@ -61,15 +61,18 @@ public sealed class ChildProcess : IDisposable
         return new ChildProcess(Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start."));
     }
 
-    /// <summary>The path of a sibling project's built assembly, in the same configuration as this test assembly.</summary>
-    public static string BuiltAssembly(string project)
+    /// <summary>The path of a test project's built assembly (a sibling of this one), in this assembly's configuration.</summary>
+    public static string BuiltAssembly(string project) => BuiltAssembly(Path.Combine("tests", project), project);
+
+    /// <summary>The path of a project's built assembly, by its directory relative to the repository root.</summary>
+    public static string BuiltAssembly(string projectDirectory, string assemblyName)
     {
         string testDirectory = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
         string framework = Path.GetFileName(testDirectory);
         string configuration = Path.GetFileName(Path.GetDirectoryName(testDirectory)!);
-        string testsRoot = Path.GetFullPath(Path.Combine(testDirectory, "..", "..", "..", ".."));
-        string path = Path.Combine(testsRoot, project, "bin", configuration, framework, project + ".dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException($"Build {project} first (it is a project reference of the tests).", path);
+        string repositoryRoot = Path.GetFullPath(Path.Combine(testDirectory, "..", "..", "..", "..", ".."));
+        string path = Path.Combine(repositoryRoot, projectDirectory, "bin", configuration, framework, assemblyName + ".dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"Build {projectDirectory} first (it is a project reference of the tests).", path);
     }
 
     /// <summary>Waits until a line containing <paramref name="text"/> appears; returns it and when it was read.</summary>
