@@ -48,6 +48,7 @@ builder.Services.AddSingleton(statistics);
 builder.Services.AddSingleton<JobInbox>();
 builder.Services.AddSingleton<Transcoder>();
 builder.Services.AddHostedService<TranscodeWorker>();
+builder.Services.AddHostedService<Heartbeat>();
 
 using IHost host = builder.Build();
 manager = host.Services.GetRequiredService<TaskProtectionManager>();
