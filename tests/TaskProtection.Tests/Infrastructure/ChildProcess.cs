@@ -42,6 +42,8 @@ public sealed class ChildProcess : IDisposable
     {
         var info = new ProcessStartInfo("dotnet")
         {
+            // Its own directory, as in a container: the test's directory holds other apps' appsettings.json.
+            WorkingDirectory = Path.GetDirectoryName(assemblyPath),
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
