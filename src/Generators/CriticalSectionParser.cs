@@ -12,7 +12,7 @@ namespace TaskProtection.Generators;
 /// </summary>
 internal static class CriticalSectionParser
 {
-    public const string AttributeMetadataName = "TaskProtection.CriticalSectionAttribute";
+    public const string AttributeMetadataName = CriticalSectionNames.AttributeMetadataName;
 
     public static CriticalSectionResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
@@ -21,7 +21,7 @@ internal static class CriticalSectionParser
         cancellationToken.ThrowIfCancellationRequested();
 
         string displayName = SymbolText.NestedTypeName(method.ContainingType) + "." + method.Name;
-        string implementationName = ImplementationName(method.Name);
+        string implementationName = CriticalSectionNames.ImplementationName(method.Name);
         Location identifier = syntax.Identifier.GetLocation();
 
         DiagnosticInfo? declarationError = CheckDeclaration(syntax, method, displayName, implementationName, identifier)
@@ -67,12 +67,6 @@ internal static class CriticalSectionParser
                 : $"'{displayName}' cannot be protected ({diagnostics[0].Id}); the build reported why. This body only stands in so that nothing else fails to compile.");
         return new CriticalSectionResult(spec, diagnostics.ToEquatableArray());
     }
-
-    /// <summary><c>{Name}Core</c>, or <c>{Stem}CoreAsync</c> when the name ends in <c>Async</c>.</summary>
-    public static string ImplementationName(string name) =>
-        name.Length > "Async".Length && name.EndsWith("Async", StringComparison.Ordinal)
-            ? name.Substring(0, name.Length - "Async".Length) + "CoreAsync"
-            : name + "Core";
 
     private static DiagnosticInfo? CheckDeclaration(
         MethodDeclarationSyntax syntax, IMethodSymbol method, string displayName, string implementationName, Location identifier)

@@ -1,0 +1,66 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Formatting;
+
+namespace TaskProtection.Analyzers;
+
+/// <summary>Syntax the "cannot be protected" code fixes share: the implementation method that goes with a declaration.</summary>
+internal static class CodeFixSyntax
+{
+    public static async Task<MethodDeclarationSyntax?> FindMethodAsync(Document document, Microsoft.CodeAnalysis.Text.TextSpan span, CancellationToken cancellationToken)
+    {
+        SyntaxNode? root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+        return root?.FindNode(span, getInnermostNodeForTie: true).FirstAncestorOrSelf<MethodDeclarationSyntax>();
+    }
+
+    /// <summary>
+    /// A private method with the declaration's signature (no default values, no <c>this</c>), named by the naming rule,
+    /// static when the declaration is, with the given body or an expression body.
+    /// </summary>
+    public static MethodDeclarationSyntax Implementation(MethodDeclarationSyntax declaration, bool isAsync, BlockSyntax? body, ArrowExpressionClauseSyntax? expressionBody)
+    {
+        var modifiers = new List<SyntaxToken> { SyntaxFactory.Token(SyntaxKind.PrivateKeyword) };
+        if (declaration.Modifiers.Any(SyntaxKind.StaticKeyword))
+        {
+            modifiers.Add(SyntaxFactory.Token(SyntaxKind.StaticKeyword));
+        }
+
+        if (declaration.Modifiers.Any(SyntaxKind.UnsafeKeyword))
+        {
+            modifiers.Add(SyntaxFactory.Token(SyntaxKind.UnsafeKeyword));
+        }
+
+        if (isAsync)
+        {
+            modifiers.Add(SyntaxFactory.Token(SyntaxKind.AsyncKeyword));
+        }
+
+        ParameterListSyntax parameters = declaration.ParameterList.WithParameters(SyntaxFactory.SeparatedList(
+            declaration.ParameterList.Parameters.Select(static p => p
+                .WithDefault(null)
+                .WithAttributeLists(default)
+                .WithModifiers(SyntaxFactory.TokenList(p.Modifiers.Where(static m => !m.IsKind(SyntaxKind.ThisKeyword)))))));
+
+        MethodDeclarationSyntax implementation = SyntaxFactory.MethodDeclaration(
+                attributeLists: default,
+                modifiers: SyntaxFactory.TokenList(modifiers),
+                returnType: declaration.ReturnType.WithoutTrivia(),
+                explicitInterfaceSpecifier: null,
+                identifier: SyntaxFactory.Identifier(CriticalSectionNames.ImplementationName(declaration.Identifier.ValueText)),
+                typeParameterList: declaration.TypeParameterList,
+                parameterList: parameters,
+                constraintClauses: declaration.ConstraintClauses,
+                body: body,
+                expressionBody: expressionBody,
+                semicolonToken: body is null ? SyntaxFactory.Token(SyntaxKind.SemicolonToken) : default)
+            .WithAdditionalAnnotations(Formatter.Annotation);
+        return implementation;
+    }
+
+    /// <summary><c>=> throw new global::System.NotImplementedException();</c></summary>
+    public static ArrowExpressionClauseSyntax NotImplemented() =>
+        SyntaxFactory.ArrowExpressionClause(SyntaxFactory.ThrowExpression(
+            SyntaxFactory.ObjectCreationExpression(SyntaxFactory.ParseTypeName("global::System.NotImplementedException"))
+                .WithArgumentList(SyntaxFactory.ArgumentList())));
+}

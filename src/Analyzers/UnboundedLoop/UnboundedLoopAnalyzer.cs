@@ -1,0 +1,114 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace TaskProtection.Analyzers;
+
+/// <summary>
+/// TP0002: <c>while (true)</c>, <c>for (;;)</c>, <c>do … while (true)</c> (any constant-true condition) in a critical
+/// section's implementation, its local functions or lambdas, with no way out: no break of this loop, return, throw,
+/// goto, yield break, <c>ThrowIfCancellationRequested()</c>, or awaited call given a CancellationToken.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class UnboundedLoopAnalyzer : DiagnosticAnalyzer
+{
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Rules.UnboundedLoop);
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (CriticalSymbols.Create(start.Compilation) is { } symbols)
+            {
+                start.RegisterSyntaxNodeAction(
+                    c => Analyze(c, symbols),
+                    SyntaxKind.WhileStatement,
+                    SyntaxKind.DoStatement,
+                    SyntaxKind.ForStatement);
+            }
+        });
+    }
+
+    private static void Analyze(SyntaxNodeAnalysisContext context, CriticalSymbols symbols)
+    {
+        // Cheapest test first: only constant-true loops go further.
+        (ExpressionSyntax? condition, SyntaxToken keyword, StatementSyntax body) = context.Node switch
+        {
+            WhileStatementSyntax loop => (loop.Condition, loop.WhileKeyword, loop.Statement),
+            DoStatementSyntax loop => (loop.Condition, loop.DoKeyword, loop.Statement),
+            ForStatementSyntax loop => (loop.Condition, loop.ForKeyword, (StatementSyntax)loop.Statement),
+            _ => (null, default, null!),
+        };
+        if (condition is not null && context.SemanticModel.GetConstantValue(condition, context.CancellationToken) is not { HasValue: true, Value: true })
+        {
+            return;
+        }
+
+        if (context.Node.FirstAncestorOrSelf<MethodDeclarationSyntax>() is not { } methodSyntax
+            || context.SemanticModel.GetDeclaredSymbol(methodSyntax, context.CancellationToken) is not { } method
+            || symbols.CriticalSectionImplementedBy(method) is not { } critical
+            || HasExit(context.Node, body, context.SemanticModel, symbols, context.CancellationToken))
+        {
+            return;
+        }
+
+        context.ReportDiagnostic(Diagnostic.Create(Rules.UnboundedLoop, keyword.GetLocation(), critical.Name));
+    }
+
+    private static bool HasExit(SyntaxNode loop, StatementSyntax body, SemanticModel model, CriticalSymbols symbols, CancellationToken cancellationToken)
+    {
+        foreach (SyntaxNode node in body.DescendantNodesAndSelf(static n => n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
+        {
+            switch (node)
+            {
+                case ReturnStatementSyntax or ThrowStatementSyntax or ThrowExpressionSyntax or GotoStatementSyntax:
+                case YieldStatementSyntax { RawKind: (int)SyntaxKind.YieldBreakStatement }:
+                    return true;
+                case BreakStatementSyntax brk when BreaksOut(brk, loop):
+                    return true;
+                case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ThrowIfCancellationRequested" } }:
+                    return true;
+                case AwaitExpressionSyntax { Expression: var awaited } when PassesToken(awaited, model, symbols, cancellationToken):
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A break leaves the nearest enclosing loop or switch; it exits this loop only if that is this loop.</summary>
+    private static bool BreaksOut(BreakStatementSyntax brk, SyntaxNode loop)
+    {
+        foreach (SyntaxNode ancestor in brk.Ancestors())
+        {
+            if (ancestor is WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax or ForEachStatementSyntax or SwitchStatementSyntax)
+            {
+                return ancestor == loop;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool PassesToken(ExpressionSyntax awaited, SemanticModel model, CriticalSymbols symbols, CancellationToken cancellationToken)
+    {
+        foreach (InvocationExpressionSyntax invocation in awaited.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>())
+        {
+            foreach (ArgumentSyntax argument in invocation.ArgumentList.Arguments)
+            {
+                if (CriticalSymbols.Is(model.GetTypeInfo(argument.Expression, cancellationToken).Type, symbols.CancellationToken))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+}
