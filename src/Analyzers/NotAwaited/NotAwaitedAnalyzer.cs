@@ -63,7 +63,10 @@ public sealed class NotAwaitedAnalyzer : DiagnosticAnalyzer
             switch (parent)
             {
                 case IConversionOperation or IParenthesizedOperation or ICoalesceOperation:
-                    current = parent;
+                case IArrayInitializerOperation:
+                case IArrayCreationOperation { IsImplicit: true }:
+                case ICollectionExpressionOperation { IsImplicit: true }:
+                    current = parent; // including a params argument: Task.WhenAll(a, b)
                     continue;
                 case IConditionalOperation conditional when conditional.WhenTrue == current || conditional.WhenFalse == current:
                     current = parent;

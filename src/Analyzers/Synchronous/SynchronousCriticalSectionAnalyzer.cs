@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace TaskProtection.Analyzers;
@@ -17,31 +19,36 @@ public sealed class SynchronousCriticalSectionAnalyzer : DiagnosticAnalyzer
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        // The generated implementing part carries [GeneratedCode], which the attribute merge puts on the user's method
+        // too, so the analyzer driver counts the declaration as generated: opt in, and look only at bodiless declarations.
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.Analyze | GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
             if (CriticalSymbols.Create(start.Compilation) is { } symbols)
             {
-                start.RegisterSymbolAction(c => Analyze(c, symbols), SymbolKind.Method);
+                start.RegisterSyntaxNodeAction(c => Analyze(c, symbols), SyntaxKind.MethodDeclaration);
             }
         });
     }
 
-    private static void Analyze(SymbolAnalysisContext context, CriticalSymbols symbols)
+    private static void Analyze(SyntaxNodeAnalysisContext context, CriticalSymbols symbols)
     {
-        var method = (IMethodSymbol)context.Symbol;
-        if (method.PartialImplementationPart is null && !method.IsPartialDefinition)
-        {
-            return; // not a partial declaration: the generator reports TP0101 instead
-        }
-
-        if (!symbols.IsCritical(method) || symbols.IsTaskLike(method.ReturnType) || IsAsyncEnumerable(method.ReturnType))
+        // Only a partial declaration without a body and with attributes can be a valid critical section (else: TP0101).
+        var syntax = (MethodDeclarationSyntax)context.Node;
+        if (syntax.AttributeLists.Count == 0
+            || syntax.Body is not null
+            || syntax.ExpressionBody is not null
+            || !syntax.Modifiers.Any(SyntaxKind.PartialKeyword)
+            || context.SemanticModel.GetDeclaredSymbol(syntax, context.CancellationToken) is not { } method
+            || !symbols.IsCritical(method)
+            || symbols.IsTaskLike(method.ReturnType)
+            || IsAsyncEnumerable(method.ReturnType))
         {
             return;
         }
 
-        context.ReportDiagnostic(Diagnostic.Create(Rules.Synchronous, method.Locations[0], method.Name));
+        context.ReportDiagnostic(Diagnostic.Create(Rules.Synchronous, syntax.Identifier.GetLocation(), method.Name));
     }
 
     private static bool IsAsyncEnumerable(ITypeSymbol type) =>
