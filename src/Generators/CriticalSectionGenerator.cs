@@ -24,7 +24,19 @@ public sealed class CriticalSectionGenerator : IIncrementalGenerator
         IncrementalValuesProvider<DiagnosticInfo> diagnostics = results
             .SelectMany(static (result, _) => result.Diagnostics)
             .WithTrackingName(TrackingNames.Diagnostics);
-        context.RegisterSourceOutput(diagnostics, static (output, diagnostic) => output.ReportDiagnostic(diagnostic.ToDiagnostic()));
+
+        // Diagnostics are bound to the current compilation's syntax trees when reported, so that they carry real source
+        // locations: #pragma suppression, code fixes and every IDE then see them in the file. This output re-runs on each
+        // compilation, but only reports: parsing and emitting above stay cached.
+        context.RegisterSourceOutput(
+            diagnostics.Collect().Combine(context.CompilationProvider).WithTrackingName(TrackingNames.DiagnosticsToReport),
+            static (output, pair) =>
+            {
+                foreach (DiagnosticInfo diagnostic in pair.Left)
+                {
+                    output.ReportDiagnostic(diagnostic.ToDiagnostic(pair.Right));
+                }
+            });
 
         IncrementalValuesProvider<CriticalMethodSpec> specs = results
             .Where(static result => result.Spec is not null)

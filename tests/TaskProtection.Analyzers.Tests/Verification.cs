@@ -42,11 +42,18 @@ internal static class Verification
         await test.RunAsync();
     }
 
-    public static async Task FixAsync<TAnalyzer, TFix>(string source, string fixedSource)
+    public static async Task FixAsync<TAnalyzer, TFix>(string source, string fixedSource, DiagnosticResult[]? compilerErrors = null)
         where TAnalyzer : DiagnosticAnalyzer, new()
         where TFix : CodeFixProvider, new()
     {
         var test = new FixTest<TAnalyzer, TFix> { TestCode = Usings + source, FixedCode = Usings + fixedSource };
+        if (compilerErrors is not null)
+        {
+            // The fixed code must then have none: stop it from inheriting the test state's expectations.
+            test.TestState.ExpectedDiagnostics.AddRange(compilerErrors);
+            test.FixedState.InheritanceMode = StateInheritanceMode.Explicit;
+        }
+
         await test.RunAsync();
     }
 

@@ -38,7 +38,9 @@ public sealed class AddImplementationCodeFix : CodeFixProvider
     private static async Task<Document> FixAsync(Document document, MethodDeclarationSyntax method, CancellationToken cancellationToken)
     {
         SyntaxNode root = (await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false))!;
-        MethodDeclarationSyntax implementation = CodeFixSyntax.Implementation(method, isAsync: false, body: null, CodeFixSyntax.NotImplemented());
-        return document.WithSyntaxRoot(root.InsertNodesAfter(method, new SyntaxNode[] { implementation.WithLeadingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed) }));
+        MethodDeclarationSyntax implementation = CodeFixSyntax.PlacedAfter(
+            CodeFixSyntax.Implementation(method, isAsync: false, body: null, CodeFixSyntax.NotImplemented()),
+            method);
+        return document.WithSyntaxRoot(root.InsertNodesAfter(method, new SyntaxNode[] { implementation }));
     }
 }

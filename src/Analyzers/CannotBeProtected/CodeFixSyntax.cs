@@ -54,8 +54,26 @@ internal static class CodeFixSyntax
                 body: body,
                 expressionBody: expressionBody,
                 semicolonToken: body is null ? SyntaxFactory.Token(SyntaxKind.SemicolonToken) : default)
-            .WithAdditionalAnnotations(Formatter.Annotation);
-        return implementation;
+            .NormalizeWhitespace(eol: EndOfLine(declaration).ToFullString(), elasticTrivia: true);
+        return body is null ? implementation : implementation.WithBody(body).WithAdditionalAnnotations(Formatter.Annotation);
+    }
+
+    /// <summary>
+    /// Lays out a new method to follow <paramref name="anchor"/>: a blank line, the anchor's indentation, and the anchor's
+    /// own line break at the end.
+    /// </summary>
+    public static MethodDeclarationSyntax PlacedAfter(MethodDeclarationSyntax implementation, MethodDeclarationSyntax anchor)
+    {
+        SyntaxTrivia lineBreak = EndOfLine(anchor);
+        SyntaxTrivia indentation = anchor.GetLeadingTrivia().LastOrDefault(static t => t.IsKind(SyntaxKind.WhitespaceTrivia));
+        return implementation.WithLeadingTrivia(lineBreak, indentation).WithTrailingTrivia(lineBreak);
+    }
+
+    /// <summary>The line break the file uses after the given method.</summary>
+    public static SyntaxTrivia EndOfLine(MethodDeclarationSyntax method)
+    {
+        SyntaxTrivia lineBreak = method.GetTrailingTrivia().LastOrDefault(static t => t.IsKind(SyntaxKind.EndOfLineTrivia));
+        return lineBreak == default ? SyntaxFactory.EndOfLine("\n") : lineBreak;
     }
 
     /// <summary><c>=> throw new global::System.NotImplementedException();</c></summary>

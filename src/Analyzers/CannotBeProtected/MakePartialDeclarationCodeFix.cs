@@ -43,7 +43,9 @@ public sealed class MakePartialDeclarationCodeFix : CodeFixProvider
     {
         SyntaxNode root = (await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false))!;
         bool isAsync = method.Modifiers.Any(SyntaxKind.AsyncKeyword);
-        MethodDeclarationSyntax implementation = CodeFixSyntax.Implementation(method, isAsync, method.Body, method.ExpressionBody);
+        MethodDeclarationSyntax implementation = CodeFixSyntax.PlacedAfter(
+            CodeFixSyntax.Implementation(method, isAsync, method.Body, method.ExpressionBody),
+            method);
 
         SyntaxTokenList modifiers = SyntaxFactory.TokenList(method.Modifiers.Where(static m => !m.IsKind(SyntaxKind.AsyncKeyword)))
             .Add(SyntaxFactory.Token(SyntaxKind.PartialKeyword).WithTrailingTrivia(SyntaxFactory.Space));
@@ -54,7 +56,7 @@ public sealed class MakePartialDeclarationCodeFix : CodeFixProvider
             .WithSemicolonToken(SyntaxFactory.Token(SyntaxKind.SemicolonToken).WithTrailingTrivia(method.GetTrailingTrivia()))
             .WithAdditionalAnnotations(Formatter.Annotation);
 
-        SyntaxNode fixedRoot = root.ReplaceNode(method, new SyntaxNode[] { declaration, implementation.WithLeadingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed) });
+        SyntaxNode fixedRoot = root.ReplaceNode(method, new SyntaxNode[] { declaration, implementation });
         return document.WithSyntaxRoot(fixedRoot);
     }
 }

@@ -9,9 +9,9 @@ internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, Equatab
     public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, Location location, params string[] arguments) =>
         new(descriptor.Id, LocationInfo.From(location), new EquatableArray<string>(arguments));
 
-    public Diagnostic ToDiagnostic() =>
+    public Diagnostic ToDiagnostic(Compilation compilation) =>
         Diagnostic.Create(
             GeneratorDiagnostics.ById(Id),
-            Location?.ToLocation(),
+            Location?.ToLocation(compilation),
             Arguments.Select(static argument => (object?)argument).ToArray());
 }
