@@ -106,7 +106,7 @@ public sealed class Harness : IAsyncDisposable
         // keep pumping until it completes. Bounded: this waits for thread-pool hops, not for timers.
         Task stop = Manager.StopAsync();
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        while (!stop.IsCompleted && watch.Elapsed < TimeSpan.FromSeconds(10))
+        while (!stop.IsCompleted && watch.Elapsed < TimeSpan.FromSeconds(30))
         {
             Pump();
             Clock.AdvanceBy(TimeSpan.FromMilliseconds(100));
@@ -114,6 +114,6 @@ public sealed class Harness : IAsyncDisposable
         }
 
         Pump();
-        await stop.WaitAsync(TimeSpan.FromSeconds(1));
+        await stop.WaitAsync(TimeSpan.FromSeconds(10));
     }
 }

@@ -8,6 +8,7 @@ namespace TaskProtection.Tests.Processes;
 /// The real thing: tests/TaskProtection.TestHost started as a child process against a FakeEcsAgent and sent SIGTERM,
 /// as ECS does on scale-in, deployments and Spot interruptions. Real time, bounded waits.
 /// </summary>
+[Collection(ChildProcessGroup.Name)]
 public sealed class SigtermTests
 {
     private static readonly TimeSpan StartBound = TimeSpan.FromSeconds(30);
@@ -32,7 +33,7 @@ public sealed class SigtermTests
         Assert.True(agent.Model.IsProtected);
 
         host.Signal("TERM");
-        await host.WaitForLineAsync("[1060]", TimeSpan.FromSeconds(5));
+        await host.WaitForLineAsync("[1060]", TimeSpan.FromSeconds(15));
         Assert.True(agent.Model.IsProtected, "Protection must hold while the session drains.");
         Assert.DoesNotContain("SESSION ENDED", host.Output, StringComparison.Ordinal);
 
@@ -105,7 +106,7 @@ public sealed class SigtermTests
         using ChildProcess host = StartHost(agent, "--session-seconds", "120", "--drain-seconds", "20");
         await host.WaitForLineAsync("SESSION STARTED", StartBound);
         host.Signal("TERM");
-        await host.WaitForLineAsync("[1060]", TimeSpan.FromSeconds(5));
+        await host.WaitForLineAsync("[1060]", TimeSpan.FromSeconds(15));
 
         TimeSpan secondAt = host.Elapsed;
         host.Signal("TERM");

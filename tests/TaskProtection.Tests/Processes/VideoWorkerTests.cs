@@ -9,6 +9,7 @@ namespace TaskProtection.Tests.Processes;
 /// The sample, built and run as a process: against a FakeEcsAgent through ECS_AGENT_URI (the production path), and on
 /// its own with the embedded agent (the README's first command). The agent's record is the judge.
 /// </summary>
+[Collection(ChildProcessGroup.Name)]
 public sealed partial class VideoWorkerTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
