@@ -20,6 +20,9 @@ public sealed partial class TaskProtectionManager
     private long _agentCalls;
     private long _lapses;
 
+    // When the coverage gate last closed (or will close): only sessions older than that can have passed it.
+    private long _coverageClosesAt = long.MinValue;
+
     private enum StepKind
     {
         Wait,
@@ -201,7 +204,7 @@ public sealed partial class TaskProtectionManager
         }
 
         // Open the gate last, so that what a session's work logs always comes after the protection it runs under.
-        Interlocked.Exchange(ref _coverageUntil, _leaseExpiry - _bufferTicks);
+        OpenCoverage(_leaseExpiry - _bufferTicks);
         PulseGate();
     }
 
@@ -248,7 +251,7 @@ public sealed partial class TaskProtectionManager
     private async Task ForceDisableAsync(ForceDisableRequest request, CancellationToken stopping)
     {
         Volatile.Write(ref _forceDisabledAtEntered, _registry.TotalEntered);
-        Interlocked.Exchange(ref _coverageUntil, long.MinValue);
+        CloseCoverage();
         SetMode(ProtectionMode.ForceDisabled);
         _hasLease = false;
         _capped = false;
@@ -283,7 +286,7 @@ public sealed partial class TaskProtectionManager
         }
 
         _hasLease = false;
-        Interlocked.Exchange(ref _coverageUntil, long.MinValue);
+        CloseCoverage();
         try
         {
             await CallAsync(DisableOperation, static (client, _, token) => client.DisableAsync(token), cancellationToken);
@@ -412,7 +415,7 @@ public sealed partial class TaskProtectionManager
             Log.CallRefused(_logger, operation, error.Message);
             if (isEnable)
             {
-                Interlocked.Exchange(ref _coverageUntil, long.MinValue);
+                CloseCoverage();
                 SetMode(ProtectionMode.Lost);
                 RaiseLost(ProtectionLossReason.Refused, error);
             }
@@ -428,8 +431,11 @@ public sealed partial class TaskProtectionManager
     private void OnLeaseEnded(int active)
     {
         _hasLease = false;
-        Interlocked.Exchange(ref _coverageUntil, long.MinValue);
-        if (active > 0)
+        CloseCoverage();
+
+        // A lease that ends while only sessions admitted after the gate closed are active (they are still waiting in
+        // EnterAsync, say after an idle spell let the lease run down) ends nothing that ran: that is an acquire, not a lapse.
+        if (active > 0 && AnySessionMayHavePassedTheGate())
         {
             _lapses++;
             _metrics.Lapse();
@@ -438,10 +444,37 @@ public sealed partial class TaskProtectionManager
         }
     }
 
+    private void OpenCoverage(long until)
+    {
+        Interlocked.Exchange(ref _coverageUntil, until);
+        _coverageClosesAt = until;
+    }
+
+    private void CloseCoverage()
+    {
+        Interlocked.Exchange(ref _coverageUntil, long.MinValue);
+        _coverageClosesAt = Math.Min(_coverageClosesAt, _time.GetTimestamp());
+    }
+
+    /// <summary>Whether an active session started before the gate last closed (compared by age: the registry may use another clock).</summary>
+    private bool AnySessionMayHavePassedTheGate()
+    {
+        TimeSpan sinceClosed = _coverageClosesAt == long.MinValue ? TimeSpan.MaxValue : TicksToSpan(Math.Max(0, _time.GetTimestamp() - _coverageClosesAt));
+        foreach (ActiveSessionInfo session in _registry.GetActiveSessions())
+        {
+            if (session.Age >= sinceClosed)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private void Cap()
     {
         _capped = true;
-        Interlocked.Exchange(ref _coverageUntil, long.MinValue);
+        CloseCoverage();
         SetMode(ProtectionMode.Capped);
         PulseGate();
         Log.Capped(_logger, _options.MaxProtectionDuration, DescribeSessions(_registry.GetActiveSessions()));

@@ -211,6 +211,32 @@ public sealed class ManagerTests
     }
 
     [Fact]
+    public async Task A_lease_that_ends_while_a_new_session_still_waits_for_protection_is_not_a_lapse()
+    {
+        // Found by the gap simulation (seed 4KH1uzLCQfV1): idle during a long release delay, the lease runs down below
+        // the buffer; a new session arrives, its first renewal fails, and the lease ends before the retry. Nothing ran
+        // unprotected (the session was still waiting in EnterAsync), so nothing may be reported as lost.
+        await using var h = new Harness(new TaskProtectionOptions { ReleaseDelay = TimeSpan.FromMinutes(4) });
+        CriticalSession first = h.Entered("first");
+        h.AdvanceTo(TimeSpan.FromSeconds(250));
+        first.Dispose();
+        h.AdvanceTo(TimeSpan.FromSeconds(410));
+        ProtectionLostEventArgs? lost = null;
+        h.Manager.ProtectionLost += (_, e) => lost = e;
+        h.Model.Enqueue(AgentFaultKind.Blackhole);
+
+        Task<CriticalSession> second = h.EnterAsync("second");
+        Assert.False(second.IsCompleted);
+        h.AdvanceTo(TimeSpan.FromSeconds(440));
+
+        using CriticalSession covered = await second;
+        Assert.Null(lost);
+        Assert.Equal(0, h.Manager.GetStatus().Lapses);
+        Assert.Equal(ProtectionMode.Protected, h.Manager.Mode);
+        Assert.False(h.Manager.ProtectionLostToken.IsCancellationRequested);
+    }
+
+    [Fact]
     public async Task Continuous_protection_is_capped_at_MaxProtectionDuration()
     {
         await using var h = new Harness();
