@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Build cost of the generator and analyzers on a generated project of N critical methods (default 2,000).
+# Usage: benchmarks/BuildCost/measure.sh [N]
+# Prints the per-analyzer and per-generator times that `-p:ReportAnalyzer=true` reports, and wall times for a
+# build with and without them. Needs only the .NET SDK; works from a clean clone.
+set -euo pipefail
+count="${1:-2000}"
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+dotnet build "$root/src/Runtime/TaskProtection.csproj" -c Release -v:q -nologo >/dev/null
+
+mkdir -p "$work/Consumer"
+cat > "$work/Consumer/Consumer.csproj" <<XML
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <TargetFramework>net10.0</TargetFramework>
+    <Nullable>enable</Nullable>
+    <ImplicitUsings>enable</ImplicitUsings>
+    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+    <NoWarn>\$(NoWarn);TP0005</NoWarn>
+  </PropertyGroup>
+  <ItemGroup>
+    <Reference Include="$root/src/Runtime/bin/Release/net10.0/TaskProtection.dll" />
+    <Analyzer Include="$root/src/Generators/bin/Release/netstandard2.0/TaskProtection.Generators.dll" Condition="'\$(WithTaskProtection)' != 'false'" />
+    <Analyzer Include="$root/src/Analyzers/bin/Release/netstandard2.0/TaskProtection.Analyzers.dll" Condition="'\$(WithTaskProtection)' != 'false'" />
+  </ItemGroup>
+  <ItemGroup>
+    <Compile Remove="Stubs/**" />
+    <Compile Include="Stubs/*.cs" Condition="'\$(WithTaskProtection)' == 'false'" />
+  </ItemGroup>
+</Project>
+XML
+
+# 20 classes of N/20 critical methods each, every shape the analyzers look at: awaits, loops with exits, direct calls.
+mkdir -p "$work/Consumer/Stubs"
+per=$(( (count + 19) / 20 ))
+for c in $(seq 1 20); do
+  {
+    echo "using TaskProtection;"
+    echo "namespace Consumer;"
+    echo "public partial class Worker$c"
+    echo "{"
+    for m in $(seq 1 "$per"); do
+      echo "    [CriticalSection] public partial Task<int> Job${m}Async(int n, CancellationToken ct);"
+      echo "    private async Task<int> Job${m}CoreAsync(int n, CancellationToken ct)"
+      echo "    {"
+      echo "        while (true) { await Task.Delay(1, ct); if (n-- < 0) { break; } }"
+      echo "        return n;"
+      echo "    }"
+      echo "    public async Task<int> Call${m}Async(CancellationToken ct) => await Job${m}Async(1, ct) + await Job${m}Async(2, ct).ConfigureAwait(false);"
+    done
+    echo "}"
+  } > "$work/Consumer/Worker$c.cs"
+  {
+    # Without the generator the partial declarations need bodies: stand-ins of the same size.
+    echo "namespace Consumer;"
+    echo "public partial class Worker$c"
+    echo "{"
+    for m in $(seq 1 "$per"); do
+      echo "    public partial Task<int> Job${m}Async(int n, CancellationToken ct) => Job${m}CoreAsync(n, ct);"
+    done
+    echo "}"
+  } > "$work/Consumer/Stubs/Worker$c.cs"
+done
+
+cd "$work/Consumer"
+dotnet restore -v:q -nologo >/dev/null
+build() {
+  local log
+  if ! log=$(dotnet build --no-restore -nologo -v:q "$@" 2>&1); then echo "$log" >&2; exit 1; fi
+}
+
+build -p:WithTaskProtection=false      # warm up the compiler server
+start=$(date +%s.%N); build -p:WithTaskProtection=false --no-incremental; without=$(echo "$(date +%s.%N) - $start" | bc)
+build                                   # warm up with the generator and analyzers
+start=$(date +%s.%N); build --no-incremental; with=$(echo "$(date +%s.%N) - $start" | bc)
+echo "// edited" >> Worker1.cs
+start=$(date +%s.%N); build; incremental=$(echo "$(date +%s.%N) - $start" | bc)
+
+echo "critical methods: $((per * 20))"
+printf 'full build without TaskProtection: %.2f s\nfull build with generator + analyzers: %.2f s\nratio: %.2f\nincremental build after editing one file: %.2f s\n' \
+  "$without" "$with" "$(echo "$with / $without" | bc -l)" "$incremental"
+echo "per-component time reported by the compiler (-p:ReportAnalyzer=true):"
+dotnet build --no-restore --no-incremental -nologo -v:d -p:ReportAnalyzer=true 2>/dev/null \
+  | grep -E 'TaskProtection\.(Analyzers|Generators)|Total (analyzer|generator) execution time' | grep -v 'csc ' | sed -E 's/^ +//' | sort -u
