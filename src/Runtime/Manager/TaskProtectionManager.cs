@@ -255,7 +255,11 @@ public sealed partial class TaskProtectionManager : IAsyncDisposable, IProtectio
     /// </summary>
     /// <param name="cancellationToken">Gives up the wait early (a second SIGTERM, say); running sessions count as abandoned.</param>
     /// <returns>How the drain ended.</returns>
-    public Task<DrainResult> DrainAsync(CancellationToken cancellationToken = default) => DrainAsync(_options.DrainTimeout, cancellationToken);
+    public Task<DrainResult> DrainAsync(CancellationToken cancellationToken) => DrainAsync(_options.DrainTimeout, cancellationToken);
+
+    /// <summary>As <see cref="DrainAsync(CancellationToken)"/>, bounded by <see cref="TaskProtectionOptions.DrainTimeout"/> only.</summary>
+    /// <returns>How the drain ended.</returns>
+    public Task<DrainResult> DrainAsync() => DrainAsync(_options.DrainTimeout, CancellationToken.None);
 
     /// <summary>Logs that a second stop signal gives up the drain's wait.</summary>
     internal void OnSecondSignal(string signal) => Log.SecondSignal(_logger, signal);

@@ -45,7 +45,7 @@ public sealed class DrainTests
         await using var h = new Harness();
         CriticalSession session = h.Entered("transcode");
 
-        Task<DrainResult> drain = h.Manager.DrainAsync(TimeSpan.FromMinutes(20));
+        Task<DrainResult> drain = h.Manager.DrainAsync(TimeSpan.FromMinutes(20), CancellationToken.None);
         h.AdvanceTo(TimeSpan.FromMinutes(16));
         Assert.False(drain.IsCompleted);
         Assert.True(h.Model.IsProtected);
