@@ -66,10 +66,10 @@ internal static class CriticalSectionEmitter
                 WriteSynchronous(writer, spec);
                 break;
             case ReturnShape.Enumerable:
-                WriteEnumerable(writer, spec);
+                WriteIterator(writer, spec, isAsync: false);
                 break;
             case ReturnShape.AsyncEnumerable:
-                WriteAsyncEnumerable(writer, spec);
+                WriteIterator(writer, spec, isAsync: true);
                 break;
             default:
                 WriteAwaitable(writer, spec);
@@ -91,34 +91,23 @@ internal static class CriticalSectionEmitter
         CloseBlock(writer);
     }
 
-    private static void WriteEnumerable(IndentedTextWriter writer, CriticalMethodSpec spec)
+    /// <summary>
+    /// An iterator over the implementation's items: the session opens at the first MoveNext(Async) (waiting for
+    /// protection when async) and ends when the enumerator is disposed; for async enumerables the token given to
+    /// GetAsyncEnumerator/WithCancellation flows in through [EnumeratorCancellation].
+    /// </summary>
+    private static void WriteIterator(IndentedTextWriter writer, CriticalMethodSpec spec, bool isAsync)
     {
-        // An iterator: the session opens at the first MoveNext and ends when the enumerator is disposed.
-        WriteSignature(writer, spec, isAsync: false);
+        WriteSignature(writer, spec, isAsync);
         OpenBlock(writer);
-        writer.WriteLine($"{Session} __tpSession = {Registry}.Enter({Literal(spec.SessionName)});");
+        writer.WriteLine(isAsync
+            ? $"{Session} __tpSession = await {Registry}.EnterAsync({SessionArguments(spec)}).ConfigureAwait(false);"
+            : $"{Session} __tpSession = {Registry}.Enter({Literal(spec.SessionName)});");
         writer.WriteLine("try");
         OpenBlock(writer);
-        writer.WriteLine($"foreach ({spec.ElementType} __tpItem in {Call(spec, "this")})");
-        OpenBlock(writer);
-        writer.WriteLine("yield return __tpItem;");
-        CloseBlock(writer);
-        CloseBlock(writer);
-        WriteEndSession(writer, "__tpSession");
-        CloseBlock(writer);
-    }
-
-    private static void WriteAsyncEnumerable(IndentedTextWriter writer, CriticalMethodSpec spec)
-    {
-        // An async iterator: the session opens (and waits for protection) at the first MoveNextAsync and ends when the
-        // enumerator is disposed; the token passed to GetAsyncEnumerator/WithCancellation flows in through
-        // [EnumeratorCancellation].
-        WriteSignature(writer, spec, isAsync: true);
-        OpenBlock(writer);
-        writer.WriteLine($"{Session} __tpSession = await {Registry}.EnterAsync({SessionArguments(spec)}).ConfigureAwait(false);");
-        writer.WriteLine("try");
-        OpenBlock(writer);
-        writer.WriteLine($"await foreach ({spec.ElementType} __tpItem in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.ConfigureAwait({Call(spec, "this")}, false))");
+        writer.WriteLine(isAsync
+            ? $"await foreach ({spec.ElementType} __tpItem in global::System.Threading.Tasks.TaskAsyncEnumerableExtensions.ConfigureAwait({Call(spec, "this")}, false))"
+            : $"foreach ({spec.ElementType} __tpItem in {Call(spec, "this")})");
         OpenBlock(writer);
         writer.WriteLine("yield return __tpItem;");
         CloseBlock(writer);
