@@ -48,6 +48,9 @@ internal sealed class TaskProtectionMetrics : IDisposable
 
     public void Lapse() => _lapses.Add(1);
 
+    /// <summary>Whether anyone listens to session durations: the registry skips the end timestamp otherwise.</summary>
+    public bool SessionDurationsEnabled => _sessionDuration.Enabled;
+
     public void SessionEnded(string name, TimeSpan duration) =>
         _sessionDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>(TaskProtectionDiagnostics.SessionNameTag, name));
 

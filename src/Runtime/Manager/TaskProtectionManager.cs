@@ -388,6 +388,9 @@ public sealed partial class TaskProtectionManager : IAsyncDisposable, IProtectio
     }
 
     /// <inheritdoc />
+    bool IProtectionCoordinator.WantsSessionDurations => _metrics.SessionDurationsEnabled;
+
+    /// <inheritdoc />
     void IProtectionCoordinator.OnSessionEnded(string name, TimeSpan duration) => _metrics.SessionEnded(name, duration);
 
     private TimeSpan LeaseRemaining()

@@ -200,7 +200,7 @@ public sealed class CriticalSessionRegistry
 
         activity?.Stop();
         IProtectionCoordinator? coordinator = Volatile.Read(ref _coordinator);
-        if (coordinator is not null && name is not null)
+        if (coordinator is not null && name is not null && coordinator.WantsSessionDurations)
         {
             coordinator.OnSessionEnded(name, _timeProvider.GetElapsedTime(start));
         }

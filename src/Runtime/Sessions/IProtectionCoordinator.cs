@@ -9,6 +9,9 @@ internal interface IProtectionCoordinator
     /// <summary>Called on every 0→1 and 1→0 change of the active count; must not block.</summary>
     void OnActivityChanged();
 
+    /// <summary>Whether <see cref="OnSessionEnded"/> has a use now (someone listens to session durations): saves a timestamp per session otherwise.</summary>
+    bool WantsSessionDurations { get; }
+
     /// <summary>Called when a session ends, with how long it ran; must not block or allocate.</summary>
     void OnSessionEnded(string name, TimeSpan duration);
 
