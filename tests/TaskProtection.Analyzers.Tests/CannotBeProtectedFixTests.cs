@@ -18,7 +18,7 @@ public sealed class CannotBeProtectedFixTests
                 [CriticalSection]
                 public async Task<int> {|TP0101:TranscodeAsync|}(string path, CancellationToken ct = default)
                 {
-                    await Task.Delay(1, ct);
+                    await Task.Yield();
                     return path.Length;
                 }
 
@@ -34,7 +34,7 @@ public sealed class CannotBeProtectedFixTests
 
                 private async Task<int> TranscodeCoreAsync(string path, CancellationToken ct)
                 {
-                    await Task.Delay(1, ct);
+                    await Task.Yield();
                     return path.Length;
                 }
 
@@ -113,7 +113,7 @@ public sealed class CannotBeProtectedFixTests
             {
                 [CriticalSection]
                 public partial void {|TP0105:Upload|}(string path);
-                private async void UploadCore(string path) => await Task.Delay(1);
+                private async void UploadCore(string path) => await Task.Yield();
 
                 [CriticalSection]
                 public partial void {|TP0105:Flush|}();
@@ -125,7 +125,7 @@ public sealed class CannotBeProtectedFixTests
             {
                 [CriticalSection]
                 public partial Task Upload(string path);
-                private async Task UploadCore(string path) => await Task.Delay(1);
+                private async Task UploadCore(string path) => await Task.Yield();
 
                 [CriticalSection]
                 public partial Task Flush();
