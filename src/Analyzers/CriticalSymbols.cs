@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace TaskProtection.Analyzers;
 
@@ -47,6 +48,21 @@ internal sealed class CriticalSymbols
     public INamedTypeSymbol? ValueTaskAwaiterOfT { get; }
 
     public INamedTypeSymbol? TaskFactory { get; }
+
+    /// <summary>
+    /// Registers a rule's per-compilation actions only where the compilation references TaskProtection, with the symbols
+    /// resolved once for it. (Each analyzer still configures generated code and concurrency itself: RS1025/RS1026.)
+    /// </summary>
+    public static void RegisterWhereReferenced(AnalysisContext context, Action<CompilationStartAnalysisContext, CriticalSymbols> register)
+    {
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (Create(start.Compilation) is { } symbols)
+            {
+                register(start, symbols);
+            }
+        });
+    }
 
     public static CriticalSymbols? Create(Compilation compilation) =>
         compilation.GetTypeByMetadataName(CriticalSectionNames.AttributeMetadataName) is { } attribute

@@ -20,13 +20,9 @@ public sealed class BlockingCallAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(start =>
-        {
-            if (CriticalSymbols.Create(start.Compilation) is { } symbols)
-            {
-                start.RegisterOperationAction(c => Analyze(c, symbols), OperationKind.Invocation, OperationKind.PropertyReference);
-            }
-        });
+        CriticalSymbols.RegisterWhereReferenced(
+            context,
+            static (start, symbols) => start.RegisterOperationAction(c => Analyze(c, symbols), OperationKind.Invocation, OperationKind.PropertyReference));
     }
 
     private static void Analyze(OperationAnalysisContext context, CriticalSymbols symbols)

@@ -21,13 +21,9 @@ public sealed class ProtectionBypassedAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(start =>
-        {
-            if (CriticalSymbols.Create(start.Compilation) is { } symbols)
-            {
-                start.RegisterOperationAction(c => Analyze(c, symbols), OperationKind.Invocation, OperationKind.MethodReference);
-            }
-        });
+        CriticalSymbols.RegisterWhereReferenced(
+            context,
+            static (start, symbols) => start.RegisterOperationAction(c => Analyze(c, symbols), OperationKind.Invocation, OperationKind.MethodReference));
     }
 
     private static void Analyze(OperationAnalysisContext context, CriticalSymbols symbols)

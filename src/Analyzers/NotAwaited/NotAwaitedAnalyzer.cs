@@ -23,13 +23,9 @@ public sealed class NotAwaitedAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(start =>
-        {
-            if (CriticalSymbols.Create(start.Compilation) is { } symbols)
-            {
-                start.RegisterOperationAction(c => Analyze(c, symbols), OperationKind.Invocation);
-            }
-        });
+        CriticalSymbols.RegisterWhereReferenced(
+            context,
+            static (start, symbols) => start.RegisterOperationAction(c => Analyze(c, symbols), OperationKind.Invocation));
     }
 
     private static void Analyze(OperationAnalysisContext context, CriticalSymbols symbols)

@@ -23,13 +23,9 @@ public sealed class SynchronousCriticalSectionAnalyzer : DiagnosticAnalyzer
         // too, so the analyzer driver counts the declaration as generated: opt in, and look only at bodiless declarations.
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.Analyze | GeneratedCodeAnalysisFlags.ReportDiagnostics);
         context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(start =>
-        {
-            if (CriticalSymbols.Create(start.Compilation) is { } symbols)
-            {
-                start.RegisterSyntaxNodeAction(c => Analyze(c, symbols), SyntaxKind.MethodDeclaration);
-            }
-        });
+        CriticalSymbols.RegisterWhereReferenced(
+            context,
+            static (start, symbols) => start.RegisterSyntaxNodeAction(c => Analyze(c, symbols), SyntaxKind.MethodDeclaration));
     }
 
     private static void Analyze(SyntaxNodeAnalysisContext context, CriticalSymbols symbols)

@@ -22,17 +22,13 @@ public sealed class UnboundedLoopAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(start =>
-        {
-            if (CriticalSymbols.Create(start.Compilation) is { } symbols)
-            {
-                start.RegisterSyntaxNodeAction(
-                    c => Analyze(c, symbols),
-                    SyntaxKind.WhileStatement,
-                    SyntaxKind.DoStatement,
-                    SyntaxKind.ForStatement);
-            }
-        });
+        CriticalSymbols.RegisterWhereReferenced(
+            context,
+            static (start, symbols) => start.RegisterSyntaxNodeAction(
+                c => Analyze(c, symbols),
+                SyntaxKind.WhileStatement,
+                SyntaxKind.DoStatement,
+                SyntaxKind.ForStatement));
     }
 
     private static void Analyze(SyntaxNodeAnalysisContext context, CriticalSymbols symbols)
