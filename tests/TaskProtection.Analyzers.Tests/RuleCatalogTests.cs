@@ -1,15 +1,13 @@
 using System.Reflection;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using TaskProtection.Tests.Shared;
 
 namespace TaskProtection.Analyzers.Tests;
 
 /// <summary>Every rule the package reports has one ID, a docs page its help link points to, and a release-tracking row.</summary>
 public sealed class RuleCatalogTests
 {
-    private static string Root([System.Runtime.CompilerServices.CallerFilePath] string path = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, "..", ".."));
-
     private static DiagnosticDescriptor[] AnalyzerRules() =>
         typeof(Rules).Assembly.GetTypes()
             .Where(static t => typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && !t.IsAbstract)
@@ -36,19 +34,19 @@ public sealed class RuleCatalogTests
     {
         foreach (DiagnosticDescriptor rule in AnalyzerRules().Concat(GeneratorRules()))
         {
-            string page = Path.Combine(Root(), "docs", "rules", rule.Id + ".md");
+            string page = RepositoryFiles.Path("docs", "rules", rule.Id + ".md");
             Assert.True(File.Exists(page), $"No docs page for {rule.Id}.");
             Assert.EndsWith($"/docs/rules/{rule.Id}.md", rule.HelpLinkUri, StringComparison.Ordinal);
             Assert.StartsWith($"# {rule.Id}: {rule.Title}", File.ReadAllText(page), StringComparison.Ordinal);
-            Assert.Contains($"[{rule.Id}](docs/rules/{rule.Id}.md)", File.ReadAllText(Path.Combine(Root(), "README.md")), StringComparison.Ordinal);
+            Assert.Contains($"[{rule.Id}](docs/rules/{rule.Id}.md)", File.ReadAllText(RepositoryFiles.Path("README.md")), StringComparison.Ordinal);
         }
     }
 
     [Fact]
     public void Every_rule_is_tracked_in_its_release_file_with_its_severity()
     {
-        string analyzers = File.ReadAllText(Path.Combine(Root(), "src", "Analyzers", "AnalyzerReleases.Unshipped.md"));
-        string generator = File.ReadAllText(Path.Combine(Root(), "src", "Generators", "AnalyzerReleases.Unshipped.md"));
+        string analyzers = File.ReadAllText(RepositoryFiles.Path("src", "Analyzers", "AnalyzerReleases.Unshipped.md"));
+        string generator = File.ReadAllText(RepositoryFiles.Path("src", "Generators", "AnalyzerReleases.Unshipped.md"));
         foreach (DiagnosticDescriptor rule in AnalyzerRules())
         {
             Assert.Contains($"{rule.Id} | TaskProtection | {rule.DefaultSeverity} |", analyzers, StringComparison.Ordinal);

@@ -26,8 +26,7 @@ public sealed class GoldenTests
     [Fact]
     public void Every_golden_file_belongs_to_a_case()
     {
-        string directory = Path.Combine(ProjectDirectory(), "Golden");
-        string[] orphans = Directory.GetFiles(directory, "*.verified.cs")
+        string[] orphans = Directory.GetFiles(Golden.Directory, "*.verified.cs")
             .Select(static path => Path.GetFileName(path)[..^".verified.cs".Length])
             .Where(static name => !ShapeCases.All.ContainsKey(name))
             .ToArray();
@@ -42,6 +41,4 @@ public sealed class GoldenTests
             string.Join(Environment.NewLine, "  b", "  c", "  d", "- e", "+ E", "  f", "  g", "  h") + Environment.NewLine,
             diff);
     }
-
-    private static string ProjectDirectory([System.Runtime.CompilerServices.CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
 }

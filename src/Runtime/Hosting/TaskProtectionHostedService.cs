@@ -20,15 +20,15 @@ internal sealed class TaskProtectionHostedService(TaskProtectionManager manager)
 
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
-        manager.RequestShutdown();
-
         // The signal that started this stop has been handled; another one means "stop now". ECS never sends a second
-        // SIGTERM (it sends SIGKILL at stopTimeout), so this serves people at a terminal pressing Ctrl+C twice.
+        // SIGTERM (it sends SIGKILL at stopTimeout), so this serves people at a terminal pressing Ctrl+C twice. Listen
+        // before announcing the drain: a signal sent as soon as the announcement is seen must not be missed.
         _signals = new StopSignals(signal =>
         {
             manager.OnSecondSignal(signal.ToString());
             _giveUp.Cancel();
         });
+        manager.RequestShutdown();
 
         using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _giveUp.Token);
         await manager.DrainAsync(giveUp.Token).ConfigureAwait(false);

@@ -1,8 +1,8 @@
-using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.RegularExpressions;
 using DiffPlex.DiffBuilder;
 using DiffPlex.DiffBuilder.Model;
+using TaskProtection.Tests.Shared;
 
 namespace TaskProtection.Generators.Tests.Infrastructure;
 
@@ -14,15 +14,18 @@ public static partial class Golden
 {
     public const string UpdateVariable = "TASKPROTECTION_UPDATE_GOLDEN";
 
-    public static void Match(string name, string actual, [CallerFilePath] string callerPath = "")
+    /// <summary>The directory of the golden files.</summary>
+    public static string Directory { get; } = RepositoryFiles.Path("tests", "TaskProtection.Generators.Tests", "Golden");
+
+    public static void Match(string name, string actual)
     {
-        string directory = Path.Combine(FindProjectDirectory(callerPath), "Golden");
+        string directory = Directory;
         string path = Path.Combine(directory, name + ".verified.cs");
         actual = Normalize(actual);
 
         if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
         {
-            Directory.CreateDirectory(directory);
+            System.IO.Directory.CreateDirectory(directory);
             File.WriteAllText(path, actual);
             return;
         }
@@ -72,19 +75,6 @@ public static partial class Golden
     /// <summary>Line endings and the generator's version do not make a difference.</summary>
     private static string Normalize(string text) =>
         VersionPattern().Replace(text.Replace("\r\n", "\n", StringComparison.Ordinal), "GeneratedCode(\"TaskProtection.Generators\", \"{version}\")");
-
-    private static string FindProjectDirectory(string callerPath)
-    {
-        for (string? directory = Path.GetDirectoryName(callerPath); directory is not null; directory = Path.GetDirectoryName(directory))
-        {
-            if (File.Exists(Path.Combine(directory, "TaskProtection.Generators.Tests.csproj")))
-            {
-                return directory;
-            }
-        }
-
-        throw new InvalidOperationException($"No test project above {callerPath}.");
-    }
 
     [GeneratedRegex("GeneratedCode\\(\"TaskProtection\\.Generators\", \"[^\"]*\"\\)")]
     private static partial Regex VersionPattern();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using TaskProtection.Tests.Shared;
 
 namespace TaskProtection.Tests.Infrastructure;
 
@@ -72,8 +73,7 @@ public sealed class ChildProcess : IDisposable
         string testDirectory = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
         string framework = Path.GetFileName(testDirectory);
         string configuration = Path.GetFileName(Path.GetDirectoryName(testDirectory)!);
-        string repositoryRoot = Path.GetFullPath(Path.Combine(testDirectory, "..", "..", "..", "..", ".."));
-        string path = Path.Combine(repositoryRoot, projectDirectory, "bin", configuration, framework, assemblyName + ".dll");
+        string path = Path.Combine(RepositoryFiles.Root, projectDirectory, "bin", configuration, framework, assemblyName + ".dll");
         return File.Exists(path) ? path : throw new FileNotFoundException($"Build {projectDirectory} first (it is a project reference of the tests).", path);
     }
 

@@ -1,14 +1,14 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
+using TaskProtection.Tests.Shared;
 
 namespace TaskProtection.Tests.Observability;
 
 /// <summary>docs/observability.md lists every log event and every instrument name the code uses, exactly.</summary>
 public sealed partial class DocumentationTests
 {
-    private static string Document([System.Runtime.CompilerServices.CallerFilePath] string path = "") =>
-        File.ReadAllText(Path.Combine(Path.GetDirectoryName(path)!, "..", "..", "..", "docs", "observability.md"));
+    private static string Document() => File.ReadAllText(RepositoryFiles.Path("docs", "observability.md"));
 
     [Fact]
     public void Every_log_event_is_documented_with_its_level_and_message()

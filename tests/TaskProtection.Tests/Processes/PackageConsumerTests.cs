@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using TaskProtection.Testing;
 using TaskProtection.Tests.Infrastructure;
+using TaskProtection.Tests.Shared;
 
 namespace TaskProtection.Tests.Processes;
 
@@ -23,7 +24,7 @@ public sealed class PackageConsumerTests : IDisposable
     {
         string version = "0.0.0-consumer." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture);
         string feed = Path.Combine(_work, "feed");
-        string runtime = Path.Combine(RepositoryRoot(), "src", "Runtime", "TaskProtection.csproj");
+        string runtime = Path.Combine(RepositoryFiles.Root, "src", "Runtime", "TaskProtection.csproj");
         await DotnetAsync(_work, ["pack", runtime, "-c", "Release", "-o", feed, $"-p:Version={version}", "-nologo"]);
         Assert.True(File.Exists(Path.Combine(feed, $"TaskProtection.{version}.nupkg")));
 
@@ -98,9 +99,6 @@ public sealed class PackageConsumerTests : IDisposable
         string warned = await DotnetAsync(project, ["build", "-c", "Release", "-nologo", "-p:TreatWarningsAsErrors=false"]);
         Assert.Contains("warning TP0001: The task of critical section 'RunAsync' is discarded with '_ ='", warned, StringComparison.Ordinal);
     }
-
-    private static string RepositoryRoot() =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(ChildProcess.BuiltAssembly("TaskProtection.TestHost"))!, "..", "..", "..", "..", ".."));
 
     /// <summary>Runs dotnet to completion (bounded); fails the test with the output when it does not succeed.</summary>
     private static async Task<string> DotnetAsync(string directory, IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
