@@ -36,8 +36,23 @@ public sealed record SimConfig(
 /// <summary>One session of a scenario: enters at <paramref name="Start"/> and ends <paramref name="Length"/> later.</summary>
 public sealed record SimSession(TimeSpan Start, TimeSpan Length);
 
-/// <summary>What one simulated scenario showed.</summary>
-public sealed record SimResult(IReadOnlyList<string> Gaps, int AgentCalls, long Lapses, int ProtectedSessions);
+/// <summary>
+/// What one simulated scenario showed. <paramref name="Unprotected"/> holds the agent's unprotected stretches since the
+/// start (the last one open-ended: <see cref="TimeSpan.MaxValue"/>).
+/// </summary>
+public sealed record SimResult(IReadOnlyList<string> Gaps, int AgentCalls, long Lapses, int ProtectedSessions, IReadOnlyList<Stretch> Unprotected);
+
+/// <summary>A stretch of simulated time, since the simulation's start.</summary>
+public readonly record struct Stretch(TimeSpan From, TimeSpan To)
+{
+    public TimeSpan Length => To - From;
+
+    /// <summary>The agent's unprotected stretches since <paramref name="start"/>; an open end becomes <see cref="TimeSpan.MaxValue"/>.</summary>
+    public static Stretch[] Unprotected(ProtectionModel model, DateTimeOffset start) =>
+        model.UnprotectedIntervals(start)
+            .Select(u => new Stretch(u.From - start, u.To == DateTimeOffset.MaxValue ? TimeSpan.MaxValue : u.To - start))
+            .ToArray();
+}
 
 /// <summary>
 /// Runs the real manager against the protection model on a simulated clock and checks the gap invariant: at every
@@ -127,7 +142,7 @@ public static class GapSimulation
         }
 
         h.ThrowIfLoopFaulted();
-        SimResult result = new(gaps, h.Model.Calls.Count, h.Manager.GetStatus().Lapses, protectedSessions);
+        SimResult result = new(gaps, h.Model.Calls.Count, h.Manager.GetStatus().Lapses, protectedSessions, Stretch.Unprotected(h.Model, h.Start));
         // Off xunit's synchronization context: disposing yields while it pumps.
         Task.Run(() => h.DisposeAsync().AsTask()).GetAwaiter().GetResult();
         return result;
