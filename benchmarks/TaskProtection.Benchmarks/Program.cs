@@ -12,4 +12,6 @@ if (quick)
     config = config.AddJob(Job.ShortRun.WithWarmupCount(1).WithIterationCount(3).WithLaunchCount(1).AsDefault());
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest.Length == 0 ? ["--filter", "*"] : rest, config);
+// Run everything unless a filter is given, also when other arguments (--artifacts, --exporters) are: never prompt.
+string[] arguments = rest.Any(static a => a is "--filter" or "-f") ? rest : [.. rest, "--filter", "*"];
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(arguments, config);

@@ -65,8 +65,13 @@ public sealed class CriticalSessionRegistry
             throw CriticalSessionRefusedException.For(name);
         }
 
+        return EnterCounted(name, _timeProvider.GetTimestamp());
+    }
+
+    private CriticalSession EnterCounted(string name, long startTimestamp)
+    {
         long id = Interlocked.Increment(ref _lastId);
-        SessionSlot slot = _table.Claim(id, name, _timeProvider.GetTimestamp());
+        SessionSlot slot = _table.Claim(id, name, startTimestamp);
         if (TaskProtectionDiagnostics.ActivitySource.HasListeners())
         {
             slot.Activity = StartActivity(name, id);
@@ -104,11 +109,12 @@ public sealed class CriticalSessionRegistry
             return ValueTask.FromException<CriticalSession>(CriticalSessionRefusedException.For(name));
         }
 
-        CriticalSession session = Enter(name);
+        long startTimestamp = _timeProvider.GetTimestamp();
+        CriticalSession session = EnterCounted(name, startTimestamp);
 
         // The session is counted before coverage is read: a manager deciding to release sees it, or we see the release.
         IProtectionCoordinator? coordinator = Volatile.Read(ref _coordinator);
-        if (coordinator is null || coordinator.IsCovered())
+        if (coordinator is null || coordinator.IsCovered(startTimestamp, _timeProvider))
         {
             return new ValueTask<CriticalSession>(session);
         }

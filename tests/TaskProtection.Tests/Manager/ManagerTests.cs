@@ -40,6 +40,30 @@ public sealed class ManagerTests
         first.Dispose();
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task EnterAsync_waits_once_coverage_has_closed_whichever_clock_the_registry_has(bool registryHasItsOwnClock)
+    {
+        // With a clock of its own (here one that never moves), the registry's timestamps mean nothing to the manager,
+        // which must then read its own clock; on a shared clock it may use the session's start timestamp.
+        CriticalSessionRegistry? registry = registryHasItsOwnClock
+            ? new CriticalSessionRegistry(new Microsoft.Extensions.Time.Testing.FakeTimeProvider(SimulatedClock.Epoch))
+            : null;
+        await using var h = new Harness(registry: registry);
+        using CriticalSession first = h.Entered("first");
+        h.Model.Enqueue(AgentFaultKind.Blackhole);
+
+        // Coverage closes at 420 − 120 = 300 s, when the (blackholed) renewal is sent.
+        h.AdvanceTo(Renewal + TimeSpan.FromSeconds(1));
+        Task<CriticalSession> second = h.EnterAsync("second");
+        Assert.False(second.IsCompleted);
+
+        h.Advance(TimeSpan.FromSeconds(30));
+        Assert.True(second.IsCompletedSuccessfully);
+        (await second).Dispose();
+    }
+
     [Fact]
     public async Task Renewal_is_sent_exactly_when_the_lease_left_reaches_the_buffer()
     {
