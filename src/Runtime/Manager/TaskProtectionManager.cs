@@ -22,6 +22,7 @@ public sealed partial class TaskProtectionManager : IAsyncDisposable, IProtectio
     private readonly TaskProtectionOptions _options;
     private readonly CriticalSessionRegistry _registry;
     private readonly TimeProvider _time;
+    private readonly bool _sharesRegistryClock;
     private readonly ILogger _logger;
     private readonly TaskScheduler _scheduler;
     private readonly Func<double> _jitter;
@@ -102,6 +103,7 @@ public sealed partial class TaskProtectionManager : IAsyncDisposable, IProtectio
         _options = options.Clone();
         _registry = registry ?? CriticalSessionRegistry.Default;
         _time = timeProvider ?? TimeProvider.System;
+        _sharesRegistryClock = ReferenceEquals(_registry.TimeProvider, _time);
         _logger = logger ?? NullLogger.Instance;
         _scheduler = scheduler;
         _jitter = jitter ?? Random.Shared.NextDouble;
@@ -382,8 +384,8 @@ public sealed partial class TaskProtectionManager : IAsyncDisposable, IProtectio
     /// the buffer exists to rule out. The release race does not depend on the time: the session was counted before
     /// the coverage field is read.
     /// </remarks>
-    bool IProtectionCoordinator.IsCovered(long enteredAt, TimeProvider clock) =>
-        _client is null || Volatile.Read(ref _coverageUntil) > (ReferenceEquals(clock, _time) ? enteredAt : _time.GetTimestamp());
+    bool IProtectionCoordinator.IsCovered(long enteredAt) =>
+        _client is null || Volatile.Read(ref _coverageUntil) > (_sharesRegistryClock ? enteredAt : _time.GetTimestamp());
 
     /// <inheritdoc />
     void IProtectionCoordinator.OnActivityChanged()

@@ -114,13 +114,16 @@ public sealed class CriticalSessionRegistry
 
         // The session is counted before coverage is read: a manager deciding to release sees it, or we see the release.
         IProtectionCoordinator? coordinator = Volatile.Read(ref _coordinator);
-        if (coordinator is null || coordinator.IsCovered(startTimestamp, _timeProvider))
+        if (coordinator is null || coordinator.IsCovered(startTimestamp))
         {
             return new ValueTask<CriticalSession>(session);
         }
 
         return new ValueTask<CriticalSession>(coordinator.WaitForCoverageAsync(session, cancellationToken));
     }
+
+    /// <summary>The clock of session start times: a manager on the same clock can use them as "now".</summary>
+    internal TimeProvider TimeProvider => _timeProvider;
 
     /// <summary>A snapshot of the active sessions: id, name, start and age.</summary>
     /// <returns>The sessions, oldest first.</returns>

@@ -4,9 +4,8 @@ namespace TaskProtection;
 internal interface IProtectionCoordinator
 {
     /// <summary>Whether protection already covers a session entered now; cheap and allocation-free.</summary>
-    /// <param name="enteredAt">The session's start, a timestamp of <paramref name="clock"/> taken just before it was counted.</param>
-    /// <param name="clock">The registry's clock: the coordinator may use <paramref name="enteredAt"/> instead of reading its own.</param>
-    bool IsCovered(long enteredAt, TimeProvider clock);
+    /// <param name="enteredAt">The session's start, a timestamp of the registry's clock taken just before it was counted.</param>
+    bool IsCovered(long enteredAt);
 
     /// <summary>Called on every 0→1 and 1→0 change of the active count; must not block.</summary>
     void OnActivityChanged();
