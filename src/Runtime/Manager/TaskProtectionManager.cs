@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -12,48 +10,16 @@ namespace TaskProtection;
 /// retries failed calls within seconds, and releases after <see cref="TaskProtectionOptions.ReleaseDelay"/> once the
 /// last session ends. One agent call serves every session. All time comes from the injected <see cref="TimeProvider"/>.
 /// </summary>
-/// <remarks>
-/// The state machine runs as one loop; its awaits deliberately resume on the scheduler the loop was started on
-/// (the thread pool in production, a deterministic scheduler in simulations), so they omit ConfigureAwait.
-/// </remarks>
-public sealed partial class TaskProtectionManager : IAsyncDisposable, IProtectionCoordinator
+public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordinator
 {
     private readonly ITaskProtectionClient? _client;
-    private readonly TaskProtectionOptions _options;
-    private readonly CriticalSessionRegistry _registry;
-    private readonly TimeProvider _time;
+    private readonly ManagerContext _context;
     private readonly bool _sharesRegistryClock;
-    private readonly ILogger _logger;
-    private readonly TaskScheduler _scheduler;
-    private readonly Func<double> _jitter;
     private readonly string? _unavailableReason;
-    private readonly ConcurrentQueue<ForceDisableRequest> _commands = new();
     private readonly Lock _lifecycleLock = new();
-    private readonly WakeWorkItem _wakeItem;
-    private readonly TaskProtectionMetrics _metrics;
-
-    // Durations in TimeProvider timestamp units.
-    private readonly long _leaseTicks;
-    private readonly long _bufferTicks;
-    private readonly long _checkTicks;
-    private readonly long _maxTicks;
-    private readonly long _releaseDelayTicks;
-    private readonly long _requestTimeoutTicks;
-    private readonly long _toleranceTicks;
-
-    // Read from any thread.
-    private long _coverageUntil = long.MinValue;
-    private int _mode;
-    private TaskCompletionSource _gate = new();
-    private TaskCompletionSource _wake = new();
-    private int _wakePending;
-    private CancellationTokenSource _lostSource = new();
-    private long _forceDisabledAtEntered = -1;
-    private StatusCore _status;
-    private int _shutdownRequested;
-    private long _abandonedSessions;
-    private TaskCompletionSource? _drainIdle;
-
+    private readonly SessionAdmission _admission;
+    private readonly SessionDrain _drain;
+    private ProtectionLoop? _protectionLoop;
     private CancellationTokenSource? _stopping;
     private Task? _loop;
 
@@ -100,55 +66,50 @@ public sealed partial class TaskProtectionManager : IAsyncDisposable, IProtectio
         }
 
         _client = client;
-        _options = options.Clone();
-        _registry = registry ?? CriticalSessionRegistry.Default;
-        _time = timeProvider ?? TimeProvider.System;
-        _sharesRegistryClock = ReferenceEquals(_registry.TimeProvider, _time);
-        _logger = logger ?? NullLogger.Instance;
-        _scheduler = scheduler;
-        _jitter = jitter ?? Random.Shared.NextDouble;
+        CriticalSessionRegistry watched = registry ?? CriticalSessionRegistry.Default;
+        TimeProvider time = timeProvider ?? TimeProvider.System;
+        _context = new ManagerContext(options.Clone(), watched, time, logger ?? NullLogger.Instance, scheduler, jitter ?? Random.Shared.NextDouble, meterFactory);
+        _sharesRegistryClock = ReferenceEquals(watched.TimeProvider, time);
         _unavailableReason = client is null
             ? unavailableReason ?? $"{EcsAgentClient.AgentUriVariable} is not set (not running in ECS)"
             : null;
-
-        _leaseTicks = ToTicks(_options.LeaseDuration);
-        _bufferTicks = ToTicks(_options.ProtectionBuffer);
-        _checkTicks = ToTicks(_options.CheckInterval);
-        _maxTicks = ToTicks(_options.MaxProtectionDuration);
-        _releaseDelayTicks = ToTicks(_options.ReleaseDelay);
-        _requestTimeoutTicks = ToTicks(_options.RequestTimeout);
-        _toleranceTicks = ToTicks(_options.SchedulingTolerance);
-        _status = new StatusCore(ProtectionMode.Stopped, 0, 0, 0, null, 0, 0, 0);
-        _wakeItem = new WakeWorkItem(this);
-        _metrics = new TaskProtectionMetrics(meterFactory, () => _registry.ActiveCount, () => LeaseRemaining() > TimeSpan.Zero, () => LeaseRemaining().TotalSeconds);
+        _admission = new SessionAdmission(_context, hasAgent: client is not null);
+        _drain = new SessionDrain(_context);
     }
 
     /// <summary>
     /// Raised on a thread-pool thread (never on the manager's loop, so a slow handler cannot delay renewals) when
     /// protection is lost while sessions are active.
     /// </summary>
-    public event EventHandler<ProtectionLostEventArgs>? ProtectionLost;
+    public event EventHandler<ProtectionLostEventArgs>? ProtectionLost
+    {
+        add => _context.Signal.Lost += value;
+        remove => _context.Signal.Lost -= value;
+    }
 
     /// <summary>
     /// Cancelled when protection is lost while sessions are active; a fresh token is issued once protection is
     /// restored or the task has gone idle, so read it again after a loss.
     /// </summary>
-    public CancellationToken ProtectionLostToken => Volatile.Read(ref _lostSource).Token;
+    public CancellationToken ProtectionLostToken => _context.Signal.Token;
 
     /// <summary>The validated settings this manager runs with.</summary>
-    public TaskProtectionOptions Options => _options.Clone();
+    public TaskProtectionOptions Options => _context.Options.Clone();
 
     /// <summary>The registry this manager watches.</summary>
-    public CriticalSessionRegistry Registry => _registry;
+    public CriticalSessionRegistry Registry => _context.Registry;
+
+    /// <summary>Where the state machine stands.</summary>
+    public ProtectionMode Mode => _context.State.Mode;
+
+    /// <summary>Cancelled once shutdown is requested: the registry's <see cref="CriticalSessionRegistry.ShutdownRequested"/>.</summary>
+    public CancellationToken ShutdownRequested => _context.Registry.ShutdownRequested;
 
     /// <summary>The loop, for tests that assert it never faults.</summary>
     internal Task? LoopTask => _loop;
 
-    /// <summary>Where the state machine stands.</summary>
-    public ProtectionMode Mode => (ProtectionMode)Volatile.Read(ref _mode);
-
-    /// <summary>Cancelled once shutdown is requested: the registry's <see cref="CriticalSessionRegistry.ShutdownRequested"/>.</summary>
-    public CancellationToken ShutdownRequested => _registry.ShutdownRequested;
+    /// <inheritdoc />
+    bool IProtectionCoordinator.WantsSessionDurations => _context.Metrics.SessionDurationsEnabled;
 
     /// <summary>Attaches to the registry and starts the state machine.</summary>
     /// <param name="cancellationToken">Unused; starting does not wait.</param>
@@ -164,21 +125,22 @@ public sealed partial class TaskProtectionManager : IAsyncDisposable, IProtectio
 
             if (_client is null)
             {
-                SetMode(ProtectionMode.Unavailable);
-                PublishStatus();
-                Log.Unavailable(_logger, _unavailableReason!);
-                _registry.Attach(this);
+                _context.State.SetMode(ProtectionMode.Unavailable);
+                Log.Unavailable(_context.Logger, _unavailableReason!);
+                _context.Registry.Attach(this);
                 _loop = Task.CompletedTask;
                 return Task.CompletedTask;
             }
 
-            SetMode(ProtectionMode.Idle);
-            PublishStatus();
-            Log.Started(_logger, _client.GetType().Name, _options.ExpiresInMinutes, _options.ProtectionBuffer, _options.ToleratedConsecutiveFailures);
+            TaskProtectionOptions options = _context.Options;
+            _context.State.SetMode(ProtectionMode.Idle);
+            Log.Started(_context.Logger, _client.GetType().Name, options.ExpiresInMinutes, options.ProtectionBuffer, options.ToleratedConsecutiveFailures);
             _stopping = new CancellationTokenSource();
             CancellationToken stopping = _stopping.Token;
-            _registry.Attach(this);
-            _loop = Task.Factory.StartNew(() => RunAsync(stopping), CancellationToken.None, TaskCreationOptions.DenyChildAttach, _scheduler).Unwrap();
+            _protectionLoop = new ProtectionLoop(_context, _client, this);
+            _context.Registry.Attach(this);
+            ProtectionLoop loop = _protectionLoop;
+            _loop = _context.Dispatcher.Run(() => loop.RunAsync(stopping));
         }
 
         return Task.CompletedTask;
@@ -204,17 +166,18 @@ public sealed partial class TaskProtectionManager : IAsyncDisposable, IProtectio
             }
         }
 
-        _registry.Detach(this);
+        _context.Registry.Detach(this);
         if (stopping is not null)
         {
             await stopping.CancelAsync().ConfigureAwait(false);
             await loop.WaitAsync(cancellationToken).ConfigureAwait(false);
-            await Task.Factory.StartNew(() => ReleaseOnStopAsync(cancellationToken), cancellationToken, TaskCreationOptions.DenyChildAttach, _scheduler).Unwrap().ConfigureAwait(false);
+            ProtectionLoop protectionLoop = _protectionLoop!;
+            await _context.Dispatcher.Run(() => protectionLoop.ReleaseOnStopAsync(cancellationToken)).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        SetMode(ProtectionMode.Stopped);
-        Interlocked.Exchange(ref _coverageUntil, long.MinValue);
-        PulseGate();
+        _context.State.SetMode(ProtectionMode.Stopped);
+        _context.Gate.Close(_context.Clock.Now);
+        _context.Gate.Pulse();
     }
 
     /// <summary>Stops the manager.</summary>
@@ -223,7 +186,7 @@ public sealed partial class TaskProtectionManager : IAsyncDisposable, IProtectio
     {
         await StopAsync().ConfigureAwait(false);
         _stopping?.Dispose();
-        _metrics.Dispose();
+        _context.Metrics.Dispose();
     }
 
     /// <summary>
@@ -231,23 +194,7 @@ public sealed partial class TaskProtectionManager : IAsyncDisposable, IProtectio
     /// unless <see cref="TaskProtectionOptions.RefuseSessionsDuringShutdown"/> is off, refuses new sessions with
     /// <see cref="CriticalSessionRefusedException"/>. Protection stays renewed while sessions run. Calling it again does nothing.
     /// </summary>
-    public void RequestShutdown()
-    {
-        if (Interlocked.Exchange(ref _shutdownRequested, 1) != 0)
-        {
-            return;
-        }
-
-        IReadOnlyList<ActiveSessionInfo> sessions = _registry.GetActiveSessions();
-        Log.ShutdownRequested(_logger, sessions.Count, _options.DrainTimeout, DescribeSessions(sessions));
-        AggregateException? callbackErrors = _registry.BeginShutdown(_options.RefuseSessionsDuringShutdown);
-        if (callbackErrors is not null)
-        {
-            Log.ShutdownCallbacksFailed(_logger, callbackErrors);
-        }
-
-        RequestWake();
-    }
+    public void RequestShutdown() => _drain.RequestShutdown();
 
     /// <summary>
     /// Requests shutdown (see <see cref="RequestShutdown"/>) and waits, with protection kept renewed, until no session is
@@ -257,69 +204,20 @@ public sealed partial class TaskProtectionManager : IAsyncDisposable, IProtectio
     /// </summary>
     /// <param name="cancellationToken">Gives up the wait early (a second SIGTERM, say); running sessions count as abandoned.</param>
     /// <returns>How the drain ended.</returns>
-    public Task<DrainResult> DrainAsync(CancellationToken cancellationToken) => DrainAsync(_options.DrainTimeout, cancellationToken);
+    public Task<DrainResult> DrainAsync(CancellationToken cancellationToken) => DrainAsync(_context.Options.DrainTimeout, cancellationToken);
 
     /// <summary>As <see cref="DrainAsync(CancellationToken)"/>, bounded by <see cref="TaskProtectionOptions.DrainTimeout"/> only.</summary>
     /// <returns>How the drain ended.</returns>
-    public Task<DrainResult> DrainAsync() => DrainAsync(_options.DrainTimeout, CancellationToken.None);
-
-    /// <summary>Logs that a second stop signal gives up the drain's wait.</summary>
-    internal void OnSecondSignal(string signal) => Log.SecondSignal(_logger, signal);
+    public Task<DrainResult> DrainAsync() => DrainAsync(_context.Options.DrainTimeout, CancellationToken.None);
 
     /// <summary>As <see cref="DrainAsync(CancellationToken)"/>, with an explicit bound.</summary>
     /// <param name="timeout">The longest wait for sessions to end.</param>
     /// <param name="cancellationToken">Gives up the wait early; running sessions count as abandoned.</param>
     /// <returns>How the drain ended.</returns>
-    public async Task<DrainResult> DrainAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    public Task<DrainResult> DrainAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(timeout, TimeSpan.Zero);
-        RequestShutdown();
-        long started = _time.GetTimestamp();
-        bool cutShort = false;
-        while (_registry.ActiveCount > 0)
-        {
-            // Publish the signal before reading the count: a session ending after the read completes it.
-            var idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            Volatile.Write(ref _drainIdle, idle);
-            TimeSpan left = timeout - _time.GetElapsedTime(started);
-            if (_registry.ActiveCount == 0 || left <= TimeSpan.Zero)
-            {
-                break;
-            }
-
-            try
-            {
-                await idle.Task.WaitAsync(WholeMillisecondsUp(ToTicks(left)), _time, cancellationToken).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                break;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                cutShort = true;
-                break;
-            }
-        }
-
-        Volatile.Write(ref _drainIdle, null);
-        TimeSpan elapsed = _time.GetElapsedTime(started);
-        IReadOnlyList<ActiveSessionInfo> abandoned = _registry.GetActiveSessions();
-        if (abandoned.Count == 0)
-        {
-            Log.Drained(_logger, elapsed);
-            return new DrainResult(true, elapsed, []);
-        }
-
-        Log.DrainGaveUp(_logger, abandoned.Count, elapsed, cutShort ? "it was cut short (a second stop signal, or the host's shutdown timeout)" : "DrainTimeout passed");
-        foreach (ActiveSessionInfo session in abandoned)
-        {
-            Log.SessionAbandoned(_logger, session.Name, session.Id, session.Age);
-        }
-
-        Interlocked.Add(ref _abandonedSessions, abandoned.Count);
-        _metrics.Abandoned(abandoned.Count);
-        return new DrainResult(false, elapsed, abandoned);
+        return _drain.DrainAsync(timeout, cancellationToken);
     }
 
     /// <summary>
@@ -335,12 +233,12 @@ public sealed partial class TaskProtectionManager : IAsyncDisposable, IProtectio
         var request = new ForceDisableRequest(reason);
         if (_client is null || Mode == ProtectionMode.Stopped)
         {
-            Log.ForceDisabled(_logger, reason, DescribeSessions(_registry.GetActiveSessions()));
+            Log.ForceDisabled(_context.Logger, reason, SessionText.Describe(_context.Registry.GetActiveSessions()));
             return Task.CompletedTask;
         }
 
-        _commands.Enqueue(request);
-        RequestWake();
+        _context.Commands.Enqueue(request);
+        _context.Wake.Request();
         return request.Completion.Task.WaitAsync(cancellationToken);
     }
 
@@ -348,11 +246,13 @@ public sealed partial class TaskProtectionManager : IAsyncDisposable, IProtectio
     /// <returns>The status.</returns>
     public TaskProtectionStatus GetStatus()
     {
-        StatusCore core = Volatile.Read(ref _status);
-        long now = _time.GetTimestamp();
-        DateTimeOffset utcNow = _time.GetUtcNow();
-        IReadOnlyList<ActiveSessionInfo> sessions = _registry.GetActiveSessions();
+        StatusCore core = _context.State.Core;
+        ManagerClock clock = _context.Clock;
+        long now = clock.Now;
+        DateTimeOffset utcNow = clock.UtcNow;
+        IReadOnlyList<ActiveSessionInfo> sessions = _context.Registry.GetActiveSessions();
         bool enabled = core.LeaseExpiry != 0 && core.LeaseExpiry > now;
+        TaskProtectionOptions options = _context.Options;
         return new TaskProtectionStatus
         {
             Mode = Mode,
@@ -361,18 +261,18 @@ public sealed partial class TaskProtectionManager : IAsyncDisposable, IProtectio
             ActiveSessionCount = sessions.Count,
             ActiveSessions = sessions,
             ProtectionEnabled = enabled,
-            ExpiresAt = enabled ? utcNow + TicksToSpan(core.LeaseExpiry - now) : null,
-            TimeUntilExpiry = enabled ? TicksToSpan(core.LeaseExpiry - now) : null,
-            ProtectedSince = enabled ? utcNow - TicksToSpan(now - core.ProtectedSince) : null,
-            GapSafetyMargin = _options.GapSafetyMargin,
-            ToleratedConsecutiveFailures = _options.ToleratedConsecutiveFailures,
+            ExpiresAt = enabled ? clock.ToUtc(core.LeaseExpiry, now, utcNow) : null,
+            TimeUntilExpiry = enabled ? clock.ToSpan(core.LeaseExpiry - now) : null,
+            ProtectedSince = enabled ? clock.ToUtc(core.ProtectedSince, now, utcNow) : null,
+            GapSafetyMargin = options.GapSafetyMargin,
+            ToleratedConsecutiveFailures = options.ToleratedConsecutiveFailures,
             ConsecutiveFailures = core.ConsecutiveFailures,
             LastError = core.LastError,
-            LastErrorAt = core.LastError is null ? null : utcNow - TicksToSpan(now - core.LastErrorAt),
+            LastErrorAt = core.LastError is null ? null : clock.ToUtc(core.LastErrorAt, now, utcNow),
             AgentCalls = core.AgentCalls,
             Lapses = core.Lapses,
-            IsShutdownRequested = _registry.IsShutdownRequested,
-            AbandonedSessions = Volatile.Read(ref _abandonedSessions),
+            IsShutdownRequested = _context.Registry.IsShutdownRequested,
+            AbandonedSessions = _drain.AbandonedSessions,
         };
     }
 
@@ -385,199 +285,22 @@ public sealed partial class TaskProtectionManager : IAsyncDisposable, IProtectio
     /// the coverage field is read.
     /// </remarks>
     bool IProtectionCoordinator.IsCovered(long enteredAt) =>
-        _client is null || Volatile.Read(ref _coverageUntil) > (_sharesRegistryClock ? enteredAt : _time.GetTimestamp());
+        _admission.IsCovered(_sharesRegistryClock ? enteredAt : _context.Clock.Now);
 
     /// <inheritdoc />
     void IProtectionCoordinator.OnActivityChanged()
     {
-        RequestWake();
-        if (_registry.ActiveCount == 0)
-        {
-            Volatile.Read(ref _drainIdle)?.TrySetResult();
-        }
+        _context.Wake.Request();
+        _drain.OnActivityChanged();
     }
 
     /// <inheritdoc />
-    bool IProtectionCoordinator.WantsSessionDurations => _metrics.SessionDurationsEnabled;
+    void IProtectionCoordinator.OnSessionEnded(string name, TimeSpan duration) => _context.Metrics.SessionEnded(name, duration);
 
     /// <inheritdoc />
-    void IProtectionCoordinator.OnSessionEnded(string name, TimeSpan duration) => _metrics.SessionEnded(name, duration);
+    Task<CriticalSession> IProtectionCoordinator.WaitForCoverageAsync(CriticalSession session, CancellationToken cancellationToken) =>
+        _admission.WaitForCoverageAsync(session, cancellationToken);
 
-    private TimeSpan LeaseRemaining()
-    {
-        long expiry = Volatile.Read(ref _status).LeaseExpiry;
-        long now = _time.GetTimestamp();
-        return expiry != 0 && expiry > now ? TicksToSpan(expiry - now) : TimeSpan.Zero;
-    }
-
-    /// <inheritdoc />
-    Task<CriticalSession> IProtectionCoordinator.WaitForCoverageAsync(CriticalSession session, CancellationToken cancellationToken)
-    {
-        // A waiter may need the loop even without a 0→1 change (a new session after a force-disable, say).
-        RequestWake();
-        // Not StartNew(…, cancellationToken): a token cancelled before the scheduler ran the waiter would cancel it
-        // unstarted, and nothing would end the session. The waiter observes the token itself.
-        return Task.Factory.StartNew(() => WaitForCoverageCoreAsync(session, cancellationToken), CancellationToken.None, TaskCreationOptions.DenyChildAttach, _scheduler).Unwrap();
-    }
-
-    private bool IsCovered() =>
-        _client is null || Volatile.Read(ref _coverageUntil) > _time.GetTimestamp();
-
-    private async Task<CriticalSession> WaitForCoverageCoreAsync(CriticalSession session, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await WaitUntilCoveredAsync(session, cancellationToken);
-            return session;
-        }
-        catch
-        {
-            session.Dispose();
-            throw;
-        }
-    }
-
-    private async Task WaitUntilCoveredAsync(CriticalSession session, CancellationToken cancellationToken)
-    {
-        long deadline = _time.GetTimestamp() + ToTicks(_options.AcquireTimeout);
-        while (true)
-        {
-            // Read the gate before the state: a state change after this read completes this gate.
-            Task gate = Volatile.Read(ref _gate).Task;
-            if (IsCovered())
-            {
-                return;
-            }
-
-            string? failFast = FailFastReason(session);
-            if (failFast is not null)
-            {
-                ProceedOrThrow(session, failFast);
-                return;
-            }
-
-            long left = deadline - _time.GetTimestamp();
-            if (left <= 0)
-            {
-                ProceedOrThrow(session, string.Create(CultureInfo.InvariantCulture, $"protection was not confirmed within AcquireTimeout ({_options.AcquireTimeout})"));
-                return;
-            }
-
-            try
-            {
-                await gate.WaitAsync(WholeMillisecondsUp(left), _time, cancellationToken);
-            }
-            catch (TimeoutException)
-            {
-                // Loop once more: the deadline check above reports it.
-            }
-        }
-    }
-
-    private string? FailFastReason(CriticalSession session)
-    {
-        switch (Mode)
-        {
-            case ProtectionMode.Lost:
-                return "ECS refused task protection: " + (Volatile.Read(ref _status).LastError ?? "see the log");
-            case ProtectionMode.Capped:
-                return string.Create(CultureInfo.InvariantCulture, $"continuous protection reached MaxProtectionDuration ({_options.MaxProtectionDuration})");
-            case ProtectionMode.ForceDisabled when session.Id <= Volatile.Read(ref _forceDisabledAtEntered):
-                return "protection was force-disabled";
-            case ProtectionMode.Stopped:
-                return "the task protection manager is stopped";
-            default:
-                return null;
-        }
-    }
-
-    private void ProceedOrThrow(CriticalSession session, string why)
-    {
-        if (_options.AcquireTimeoutBehavior == AcquireTimeoutBehavior.Throw)
-        {
-            throw new TaskProtectionException(
-                $"Critical session '{session.Name}' was not started: {why}. (AcquireTimeoutBehavior is Throw; set it to Proceed to run unprotected instead.)");
-        }
-
-        Log.ProceedingUnprotected(_logger, session.Name, session.Id, why);
-    }
-
-    private void SetMode(ProtectionMode mode) => Interlocked.Exchange(ref _mode, (int)mode);
-
-    /// <summary>
-    /// Completes the current gate so that waiters re-check. Completion runs as a work item on the loop's scheduler:
-    /// never inline on the loop, so that no caller's code ever runs on (and stalls) the state machine.
-    /// </summary>
-    private void PulseGate()
-    {
-        TaskCompletionSource previous = Interlocked.Exchange(ref _gate, new TaskCompletionSource());
-        Dispatch(static state => ((TaskCompletionSource)state!).TrySetResult(), previous);
-    }
-
-    /// <summary>
-    /// Wakes the loop without running it on the caller's thread (a session's Enter must never block) and without
-    /// allocating: a cached thread-pool work item in production, coalesced while one is pending.
-    /// </summary>
-    private void RequestWake()
-    {
-        if (Interlocked.Exchange(ref _wakePending, 1) != 0)
-        {
-            return;
-        }
-
-        if (ReferenceEquals(_scheduler, TaskScheduler.Default))
-        {
-            ThreadPool.UnsafeQueueUserWorkItem(_wakeItem, preferLocal: false);
-        }
-        else
-        {
-            Dispatch(static state => ((TaskProtectionManager)state!).CompleteWake(), this);
-        }
-    }
-
-    private void CompleteWake()
-    {
-        Volatile.Write(ref _wakePending, 0);
-        Volatile.Read(ref _wake).TrySetResult();
-    }
-
-    private void Dispatch(Action<object?> action, object? state) =>
-        Task.Factory.StartNew(action, state, CancellationToken.None, TaskCreationOptions.DenyChildAttach, _scheduler);
-
-    private long ToTicks(TimeSpan span) => (long)(span.Ticks * (_time.TimestampFrequency / (double)TimeSpan.TicksPerSecond));
-
-    /// <summary>
-    /// Timers work in whole milliseconds and truncate: a shorter or fractional wait would wake early and, with
-    /// less than a millisecond left, not wait at all. Rounding up guarantees the deadline has passed on waking.
-    /// </summary>
-    private TimeSpan WholeMillisecondsUp(long ticks) => TimeSpan.FromMilliseconds(Math.Ceiling(TicksToSpan(ticks).TotalMilliseconds));
-
-    private TimeSpan TicksToSpan(long ticks) => TimeSpan.FromTicks((long)(ticks * (TimeSpan.TicksPerSecond / (double)_time.TimestampFrequency)));
-
-    private static string DescribeSessions(IReadOnlyList<ActiveSessionInfo> sessions) =>
-        sessions.Count == 0
-            ? "none"
-            : string.Join(", ", sessions.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Name} #{s.Id} (age {s.Age:g})")));
-
-    private sealed record StatusCore(
-        ProtectionMode Mode,
-        long LeaseExpiry,
-        long ProtectedSince,
-        int ConsecutiveFailures,
-        string? LastError,
-        long LastErrorAt,
-        long AgentCalls,
-        long Lapses);
-
-    private sealed class WakeWorkItem(TaskProtectionManager manager) : IThreadPoolWorkItem
-    {
-        public void Execute() => manager.CompleteWake();
-    }
-
-    private sealed class ForceDisableRequest(string reason)
-    {
-        public string Reason { get; } = reason;
-
-        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
+    /// <summary>Logs that a second stop signal gives up the drain's wait.</summary>
+    internal void OnSecondSignal(string signal) => Log.SecondSignal(_context.Logger, signal);
 }

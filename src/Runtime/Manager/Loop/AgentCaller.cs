@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace TaskProtection;
+
+/// <summary>
+/// One agent call, bounded by RequestTimeout on the manager's clock even if the client ignores its token, traced and
+/// measured (operation, outcome, duration). Every failure comes out as a <see cref="TaskProtectionAgentException"/>,
+/// or as <see cref="OperationCanceledException"/> when the manager is stopping.
+/// </summary>
+internal sealed class AgentCaller(ITaskProtectionClient client, TaskProtectionOptions options, ManagerClock clock, TaskProtectionMetrics metrics)
+{
+    public const string EnableOperation = "enable";
+    public const string DisableOperation = "disable";
+    private const string SuccessOutcome = "success";
+    private const string CancelledOutcome = "cancelled";
+
+    /// <summary>Calls made since start.</summary>
+    public long Calls { get; private set; }
+
+    public Task EnableAsync(int minutes, CancellationToken stopping) =>
+        CallAsync(EnableOperation, token => client.EnableAsync(minutes, token), stopping);
+
+    public Task DisableAsync(CancellationToken stopping) =>
+        CallAsync(DisableOperation, client.DisableAsync, stopping);
+
+    private async Task CallAsync(string operationName, Func<CancellationToken, Task<TaskProtectionState>> operation, CancellationToken stopping)
+    {
+        Calls++;
+        long started = clock.Now;
+        using Activity? activity = TaskProtectionDiagnostics.ActivitySource.StartActivity(TaskProtectionDiagnostics.AgentCallActivityName, ActivityKind.Client);
+        activity?.SetTag(TaskProtectionDiagnostics.OperationTag, operationName);
+        string outcome = SuccessOutcome;
+        try
+        {
+            await CallBoundedAsync(operation, stopping);
+        }
+        catch (TaskProtectionAgentException ex)
+        {
+            outcome = Outcome(ex.Kind);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            outcome = CancelledOutcome;
+            throw;
+        }
+        finally
+        {
+            activity?.SetTag(TaskProtectionDiagnostics.OutcomeTag, outcome);
+            metrics.AgentCall(operationName, outcome, clock.ToSpan(clock.Now - started));
+        }
+    }
+
+    private async Task CallBoundedAsync(Func<CancellationToken, Task<TaskProtectionState>> operation, CancellationToken stopping)
+    {
+        using var timeout = new CancellationTokenSource(options.RequestTimeout, clock.Provider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, timeout.Token);
+        Task<TaskProtectionState> call;
+        try
+        {
+            call = operation(linked.Token);
+        }
+        catch (TaskProtectionAgentException)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw Unexpected(ex);
+        }
+
+        try
+        {
+            await call.WaitAsync(linked.Token);
+        }
+        catch (OperationCanceledException ex) when (!stopping.IsCancellationRequested)
+        {
+            _ = call.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw new TaskProtectionAgentException(
+                AgentFailureKind.Timeout,
+                isRetryable: true,
+                string.Create(CultureInfo.InvariantCulture, $"The agent call did not complete within RequestTimeout ({options.RequestTimeout})."),
+                innerException: ex);
+        }
+        catch (Exception ex) when (ex is not TaskProtectionAgentException and not OperationCanceledException)
+        {
+            throw Unexpected(ex);
+        }
+    }
+
+    private static TaskProtectionAgentException Unexpected(Exception ex) =>
+        new(AgentFailureKind.Transport, isRetryable: true, $"The task-protection client failed unexpectedly: {ex.Message}", innerException: ex);
+
+    private static string Outcome(AgentFailureKind kind) => kind switch
+    {
+        AgentFailureKind.Failure => "failure",
+        AgentFailureKind.Error => "error",
+        AgentFailureKind.Throttled => "throttled",
+        AgentFailureKind.Timeout => "timeout",
+        AgentFailureKind.Transport => "transport",
+        AgentFailureKind.MalformedResponse => "malformed_response",
+        _ => "unknown",
+    };
+}

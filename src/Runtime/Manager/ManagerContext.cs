@@ -1,0 +1,70 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+
+namespace TaskProtection;
+
+/// <summary>The parts of one manager that its loop, its session admission and its drain share.</summary>
+internal sealed class ManagerContext
+{
+    public ManagerContext(
+        TaskProtectionOptions options,
+        CriticalSessionRegistry registry,
+        TimeProvider time,
+        ILogger logger,
+        TaskScheduler scheduler,
+        Func<double> jitter,
+        IMeterFactory? meterFactory)
+    {
+        Options = options;
+        Registry = registry;
+        Clock = new ManagerClock(time);
+        Logger = logger;
+        Jitter = jitter;
+        Dispatcher = new LoopDispatcher(scheduler);
+        Wake = new LoopWake(Dispatcher);
+        Gate = new CoverageGate(Dispatcher);
+        Signal = new LossSignal(Dispatcher);
+        Metrics = new TaskProtectionMetrics(meterFactory, () => registry.ActiveCount, () => LeaseRemaining() > TimeSpan.Zero, () => LeaseRemaining().TotalSeconds);
+    }
+
+    public TaskProtectionOptions Options { get; }
+
+    public CriticalSessionRegistry Registry { get; }
+
+    public ManagerClock Clock { get; }
+
+    public ILogger Logger { get; }
+
+    public Func<double> Jitter { get; }
+
+    public LoopDispatcher Dispatcher { get; }
+
+    public LoopWake Wake { get; }
+
+    public CoverageGate Gate { get; }
+
+    public LossSignal Signal { get; }
+
+    public SharedState State { get; } = new();
+
+    public TaskProtectionMetrics Metrics { get; }
+
+    /// <summary>Force-disable requests, handled by the loop in order.</summary>
+    public ConcurrentQueue<ForceDisableRequest> Commands { get; } = new();
+
+    public TimeSpan LeaseRemaining()
+    {
+        long expiry = State.Core.LeaseExpiry;
+        long now = Clock.Now;
+        return expiry != 0 && expiry > now ? Clock.ToSpan(expiry - now) : TimeSpan.Zero;
+    }
+}
+
+/// <summary>One call to <see cref="TaskProtectionManager.ForceDisableProtectionAsync"/>, waiting for the loop.</summary>
+internal sealed class ForceDisableRequest(string reason)
+{
+    public string Reason { get; } = reason;
+
+    public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
