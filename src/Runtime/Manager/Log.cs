@@ -26,11 +26,17 @@ internal static partial class Log
     [LoggerMessage(1021, LogLevel.Error, "{Operation} was refused and retrying cannot help: {Error}")]
     public static partial void CallRefused(ILogger logger, string operation, string error);
 
-    [LoggerMessage(1030, LogLevel.Critical, "Task protection lost ({Reason}) while {ActiveSessions} sessions are active: {Sessions}. The task may be scaled in; stop taking new work.")]
-    public static partial void ProtectionLost(ILogger logger, ProtectionLossReason reason, int activeSessions, string sessions);
+    [LoggerMessage(1030, LogLevel.Critical, "Task protection lost ({Reason}: {Why}) while {ActiveSessions} sessions are active: {Sessions}. The task may be scaled in; stop taking new work.")]
+    public static partial void ProtectionLost(ILogger logger, ProtectionLossReason reason, string why, int activeSessions, string sessions);
 
     [LoggerMessage(1031, LogLevel.Information, "Task protection restored.")]
     public static partial void ProtectionRestored(ILogger logger);
+
+    [LoggerMessage(1034, LogLevel.Error, "A ProtectionLost handler threw; ProtectionLostToken was cancelled before it ran and the other handlers still run.")]
+    public static partial void ProtectionLostHandlerFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1035, LogLevel.Error, "A callback registered on ProtectionLostToken threw; the token is cancelled and the other callbacks ran.")]
+    public static partial void ProtectionLostCallbackFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(1032, LogLevel.Warning, "Continuous protection would pass MaxProtectionDuration ({Max}); renewals stop and protection ends at the current expiry. Sessions responsible: {Sessions}")]
     public static partial void Capped(ILogger logger, TimeSpan max, string sessions);

@@ -24,7 +24,7 @@ internal sealed class ManagerContext
         Dispatcher = new LoopDispatcher(scheduler);
         Wake = new LoopWake(Dispatcher);
         Gate = new CoverageGate(Dispatcher);
-        Signal = new LossSignal(Dispatcher);
+        Signal = new LossSignal(Dispatcher, logger);
         Metrics = new TaskProtectionMetrics(meterFactory, () => registry.ActiveCount, () => LeaseRemaining() > TimeSpan.Zero, () => LeaseRemaining().TotalSeconds);
     }
 

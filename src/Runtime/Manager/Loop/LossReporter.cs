@@ -16,21 +16,22 @@ internal sealed class LossReporter(ManagerContext context, object owner)
             Lapses++;
             context.Metrics.Lapse();
             context.State.SetMode(ProtectionMode.Lost);
-            Raise(capped ? ProtectionLossReason.MaxDurationReached : ProtectionLossReason.Lapsed, null);
+            Raise(
+                capped ? ProtectionLossReason.MaxDurationReached : ProtectionLossReason.Lapsed,
+                capped ? "continuous protection reached MaxProtectionDuration and the last lease ran out" : "the lease ran out while sessions were active",
+                null);
         }
     }
 
-    public void Raise(ProtectionLossReason reason, Exception? error)
+    public void Raise(ProtectionLossReason reason, string why, Exception? error)
     {
         if (context.Signal.IsRaised)
         {
             return;
         }
 
-        IReadOnlyList<ActiveSessionInfo> sessions = context.Registry.GetActiveSessions();
-        Log.ProtectionLost(context.Logger, reason, sessions.Count, SessionText.Describe(sessions));
+        context.Signal.TryRaise(owner, reason, why, error, context.Registry.GetActiveSessions());
         context.Gate.Pulse();
-        context.Signal.Raise(owner, new ProtectionLostEventArgs(reason, error, sessions));
     }
 
     /// <summary>Whether an active session started before the gate last closed (compared by age: the registry may use another clock).</summary>

@@ -188,11 +188,8 @@ internal sealed class ProtectionLoop
 
         _lease.Drop();
         _backoff.ForgetFailures();
-        if (_context.Signal.IsRaised)
-        {
-            // The work that lost protection is over: the next session tries afresh (and may be refused again).
-            _context.Signal.Reset();
-        }
+        // The work that lost protection is over: the next session tries afresh (and may be refused again).
+        _context.Signal.TryReset();
 
         if (Mode != ProtectionMode.ForceDisabled)
         {
@@ -225,9 +222,8 @@ internal sealed class ProtectionLoop
         _lease.Confirm(sentAt, renewing);
         _backoff.Reset();
         _context.State.SetMode(ProtectionMode.Protected);
-        if (_context.Signal.IsRaised)
+        if (_context.Signal.TryReset())
         {
-            _context.Signal.Reset();
             Log.ProtectionRestored(_context.Logger);
         }
 
@@ -325,7 +321,7 @@ internal sealed class ProtectionLoop
             {
                 _context.Gate.Close(now);
                 _context.State.SetMode(ProtectionMode.Lost);
-                _losses.Raise(ProtectionLossReason.Refused, error);
+                _losses.Raise(ProtectionLossReason.Refused, "ECS refused task protection: " + error.Message, error);
             }
             else
             {
