@@ -41,6 +41,9 @@ public static class TaskProtectionDiagnostics
     /// <summary>Sessions still running when a shutdown drain gave up ({session}, counter).</summary>
     public const string AbandonedSessions = "taskprotection.sessions.abandoned";
 
+    /// <summary>Unexpected errors the manager's loop survived ({fault}, counter): each is a bug to report.</summary>
+    public const string LoopFaults = "taskprotection.loop.faults";
+
     /// <summary>Tag: the agent operation, <c>enable</c> or <c>disable</c>.</summary>
     public const string OperationTag = "taskprotection.operation";
 

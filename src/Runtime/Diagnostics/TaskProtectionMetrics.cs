@@ -17,6 +17,7 @@ internal sealed class TaskProtectionMetrics : IDisposable
     private readonly Counter<long> _lapses;
     private readonly Histogram<double> _sessionDuration;
     private readonly Counter<long> _abandoned;
+    private readonly Counter<long> _loopFaults;
 
     public TaskProtectionMetrics(IMeterFactory? meterFactory, Func<int> activeSessions, Func<bool> protectionEnabled, Func<double> leaseRemainingSeconds)
     {
@@ -31,6 +32,7 @@ internal sealed class TaskProtectionMetrics : IDisposable
         _lapses = _meter.CreateCounter<long>(TaskProtectionDiagnostics.Lapses, "{lapse}", "Leases that ran out while sessions were active; must stay 0.");
         _sessionDuration = _meter.CreateHistogram<double>(TaskProtectionDiagnostics.SessionDuration, "s", "Duration of critical sessions.");
         _abandoned = _meter.CreateCounter<long>(TaskProtectionDiagnostics.AbandonedSessions, "{session}", "Sessions still running when a shutdown drain gave up.");
+        _loopFaults = _meter.CreateCounter<long>(TaskProtectionDiagnostics.LoopFaults, "{fault}", "Unexpected errors the manager's loop survived.");
     }
 
     public void AgentCall(string operation, string outcome, TimeSpan duration)
@@ -55,6 +57,8 @@ internal sealed class TaskProtectionMetrics : IDisposable
         _sessionDuration.Record(duration.TotalSeconds, new KeyValuePair<string, object?>(TaskProtectionDiagnostics.SessionNameTag, name));
 
     public void Abandoned(int count) => _abandoned.Add(count);
+
+    public void LoopFault() => _loopFaults.Add(1);
 
     public void Dispose()
     {

@@ -37,6 +37,7 @@ public sealed class TaskProtectionHealthCheck : IHealthCheck
             ["consecutiveFailures"] = status.ConsecutiveFailures,
             ["lapses"] = status.Lapses,
             ["abandonedSessions"] = status.AbandonedSessions,
+            ["loopFaults"] = status.LoopFaults,
         };
         if (status.LastError is not null)
         {
@@ -48,6 +49,10 @@ public sealed class TaskProtectionHealthCheck : IHealthCheck
             ProtectionMode.Lost => new HealthCheckResult(
                 context.Registration.FailureStatus,
                 $"Task protection lost while {status.ActiveSessionCount} sessions run: {status.LastError ?? "the lease ran out"}.",
+                data: data),
+            ProtectionMode.Faulted => new HealthCheckResult(
+                context.Registration.FailureStatus,
+                $"{status.LastError} Protection is no longer renewed; restart the process.",
                 data: data),
             ProtectionMode.Stopped => HealthCheckResult.Degraded("The task protection manager is not running.", data: data),
             ProtectionMode.Capped => HealthCheckResult.Degraded("Continuous protection reached MaxProtectionDuration; renewals stopped.", data: data),

@@ -44,6 +44,12 @@ internal static partial class Log
     [LoggerMessage(1033, LogLevel.Warning, "Renewal ran {Late} late (beyond SchedulingTolerance {Tolerance}); the process may be starved of CPU.")]
     public static partial void RenewalLate(ILogger logger, TimeSpan late, TimeSpan tolerance);
 
+    [LoggerMessage(1070, LogLevel.Error, "The protection loop failed unexpectedly ({Faults} in a row); it carries on in {RetryIn}.")]
+    public static partial void LoopFault(ILogger logger, int faults, TimeSpan retryIn, Exception exception);
+
+    [LoggerMessage(1071, LogLevel.Critical, "The protection loop stopped on an unexpected error: protection is no longer renewed and will run out. Restart the process and report the error.")]
+    public static partial void LoopDied(ILogger logger, Exception exception);
+
     [LoggerMessage(1040, LogLevel.Warning, "Session {SessionName} ({SessionId}) proceeds without confirmed protection: {Why}")]
     public static partial void ProceedingUnprotected(ILogger logger, string? sessionName, long sessionId, string why);
 

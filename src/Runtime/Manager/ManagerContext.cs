@@ -19,12 +19,12 @@ internal sealed class ManagerContext
         Options = options;
         Registry = registry;
         Clock = new ManagerClock(time);
-        Logger = logger;
+        Logger = new GuardedLogger(logger);
         Jitter = jitter;
         Dispatcher = new LoopDispatcher(scheduler);
         Wake = new LoopWake(Dispatcher);
         Gate = new CoverageGate(Dispatcher);
-        Signal = new LossSignal(Dispatcher, logger);
+        Signal = new LossSignal(Dispatcher, Logger);
         Metrics = new TaskProtectionMetrics(meterFactory, () => registry.ActiveCount, () => LeaseRemaining() > TimeSpan.Zero, () => LeaseRemaining().TotalSeconds);
     }
 

@@ -29,6 +29,12 @@ public enum ProtectionMode
 
     /// <summary>Protection was disabled by <see cref="TaskProtectionManager.ForceDisableProtectionAsync"/>; renewals wait for a new session.</summary>
     ForceDisabled,
+
+    /// <summary>
+    /// The manager's loop stopped on an unexpected error (after surviving what it could): protection is no longer renewed
+    /// and runs out. A bug to report; restart the process.
+    /// </summary>
+    Faulted,
 }
 
 /// <summary>Why protection was lost.</summary>
@@ -42,6 +48,9 @@ public enum ProtectionLossReason
 
     /// <summary>The lease ran out after <see cref="TaskProtectionOptions.MaxProtectionDuration"/> stopped the renewals.</summary>
     MaxDurationReached,
+
+    /// <summary>The manager's loop stopped on an unexpected error: nothing renews protection any more.</summary>
+    ManagerFaulted,
 }
 
 /// <summary>Details of a loss of protection.</summary>

@@ -84,6 +84,8 @@ internal sealed class SessionAdmission(ManagerContext context, bool hasAgent)
                 return "protection was force-disabled";
             case ProtectionMode.Stopped:
                 return "the task protection manager is stopped";
+            case ProtectionMode.Faulted:
+                return context.State.Core.LastError ?? "the protection loop stopped on an unexpected error";
             default:
                 return null;
         }

@@ -141,6 +141,12 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
             _context.Registry.Attach(this);
             ProtectionLoop loop = _protectionLoop;
             _loop = _context.Dispatcher.Run(() => loop.RunAsync(stopping));
+            _loop.ContinueWith(
+                static (died, state) => ((TaskProtectionManager)state!).OnLoopDied(died.Exception!.InnerException ?? died.Exception),
+                this,
+                CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
         }
 
         return Task.CompletedTask;
@@ -170,7 +176,15 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
         if (stopping is not null)
         {
             await stopping.CancelAsync().ConfigureAwait(false);
-            await loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception) when (loop.IsFaulted)
+            {
+                // Reported when it died; the release below is what matters now.
+            }
+
             ProtectionLoop protectionLoop = _protectionLoop!;
             await _context.Dispatcher.Run(() => protectionLoop.ReleaseOnStopAsync(cancellationToken)).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -271,6 +285,7 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
             LastErrorAt = core.LastError is null ? null : clock.ToUtc(core.LastErrorAt, now, utcNow),
             AgentCalls = core.AgentCalls,
             Lapses = core.Lapses,
+            LoopFaults = core.LoopFaults,
             IsShutdownRequested = _context.Registry.IsShutdownRequested,
             AbandonedSessions = _drain.AbandonedSessions,
         };
@@ -300,6 +315,21 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
     /// <inheritdoc />
     Task<CriticalSession> IProtectionCoordinator.WaitForCoverageAsync(CriticalSession session, CancellationToken cancellationToken) =>
         _admission.WaitForCoverageAsync(session, cancellationToken);
+
+    /// <summary>
+    /// The loop ended on an error it could not survive: nothing renews protection now. Say so everywhere the application
+    /// looks (mode, health, the loss signal), and stop admitting sessions as if coverage could come.
+    /// </summary>
+    private void OnLoopDied(Exception error)
+    {
+        _context.State.SetMode(ProtectionMode.Faulted);
+        _context.Gate.Close(_context.Clock.Now);
+        StatusCore core = _context.State.Core;
+        _context.State.Publish(core with { LastError = "The protection loop stopped on an unexpected error: " + error.Message, LastErrorAt = _context.Clock.Now });
+        Log.LoopDied(_context.Logger, error);
+        _context.Signal.TryRaise(this, ProtectionLossReason.ManagerFaulted, "the protection loop stopped on an unexpected error: " + error.Message, error, _context.Registry.GetActiveSessions());
+        _context.Gate.Pulse();
+    }
 
     /// <summary>Logs that a second stop signal gives up the drain's wait.</summary>
     internal void OnSecondSignal(string signal) => Log.SecondSignal(_context.Logger, signal);

@@ -51,6 +51,9 @@ public sealed record TaskProtectionStatus
     /// <summary>Leases that ran out while sessions were active (must stay 0).</summary>
     public required long Lapses { get; init; }
 
+    /// <summary>Unexpected errors the manager's loop survived (should stay 0; each is logged with event 1070).</summary>
+    public long LoopFaults { get; init; }
+
     /// <summary>Whether shutdown has been requested (new sessions may be refused; the drain is under way).</summary>
     public bool IsShutdownRequested { get; init; }
 

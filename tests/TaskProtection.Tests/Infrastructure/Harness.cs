@@ -14,17 +14,20 @@ public sealed class Harness : IAsyncDisposable
         bool validate = true,
         ILogger? logger = null,
         CriticalSessionRegistry? registry = null,
-        System.Diagnostics.Metrics.IMeterFactory? meterFactory = null)
+        System.Diagnostics.Metrics.IMeterFactory? meterFactory = null,
+        Func<TimeProvider, TimeProvider>? managerClock = null,
+        Func<ITaskProtectionClient, ITaskProtectionClient>? client = null)
     {
         Scheduler = new ManualTaskScheduler();
         Clock = new SimulatedClock(Scheduler);
         Start = Clock.GetUtcNow();
         TimeProvider managerTime = lateness is null ? Clock : new LateTimeProvider(Clock, lateness);
+        managerTime = managerClock?.Invoke(managerTime) ?? managerTime;
         Model = new ProtectionModel(Clock);
         Registry = registry ?? new CriticalSessionRegistry(Clock);
         Options = options ?? new TaskProtectionOptions();
         Manager = new TaskProtectionManager(
-            withClient ? new InMemoryTaskProtectionClient(Model) : null,
+            withClient ? (client ?? (static c => c))(new InMemoryTaskProtectionClient(Model)) : null,
             Options,
             Registry,
             managerTime,
@@ -108,12 +111,12 @@ public sealed class Harness : IAsyncDisposable
         var watch = System.Diagnostics.Stopwatch.StartNew();
         while (!stop.IsCompleted && watch.Elapsed < TimeSpan.FromSeconds(30))
         {
-            Pump();
+            Scheduler.RunUntilIdle();
             Clock.AdvanceBy(TimeSpan.FromMilliseconds(100));
             await Task.Yield();
         }
 
-        Pump();
+        Scheduler.RunUntilIdle();
         await stop.WaitAsync(TimeSpan.FromSeconds(10));
     }
 }

@@ -66,14 +66,19 @@ internal sealed class AgentCaller(ITaskProtectionClient client, TaskProtectionOp
         {
             throw;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (!stopping.IsCancellationRequested)
         {
+            // Even an OperationCanceledException: the client threw it without being asked to stop.
             throw Unexpected(ex);
         }
 
         try
         {
             await call.WaitAsync(linked.Token);
+        }
+        catch (OperationCanceledException ex) when (!stopping.IsCancellationRequested && !timeout.IsCancellationRequested)
+        {
+            throw Unexpected(ex);
         }
         catch (OperationCanceledException ex) when (!stopping.IsCancellationRequested)
         {

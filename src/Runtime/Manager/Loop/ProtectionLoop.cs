@@ -25,6 +25,7 @@ internal sealed class ProtectionLoop
     private long _releaseDueAt = long.MaxValue;
     private long _serverMayBeProtectedUntil = long.MinValue;
     private bool _capped;
+    private long _loopFaults;
 
     public ProtectionLoop(ManagerContext context, ITaskProtectionClient client, object owner)
     {
@@ -51,33 +52,77 @@ internal sealed class ProtectionLoop
 
     private ProtectionMode Mode => _context.State.Mode;
 
+    /// <summary>
+    /// Runs steps until stopped. An unexpected error in a step (a metrics listener that throws, a bug) is logged,
+    /// counted and followed by a backoff: the loop survives it. Only an error in the backoff itself ends the loop.
+    /// </summary>
     public async Task RunAsync(CancellationToken stopping)
     {
+        int faults = 0;
         while (!stopping.IsCancellationRequested)
         {
             // Arm the wake signal before reading any state, so a change after the reads is never missed.
             Task wake = _context.Wake.Arm();
-            while (_context.Commands.TryDequeue(out ForceDisableRequest? request))
+            try
             {
-                await ForceDisableAsync(request, stopping);
+                await StepAsync(wake, stopping);
+                faults = 0;
             }
-
-            long now = _clock.Now;
-            (StepKind kind, long until) = Decide(now);
-            switch (kind)
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
-                case StepKind.Enable:
-                    await EnableAsync(stopping);
-                    break;
-                case StepKind.Release:
-                    await ReleaseAsync(stopping);
-                    break;
-                default:
-                    PublishStatus();
-                    await WaitAsync(wake, until - now, stopping);
-                    break;
+                return;
+            }
+            catch (Exception ex)
+            {
+                faults++;
+                await AfterFaultAsync(ex, faults, wake, stopping);
             }
         }
+    }
+
+    private async Task StepAsync(Task wake, CancellationToken stopping)
+    {
+        while (_context.Commands.TryDequeue(out ForceDisableRequest? request))
+        {
+            await ForceDisableAsync(request, stopping);
+        }
+
+        long now = _clock.Now;
+        (StepKind kind, long until) = Decide(now);
+        switch (kind)
+        {
+            case StepKind.Enable:
+                await EnableAsync(stopping);
+                break;
+            case StepKind.Release:
+                await ReleaseAsync(stopping);
+                break;
+            default:
+                PublishStatus();
+                await WaitAsync(wake, until - now, stopping);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Backs off after an unexpected error, as after a failed call, but never past the lease's end: the next step must
+    /// still see it. The state is safe to resume from: coverage only opens after a confirmed lease is recorded.
+    /// </summary>
+    private async Task AfterFaultAsync(Exception error, int faults, Task wake, CancellationToken stopping)
+    {
+        TimeSpan backoff = GapBudget.RetryDelayCap(_context.Options.RetryBaseDelay, _context.Options.RetryMaxDelay, faults);
+        _loopFaults++;
+        _context.Metrics.LoopFault();
+        Log.LoopFault(_context.Logger, faults, backoff, error);
+        long now = _clock.Now;
+        long until = now + _clock.ToTicks(backoff);
+        if (_lease.IsHeld)
+        {
+            until = Math.Min(until, Math.Max(now, _lease.Expiry));
+        }
+
+        PublishStatus();
+        await WaitAsync(wake, until - now, stopping);
     }
 
     /// <summary>After the loop has stopped: releases protection if the task may still hold it (one bounded attempt).</summary>
@@ -369,5 +414,6 @@ internal sealed class ProtectionLoop
             _backoff.LastError,
             _backoff.LastErrorAt,
             _agent.Calls,
-            _losses.Lapses));
+            _losses.Lapses,
+            _loopFaults));
 }
