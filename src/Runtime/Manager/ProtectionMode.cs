@@ -51,6 +51,12 @@ public enum ProtectionLossReason
 
     /// <summary>The manager's loop stopped on an unexpected error: nothing renews protection any more.</summary>
     ManagerFaulted,
+
+    /// <summary>
+    /// The manager was stopped (the host shut down, and the drain gave up on these sessions) and released protection
+    /// while sessions still ran.
+    /// </summary>
+    Stopped,
 }
 
 /// <summary>Details of a loss of protection.</summary>

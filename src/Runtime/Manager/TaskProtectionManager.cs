@@ -23,6 +23,9 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
     private CancellationTokenSource? _stopping;
     private Task? _loop;
 
+    // Set once, under the lifecycle lock, by the first StopAsync: completes with null when released, else the release error.
+    private TaskCompletionSource<Exception?>? _stopped;
+
     /// <summary>Creates a manager for <paramref name="registry"/>.</summary>
     /// <param name="client">The agent client; null runs in unavailable mode (sessions tracked, nothing called).</param>
     /// <param name="options">The settings; validated here, and copied so later changes have no effect.</param>
@@ -154,44 +157,71 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
 
     /// <summary>
     /// Stops the state machine, detaches from the registry and releases protection if the task may still hold it
-    /// (one bounded attempt).
+    /// (one attempt, bounded by <see cref="TaskProtectionOptions.RequestTimeout"/>). Sessions still running are told
+    /// first (<see cref="ProtectionLost"/> with <see cref="ProtectionLossReason.Stopped"/>). Concurrent and repeated calls
+    /// share the one stop and its one release.
     /// </summary>
-    /// <param name="cancellationToken">Abandons the wait for the loop and the release.</param>
+    /// <param name="cancellationToken">Abandons the wait; the stop and its bounded release go on.</param>
     /// <returns>A task that completes when stopped.</returns>
-    public async Task StopAsync(CancellationToken cancellationToken = default)
+    public Task StopAsync(CancellationToken cancellationToken = default)
     {
-        Task? loop;
-        CancellationTokenSource? stopping;
+        TaskCompletionSource<Exception?> stopped;
+        bool first;
         lock (_lifecycleLock)
         {
-            loop = _loop;
-            stopping = _stopping;
-            if (loop is null || Mode == ProtectionMode.Stopped)
+            if (_loop is null)
             {
-                return;
+                return Task.CompletedTask;
             }
+
+            first = _stopped is null;
+            stopped = _stopped ??= new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
-        _context.Registry.Detach(this);
-        if (stopping is not null)
+        if (first)
         {
-            await stopping.CancelAsync().ConfigureAwait(false);
-            try
-            {
-                await loop.WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception) when (loop.IsFaulted)
-            {
-                // Reported when it died; the release below is what matters now.
-            }
-
-            ProtectionLoop protectionLoop = _protectionLoop!;
-            await _context.Dispatcher.Run(() => protectionLoop.ReleaseOnStopAsync(cancellationToken)).WaitAsync(cancellationToken).ConfigureAwait(false);
+            _ = StopOnceAsync(stopped);
         }
 
-        _context.State.SetMode(ProtectionMode.Stopped);
-        _context.Gate.Close(_context.Clock.Now);
-        _context.Gate.Pulse();
+        return stopped.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task StopOnceAsync(TaskCompletionSource<Exception?> stopped)
+    {
+        Exception? releaseFailure = null;
+        try
+        {
+            _context.Registry.Detach(this);
+            if (_stopping is not null && _protectionLoop is not null)
+            {
+                await _stopping.CancelAsync().ConfigureAwait(false);
+                try
+                {
+                    await _loop!.ConfigureAwait(false);
+                }
+                catch (Exception) when (_loop!.IsFaulted)
+                {
+                    // Reported when it died; the release below is what matters now.
+                }
+
+                ProtectionLoop loop = _protectionLoop;
+                releaseFailure = await _context.Dispatcher.Run(loop.ReleaseOnStopAsync).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _context.State.SetMode(ProtectionMode.Stopped);
+            _context.Gate.Close(_context.Clock.Now);
+            _context.Gate.Pulse();
+
+            // Force-disables the loop did not get to are answered by the stop's release.
+            while (_context.Commands.TryDequeue(out ForceDisableRequest? request))
+            {
+                Complete(request.Completion, releaseFailure);
+            }
+
+            stopped.TrySetResult(releaseFailure);
+        }
     }
 
     /// <summary>Stops the manager.</summary>
@@ -245,13 +275,31 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(reason);
         var request = new ForceDisableRequest(reason);
-        if (_client is null || Mode == ProtectionMode.Stopped)
+        lock (_lifecycleLock)
         {
-            Log.ForceDisabled(_context.Logger, reason, SessionText.Describe(_context.Registry.GetActiveSessions()));
-            return Task.CompletedTask;
+            if (_stopped is not null)
+            {
+                // Stopping releases protection anyway: this completes with that release.
+                Log.ForceDisabled(_context.Logger, reason, SessionText.Describe(_context.Registry.GetActiveSessions()));
+                _stopped.Task.ContinueWith(
+                    static (stop, state) => Complete((TaskCompletionSource)state!, stop.Result),
+                    request.Completion,
+                    CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously,
+                    TaskScheduler.Default);
+                return request.Completion.Task.WaitAsync(cancellationToken);
+            }
+
+            if (_client is null || _loop is null)
+            {
+                Log.ForceDisabled(_context.Logger, reason, SessionText.Describe(_context.Registry.GetActiveSessions()));
+                return Task.CompletedTask;
+            }
+
+            // Under the lock: a stop that begins after this sees the request in the queue and answers it.
+            _context.Commands.Enqueue(request);
         }
 
-        _context.Commands.Enqueue(request);
         _context.Wake.Request();
         return request.Completion.Task.WaitAsync(cancellationToken);
     }
@@ -329,6 +377,18 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
         Log.LoopDied(_context.Logger, error);
         _context.Signal.TryRaise(this, ProtectionLossReason.ManagerFaulted, "the protection loop stopped on an unexpected error: " + error.Message, error, _context.Registry.GetActiveSessions());
         _context.Gate.Pulse();
+    }
+
+    private static void Complete(TaskCompletionSource completion, Exception? failure)
+    {
+        if (failure is null)
+        {
+            completion.TrySetResult();
+        }
+        else
+        {
+            completion.TrySetException(failure);
+        }
     }
 
     /// <summary>Logs that a second stop signal gives up the drain's wait.</summary>

@@ -125,34 +125,42 @@ internal sealed class ProtectionLoop
         await WaitAsync(wake, until - now, stopping);
     }
 
-    /// <summary>After the loop has stopped: releases protection if the task may still hold it (one bounded attempt).</summary>
-    public async Task ReleaseOnStopAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// After the loop has stopped: releases protection if the task may still hold it (one attempt, bounded by
+    /// RequestTimeout). Sessions still running are told first: the release leaves them unprotected.
+    /// </summary>
+    /// <returns>Null when released (or nothing was held), else why the release failed.</returns>
+    public async Task<Exception?> ReleaseOnStopAsync()
     {
         if (_clock.Now >= _serverMayBeProtectedUntil)
         {
-            return;
+            return null;
         }
 
         IReadOnlyList<ActiveSessionInfo> sessions = _registry.GetActiveSessions();
+        _lease.Drop();
+        _context.Gate.Close(_clock.Now);
         if (sessions.Count > 0)
         {
             Log.StoppingWithSessions(_context.Logger, sessions.Count, SessionText.Describe(sessions));
+            _losses.Raise(ProtectionLossReason.Stopped, "the manager stopped and releases protection while sessions still run", null);
         }
 
-        _lease.Drop();
-        _context.Gate.Close(_clock.Now);
+        Exception? failure = null;
         try
         {
-            await _agent.DisableAsync(cancellationToken);
+            await _agent.DisableAsync(CancellationToken.None);
             _serverMayBeProtectedUntil = long.MinValue;
             Log.Released(_context.Logger);
         }
-        catch (Exception ex) when (ex is TaskProtectionAgentException or OperationCanceledException)
+        catch (TaskProtectionAgentException ex)
         {
+            failure = ex;
             Log.CallRefused(_context.Logger, "Releasing protection on stop", ex.Message);
         }
 
         PublishStatus();
+        return failure;
     }
 
     private (StepKind Kind, long Until) Decide(long now)
@@ -342,10 +350,16 @@ internal sealed class ProtectionLoop
             _serverMayBeProtectedUntil = long.MinValue;
             request.Completion.TrySetResult();
         }
-        catch (Exception ex) when (ex is TaskProtectionAgentException or OperationCanceledException)
+        catch (TaskProtectionAgentException ex)
         {
             // Renewals stay stopped; the lease may run to its expiry. The caller decides whether to try again.
             request.Completion.TrySetException(ex);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // The manager is stopping: its release on stop answers this request.
+            _context.Commands.Enqueue(request);
+            throw;
         }
 
         PublishStatus();
