@@ -60,15 +60,16 @@ public sealed class CriticalSessionRegistry
     public CriticalSession Enter(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (Volatile.Read(ref _refusing) != 0)
+        if (Volatile.Read(ref _refusing) != 0 || !TryEnterCounted(name, _timeProvider.GetTimestamp(), out CriticalSession session))
         {
             throw CriticalSessionRefusedException.For(name);
         }
 
-        return EnterCounted(name, _timeProvider.GetTimestamp());
+        return session;
     }
 
-    private CriticalSession EnterCounted(string name, long startTimestamp)
+    /// <summary>Counts a session; false (and nothing counted) when shutdown began refusing sessions meanwhile.</summary>
+    private bool TryEnterCounted(string name, long startTimestamp, out CriticalSession session)
     {
         long id = Interlocked.Increment(ref _lastId);
         SessionSlot slot = _table.Claim(id, name, startTimestamp);
@@ -82,7 +83,18 @@ public sealed class CriticalSessionRegistry
             Volatile.Read(ref _coordinator)?.OnActivityChanged();
         }
 
-        return new CriticalSession(this, slot, id, name);
+        // Look at the refusal again now that the session is counted (the increment is a full fence, and so is the write
+        // in BeginShutdown): either the drain, which reads the count after refusing, waits for this session, or this
+        // session sees the refusal and withdraws. Without it, a session could be counted after the drain saw none.
+        if (Volatile.Read(ref _refusing) != 0)
+        {
+            Remove(slot, id, recordDuration: false);
+            session = default;
+            return false;
+        }
+
+        session = new CriticalSession(this, slot, id, name);
+        return true;
     }
 
     /// <summary>
@@ -110,7 +122,10 @@ public sealed class CriticalSessionRegistry
         }
 
         long startTimestamp = _timeProvider.GetTimestamp();
-        CriticalSession session = EnterCounted(name, startTimestamp);
+        if (!TryEnterCounted(name, startTimestamp, out CriticalSession session))
+        {
+            return ValueTask.FromException<CriticalSession>(CriticalSessionRefusedException.For(name));
+        }
 
         // The session is counted before coverage is read: a manager deciding to release sees it, or we see the release.
         IProtectionCoordinator? coordinator = Volatile.Read(ref _coordinator);
@@ -182,7 +197,8 @@ public sealed class CriticalSessionRegistry
     {
         if (refuseNewSessions)
         {
-            Volatile.Write(ref _refusing, 1);
+            // A full fence: the drain reads the active count after this (see TryEnterCounted).
+            Interlocked.Exchange(ref _refusing, 1);
         }
 
         try
@@ -196,7 +212,9 @@ public sealed class CriticalSessionRegistry
         }
     }
 
-    internal void Exit(SessionSlot slot, long id)
+    internal void Exit(SessionSlot slot, long id) => Remove(slot, id, recordDuration: true);
+
+    private void Remove(SessionSlot slot, long id, bool recordDuration)
     {
         // Read before releasing: the slot may be reused at once afterwards.
         string? name = Volatile.Read(ref slot.Name);
@@ -209,7 +227,7 @@ public sealed class CriticalSessionRegistry
 
         activity?.Stop();
         IProtectionCoordinator? coordinator = Volatile.Read(ref _coordinator);
-        if (coordinator is not null && name is not null && coordinator.WantsSessionDurations)
+        if (recordDuration && coordinator is not null && name is not null && coordinator.WantsSessionDurations)
         {
             coordinator.OnSessionEnded(name, _timeProvider.GetElapsedTime(start));
         }

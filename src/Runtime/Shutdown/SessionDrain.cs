@@ -72,9 +72,10 @@ internal sealed class SessionDrain(ManagerContext context)
         {
             while (context.Registry.ActiveCount > 0)
             {
-                // Publish the signal before reading the count: a session ending after the read completes it.
+                // Publish the signal before reading the count, with a full fence (a store followed by a load may
+                // otherwise be reordered): a session ending after the read completes it.
                 var idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                Volatile.Write(ref _idle, idle);
+                Interlocked.Exchange(ref _idle, idle);
                 TimeSpan left = timeout - clock.ToSpan(clock.Now - started);
                 if (context.Registry.ActiveCount == 0 || left <= TimeSpan.Zero)
                 {

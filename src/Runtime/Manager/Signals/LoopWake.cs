@@ -9,15 +9,21 @@ internal sealed class LoopWake(LoopDispatcher dispatcher) : IThreadPoolWorkItem
     private TaskCompletionSource _wake = new();
     private int _pending;
 
-    /// <summary>Arms a fresh signal if the last one fired; call before reading any state, so a change after the reads is never missed.</summary>
+    /// <summary>
+    /// Arms a fresh signal if the last one fired; call before reading any state, so a change after the reads is never
+    /// missed. The exchange is a full fence: the loop's later reads cannot move before it (a store followed by a load
+    /// is the one reordering x64 allows).
+    /// </summary>
     public Task Arm()
     {
-        if (_wake.Task.IsCompleted)
+        TaskCompletionSource current = Volatile.Read(ref _wake);
+        if (current.Task.IsCompleted)
         {
-            Volatile.Write(ref _wake, new TaskCompletionSource());
+            current = new TaskCompletionSource();
+            Interlocked.Exchange(ref _wake, current);
         }
 
-        return _wake.Task;
+        return current.Task;
     }
 
     public void Request()
@@ -41,7 +47,8 @@ internal sealed class LoopWake(LoopDispatcher dispatcher) : IThreadPoolWorkItem
 
     private void Complete()
     {
-        Volatile.Write(ref _pending, 0);
+        // A full fence before reading the signal: a request that found this one pending is seen by the loop's next reads.
+        Interlocked.Exchange(ref _pending, 0);
         Volatile.Read(ref _wake).TrySetResult();
     }
 }
