@@ -17,6 +17,9 @@ internal static partial class Log
     [LoggerMessage(1011, LogLevel.Debug, "Protection renewed for {ExpiresInMinutes} min, {Late} after it was due.")]
     public static partial void Renewed(ILogger logger, int expiresInMinutes, TimeSpan late);
 
+    [LoggerMessage(1013, LogLevel.Debug, "Releasing protection: no session for {ReleaseDelay}.")]
+    public static partial void Releasing(ILogger logger, TimeSpan releaseDelay);
+
     [LoggerMessage(1012, LogLevel.Information, "Protection released after the last session ended.")]
     public static partial void Released(ILogger logger);
 

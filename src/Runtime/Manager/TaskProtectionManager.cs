@@ -358,6 +358,9 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
     }
 
     /// <inheritdoc />
+    void IProtectionCoordinator.OnUncoveredEntry() => _context.Wake.Request();
+
+    /// <inheritdoc />
     void IProtectionCoordinator.OnSessionEnded(string name, TimeSpan duration) => _context.Metrics.SessionEnded(name, duration);
 
     /// <inheritdoc />

@@ -60,9 +60,18 @@ public sealed class CriticalSessionRegistry
     public CriticalSession Enter(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (Volatile.Read(ref _refusing) != 0 || !TryEnterCounted(name, _timeProvider.GetTimestamp(), out CriticalSession session))
+        long startTimestamp = _timeProvider.GetTimestamp();
+        if (Volatile.Read(ref _refusing) != 0 || !TryEnterCounted(name, startTimestamp, out CriticalSession session))
         {
             throw CriticalSessionRefusedException.For(name);
+        }
+
+        // The body starts now, covered or not: a manager that is not covering it must hear of it at once (after a
+        // force-disable, say, a new session re-enables protection without any 0→1 change).
+        IProtectionCoordinator? coordinator = Volatile.Read(ref _coordinator);
+        if (coordinator is not null && !coordinator.IsCovered(startTimestamp))
+        {
+            coordinator.OnUncoveredEntry();
         }
 
         return session;

@@ -46,6 +46,25 @@ public sealed class ManualTaskScheduler : TaskScheduler
         }
     }
 
+    /// <summary>
+    /// Runs what is queued now, even from inside a running task: puts work (a waiting session's first look at the
+    /// state, say) exactly between two statements of the loop, as another thread could.
+    /// </summary>
+    public void RunPendingNow()
+    {
+        Task[] pending;
+        lock (_lock)
+        {
+            pending = [.. _queue];
+            _queue.Clear();
+        }
+
+        foreach (Task task in pending)
+        {
+            TryExecuteTask(task);
+        }
+    }
+
     protected override void QueueTask(Task task)
     {
         lock (_lock)

@@ -303,10 +303,13 @@ internal sealed class ProtectionLoop
         // or we see it and keep the lease (both sides use full fences).
         long coverage = _context.Gate.Close(_clock.Now);
         ProtectionMode previousMode = _context.State.ExchangeMode(ProtectionMode.Releasing);
+        Log.Releasing(_context.Logger, _context.Options.ReleaseDelay);
         if (_registry.ActiveCount > 0)
         {
+            // A session came: keep the lease, and wake any session that saw coverage closed meanwhile.
             _context.Gate.Restore(coverage);
             _context.State.SetMode(previousMode);
+            _context.Gate.Pulse();
             return;
         }
 
