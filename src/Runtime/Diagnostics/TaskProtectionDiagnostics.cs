@@ -35,6 +35,9 @@ public static class TaskProtectionDiagnostics
     /// <summary>Leases that ran out while sessions were active ({lapse}, counter): must stay 0.</summary>
     public const string Lapses = "taskprotection.protection.lapses";
 
+    /// <summary>Times continuous protection reached MaxProtectionDuration while sessions ran ({cap}, counter).</summary>
+    public const string Caps = "taskprotection.protection.caps";
+
     /// <summary>Duration of critical sessions, by session name (s, histogram).</summary>
     public const string SessionDuration = "taskprotection.session.duration";
 

@@ -18,6 +18,7 @@ internal sealed class TaskProtectionMetrics : IDisposable
     private readonly Histogram<double> _sessionDuration;
     private readonly Counter<long> _abandoned;
     private readonly Counter<long> _loopFaults;
+    private readonly Counter<long> _caps;
 
     public TaskProtectionMetrics(IMeterFactory? meterFactory, Func<int> activeSessions, Func<bool> protectionEnabled, Func<double> leaseRemainingSeconds)
     {
@@ -33,6 +34,7 @@ internal sealed class TaskProtectionMetrics : IDisposable
         _sessionDuration = _meter.CreateHistogram<double>(TaskProtectionDiagnostics.SessionDuration, "s", "Duration of critical sessions.");
         _abandoned = _meter.CreateCounter<long>(TaskProtectionDiagnostics.AbandonedSessions, "{session}", "Sessions still running when a shutdown drain gave up.");
         _loopFaults = _meter.CreateCounter<long>(TaskProtectionDiagnostics.LoopFaults, "{fault}", "Unexpected errors the manager's loop survived.");
+        _caps = _meter.CreateCounter<long>(TaskProtectionDiagnostics.Caps, "{cap}", "Times continuous protection reached MaxProtectionDuration while sessions ran.");
     }
 
     public void AgentCall(string operation, string outcome, TimeSpan duration)
@@ -59,6 +61,14 @@ internal sealed class TaskProtectionMetrics : IDisposable
     public void Abandoned(int count) => _abandoned.Add(count);
 
     public void LoopFault() => _loopFaults.Add(1);
+
+    public void Capped(int runningSessions)
+    {
+        if (runningSessions > 0)
+        {
+            _caps.Add(1);
+        }
+    }
 
     public void Dispose()
     {

@@ -55,7 +55,9 @@ public sealed class TaskProtectionHealthCheck : IHealthCheck
                 $"{status.LastError} Protection is no longer renewed; restart the process.",
                 data: data),
             ProtectionMode.Stopped => HealthCheckResult.Degraded("The task protection manager is not running.", data: data),
-            ProtectionMode.Capped => HealthCheckResult.Degraded("Continuous protection reached MaxProtectionDuration; renewals stopped.", data: data),
+            ProtectionMode.Capped => HealthCheckResult.Degraded(
+                $"Continuous protection reached MaxProtectionDuration; renewals stopped. Protection may be acquired again from {status.CooldownEndsAt:O}.",
+                data: data),
             ProtectionMode.ForceDisabled => HealthCheckResult.Degraded("Protection was force-disabled.", data: data),
             _ when status.ConsecutiveFailures > 0 => HealthCheckResult.Degraded(
                 $"Retrying: {status.ConsecutiveFailures} agent calls failed in a row (tolerated: {status.ToleratedConsecutiveFailures}); last: {status.LastError}.",

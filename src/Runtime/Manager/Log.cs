@@ -41,8 +41,11 @@ internal static partial class Log
     [LoggerMessage(1035, LogLevel.Error, "A callback registered on ProtectionLostToken threw; the token is cancelled and the other callbacks ran.")]
     public static partial void ProtectionLostCallbackFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(1032, LogLevel.Warning, "Continuous protection would pass MaxProtectionDuration ({Max}); renewals stop and protection ends at the current expiry. Sessions responsible: {Sessions}")]
-    public static partial void Capped(ILogger logger, TimeSpan max, string sessions);
+    [LoggerMessage(1032, LogLevel.Warning, "Continuous protection reaches MaxProtectionDuration ({Max}): renewals stop, protection ends at {Ends:O} and may be acquired again from {CooldownEnds:O}. Sessions running: {Sessions}")]
+    public static partial void Capped(ILogger logger, TimeSpan max, DateTimeOffset ends, DateTimeOffset cooldownEnds, string sessions);
+
+    [LoggerMessage(1036, LogLevel.Information, "The cool-down after MaxProtectionDuration is over: protection may be acquired again.")]
+    public static partial void CooldownOver(ILogger logger);
 
     [LoggerMessage(1033, LogLevel.Warning, "Renewal ran {Late} late (beyond SchedulingTolerance {Tolerance}); the process may be starved of CPU.")]
     public static partial void RenewalLate(ILogger logger, TimeSpan late, TimeSpan tolerance);

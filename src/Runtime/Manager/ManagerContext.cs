@@ -7,6 +7,8 @@ namespace TaskProtection;
 /// <summary>The parts of one manager that its loop, its session admission and its drain share.</summary>
 internal sealed class ManagerContext
 {
+    private int _waitingSessions;
+
     public ManagerContext(
         TaskProtectionOptions options,
         CriticalSessionRegistry registry,
@@ -50,8 +52,14 @@ internal sealed class ManagerContext
 
     public TaskProtectionMetrics Metrics { get; }
 
+    /// <summary>Sessions waiting in EnterAsync for coverage: their bodies have not started.</summary>
+    public int WaitingSessions => Volatile.Read(ref _waitingSessions);
+
     /// <summary>Force-disable requests, handled by the loop in order.</summary>
     public ConcurrentQueue<ForceDisableRequest> Commands { get; } = new();
+
+    /// <summary>Counts a session that starts (+1) or stops (−1) waiting for coverage.</summary>
+    public void AddWaiting(int delta) => Interlocked.Add(ref _waitingSessions, delta);
 
     public TimeSpan LeaseRemaining()
     {

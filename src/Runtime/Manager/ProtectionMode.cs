@@ -24,7 +24,10 @@ public enum ProtectionMode
     /// <summary>ECS refused protection (non-retryable) or the lease lapsed while sessions were active.</summary>
     Lost,
 
-    /// <summary>Continuous protection reached <see cref="TaskProtectionOptions.MaxProtectionDuration"/>; renewals stopped until the sessions end.</summary>
+    /// <summary>
+    /// Continuous protection reached <see cref="TaskProtectionOptions.MaxProtectionDuration"/>: no renewal until the last
+    /// lease has ended (or was released) and <see cref="TaskProtectionOptions.MaxProtectionCooldown"/> has passed.
+    /// </summary>
     Capped,
 
     /// <summary>Protection was disabled by <see cref="TaskProtectionManager.ForceDisableProtectionAsync"/>; renewals wait for a new session.</summary>
@@ -46,7 +49,11 @@ public enum ProtectionLossReason
     /// <summary>The lease ran out while sessions were active: renewals kept failing past the buffer.</summary>
     Lapsed,
 
-    /// <summary>The lease ran out after <see cref="TaskProtectionOptions.MaxProtectionDuration"/> stopped the renewals.</summary>
+    /// <summary>
+    /// Continuous protection reaches <see cref="TaskProtectionOptions.MaxProtectionDuration"/>: renewals stop and the last
+    /// lease runs out (raised when that is decided, a ProtectionBuffer before the end), or a session went ahead while
+    /// capped. Protection may be acquired again after <see cref="TaskProtectionOptions.MaxProtectionCooldown"/>.
+    /// </summary>
     MaxDurationReached,
 
     /// <summary>The manager's loop stopped on an unexpected error: nothing renews protection any more.</summary>
@@ -57,6 +64,15 @@ public enum ProtectionLossReason
     /// while sessions still ran.
     /// </summary>
     Stopped,
+
+    /// <summary>
+    /// Protection could not be confirmed within <see cref="TaskProtectionOptions.AcquireTimeout"/> and a session went ahead
+    /// without it (<see cref="AcquireTimeoutBehavior.Proceed"/>), or synchronous sessions ran that long unconfirmed.
+    /// </summary>
+    NotConfirmed,
+
+    /// <summary><see cref="TaskProtectionManager.ForceDisableProtectionAsync"/> disabled protection while sessions ran.</summary>
+    ForceDisabled,
 }
 
 /// <summary>Details of a loss of protection.</summary>

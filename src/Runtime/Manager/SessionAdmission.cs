@@ -4,14 +4,19 @@ namespace TaskProtection;
 
 /// <summary>
 /// The slow path of <see cref="CriticalSessionRegistry.EnterAsync"/>: a session that protection does not cover yet
-/// waits on the coverage gate until it does, or until AcquireTimeout, a refusal or the cap decides otherwise.
+/// waits on the coverage gate until it does, or until AcquireTimeout, a refusal or the cap decides otherwise. A
+/// session that goes ahead without protection tells the application first, before its body can start.
 /// </summary>
-internal sealed class SessionAdmission(ManagerContext context, bool hasAgent)
+internal sealed class SessionAdmission(ManagerContext context, bool hasAgent, object owner)
 {
     public bool IsCovered(long now) => !hasAgent || context.Gate.IsCovered(now);
 
     public Task<CriticalSession> WaitForCoverageAsync(CriticalSession session, CancellationToken cancellationToken)
     {
+        // Counted as waiting before the loop can look: a waiting session's body has not started, so a lapse now is not
+        // one that work runs through.
+        context.AddWaiting(1);
+
         // A waiter may need the loop even without a 0→1 change (a new session after a force-disable, say).
         context.Wake.Request();
 
@@ -20,15 +25,30 @@ internal sealed class SessionAdmission(ManagerContext context, bool hasAgent)
         return context.Dispatcher.Run(() => WaitCoreAsync(session, cancellationToken));
     }
 
+    /// <summary>
+    /// A synchronous session started without coverage. If no acquisition can come for it (capped, faulted), its body
+    /// runs unprotected from now on: tell the application before Enter returns.
+    /// </summary>
+    public void OnUncoveredEntry()
+    {
+        context.Wake.Request();
+        if (UnprotectedBecause(context.State.Mode) is { } loss)
+        {
+            context.Signal.TryRaise(owner, loss.Reason, loss.Why, null, context.Registry.GetActiveSessions());
+        }
+    }
+
     private async Task<CriticalSession> WaitCoreAsync(CriticalSession session, CancellationToken cancellationToken)
     {
         try
         {
             await WaitUntilCoveredAsync(session, cancellationToken);
+            context.AddWaiting(-1);
             return session;
         }
         catch
         {
+            context.AddWaiting(-1);
             session.Dispose();
             throw;
         }
@@ -47,17 +67,18 @@ internal sealed class SessionAdmission(ManagerContext context, bool hasAgent)
                 return;
             }
 
-            string? failFast = FailFastReason(session);
-            if (failFast is not null)
+            if (FailFast(session) is { } loss)
             {
-                ProceedOrThrow(session, failFast);
+                ProceedOrThrow(session, loss);
                 return;
             }
 
             long left = deadline - clock.Now;
             if (left <= 0)
             {
-                ProceedOrThrow(session, string.Create(CultureInfo.InvariantCulture, $"protection was not confirmed within AcquireTimeout ({context.Options.AcquireTimeout})"));
+                ProceedOrThrow(session, new Loss(
+                    ProtectionLossReason.NotConfirmed,
+                    string.Create(CultureInfo.InvariantCulture, $"protection was not confirmed within AcquireTimeout ({context.Options.AcquireTimeout})")));
                 return;
             }
 
@@ -72,33 +93,50 @@ internal sealed class SessionAdmission(ManagerContext context, bool hasAgent)
         }
     }
 
-    private string? FailFastReason(CriticalSession session)
+    /// <summary>Why a waiting session cannot expect protection within its wait, if it cannot.</summary>
+    private Loss? FailFast(CriticalSession session)
     {
-        switch (context.State.Mode)
+        ProtectionMode mode = context.State.Mode;
+        if (mode == ProtectionMode.ForceDisabled && session.Id <= context.State.ForceDisabledAtEntered)
         {
-            case ProtectionMode.Lost:
-                return "ECS refused task protection: " + (context.State.Core.LastError ?? "see the log");
-            case ProtectionMode.Capped:
-                return string.Create(CultureInfo.InvariantCulture, $"continuous protection reached MaxProtectionDuration ({context.Options.MaxProtectionDuration})");
-            case ProtectionMode.ForceDisabled when session.Id <= context.State.ForceDisabledAtEntered:
-                return "protection was force-disabled";
-            case ProtectionMode.Stopped:
-                return "the task protection manager is stopped";
-            case ProtectionMode.Faulted:
-                return context.State.Core.LastError ?? "the protection loop stopped on an unexpected error";
-            default:
-                return null;
+            return new Loss(ProtectionLossReason.ForceDisabled, "protection was force-disabled");
         }
+
+        return UnprotectedBecause(mode);
     }
 
-    private void ProceedOrThrow(CriticalSession session, string why)
+    /// <summary>The modes in which no protection is coming for a session entering now.</summary>
+    private Loss? UnprotectedBecause(ProtectionMode mode) => mode switch
+    {
+        ProtectionMode.Lost => new Loss(ProtectionLossReason.Refused, "protection was lost: " + (context.Signal.Why ?? context.State.Core.LastError ?? "see the log")),
+        ProtectionMode.Capped => new Loss(ProtectionLossReason.MaxDurationReached, CappedWhy()),
+        ProtectionMode.Stopped => new Loss(ProtectionLossReason.Stopped, "the task protection manager is stopped"),
+        ProtectionMode.Faulted => new Loss(ProtectionLossReason.ManagerFaulted, context.State.Core.LastError ?? "the protection loop stopped on an unexpected error"),
+        _ => null,
+    };
+
+    private string CappedWhy()
+    {
+        ManagerClock clock = context.Clock;
+        long cooldownUntil = context.State.Core.CooldownUntil;
+        string resumes = cooldownUntil == 0
+            ? string.Empty
+            : string.Create(CultureInfo.InvariantCulture, $"; it may be acquired again from {clock.ToUtc(cooldownUntil, clock.Now, clock.UtcNow):O}");
+        return string.Create(CultureInfo.InvariantCulture, $"continuous protection reached MaxProtectionDuration ({context.Options.MaxProtectionDuration}){resumes}");
+    }
+
+    private void ProceedOrThrow(CriticalSession session, Loss loss)
     {
         if (context.Options.AcquireTimeoutBehavior == AcquireTimeoutBehavior.Throw)
         {
             throw new TaskProtectionException(
-                $"Critical session '{session.Name}' was not started: {why}. (AcquireTimeoutBehavior is Throw; set it to Proceed to run unprotected instead.)");
+                $"Critical session '{session.Name}' was not started: {loss.Why}. (AcquireTimeoutBehavior is Throw; set it to Proceed to run unprotected instead.)");
         }
 
-        Log.ProceedingUnprotected(context.Logger, session.Name, session.Id, why);
+        // Its body starts when this returns: the application hears of it first (a no-op if already told).
+        context.Signal.TryRaise(owner, loss.Reason, loss.Why, null, context.Registry.GetActiveSessions());
+        Log.ProceedingUnprotected(context.Logger, session.Name, session.Id, loss.Why);
     }
+
+    private readonly record struct Loss(ProtectionLossReason Reason, string Why);
 }

@@ -5,7 +5,7 @@ internal sealed class SharedState
 {
     private int _mode;
     private long _forceDisabledAtEntered = -1;
-    private StatusCore _core = new(0, 0, 0, null, 0, 0, 0, 0);
+    private StatusCore _core = new(0, 0, 0, null, 0, 0, 0, 0, 0);
 
     public ProtectionMode Mode => (ProtectionMode)Volatile.Read(ref _mode);
 
@@ -38,4 +38,5 @@ internal sealed record StatusCore(
     long LastErrorAt,
     long AgentCalls,
     long Lapses,
-    long LoopFaults);
+    long LoopFaults,
+    long CooldownUntil);

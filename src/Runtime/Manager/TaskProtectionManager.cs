@@ -76,7 +76,7 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
         _unavailableReason = client is null
             ? unavailableReason ?? $"{EcsAgentClient.AgentUriVariable} is not set (not running in ECS)"
             : null;
-        _admission = new SessionAdmission(_context, hasAgent: client is not null);
+        _admission = new SessionAdmission(_context, hasAgent: client is not null, owner: this);
         _drain = new SessionDrain(_context);
     }
 
@@ -334,6 +334,7 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
             AgentCalls = core.AgentCalls,
             Lapses = core.Lapses,
             LoopFaults = core.LoopFaults,
+            CooldownEndsAt = core.CooldownUntil == 0 ? null : clock.ToUtc(core.CooldownUntil, now, utcNow),
             IsShutdownRequested = _context.Registry.IsShutdownRequested,
             AbandonedSessions = _drain.AbandonedSessions,
         };
@@ -358,7 +359,7 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
     }
 
     /// <inheritdoc />
-    void IProtectionCoordinator.OnUncoveredEntry() => _context.Wake.Request();
+    void IProtectionCoordinator.OnUncoveredEntry() => _admission.OnUncoveredEntry();
 
     /// <inheritdoc />
     void IProtectionCoordinator.OnSessionEnded(string name, TimeSpan duration) => _context.Metrics.SessionEnded(name, duration);

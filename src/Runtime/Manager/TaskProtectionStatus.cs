@@ -51,6 +51,12 @@ public sealed record TaskProtectionStatus
     /// <summary>Leases that ran out while sessions were active (must stay 0).</summary>
     public required long Lapses { get; init; }
 
+    /// <summary>
+    /// While <see cref="ProtectionMode.Capped"/>: when protection may be acquired again (the last lease's end, or its release
+    /// if sooner, plus <see cref="TaskProtectionOptions.MaxProtectionCooldown"/>). Null otherwise.
+    /// </summary>
+    public DateTimeOffset? CooldownEndsAt { get; init; }
+
     /// <summary>Unexpected errors the manager's loop survived (should stay 0; each is logged with event 1070).</summary>
     public long LoopFaults { get; init; }
 

@@ -3,9 +3,9 @@ namespace TaskProtection;
 /// <summary>
 /// The gap-free arithmetic. A renewal starts when the lease left equals the buffer B. With a per-call timeout d,
 /// retry delays r₁…r_k (each at most its backoff cap), and every timer on the path late by up to J (SchedulingTolerance
-/// plus 1 ms of timer resolution), the (k+1)-th
-/// attempt reaches the agent by (k+1)·d + Σr + (2k+1)·J after the renewal was due. The lease holds if that is
-/// at most B.
+/// plus 1 ms of timer resolution), the (k+1)-th attempt is answered by (k+1)·d + Σr + (2k+1)·J after the renewal was
+/// due. It must be answered J before the lease ends, because the lapse watch (a timer too, so up to J late) fires
+/// then to tell running sessions in time: the configuration survives k failures when (k+1)·d + Σr + (2k+2)·J ≤ B.
 /// </summary>
 internal static class GapBudget
 {
@@ -49,11 +49,11 @@ internal static class GapBudget
         return ticks >= maxDelay.Ticks ? maxDelay : TimeSpan.FromTicks((long)ticks);
     }
 
-    /// <summary>Time from the renewal due moment until the (k+1)-th attempt has surely reached the agent, worst case.</summary>
+    /// <summary>Time from the renewal due moment until the (k+1)-th attempt has surely been answered, plus the lapse watch's lateness: worst case.</summary>
     public static TimeSpan WorstCaseTime(TaskProtectionOptions options, int failures)
     {
         long ticks = (failures + 1L) * options.RequestTimeout.Ticks
-                     + ((2L * failures) + 1) * (options.SchedulingTolerance + TimerResolution).Ticks;
+                     + ((2L * failures) + 2) * (options.SchedulingTolerance + TimerResolution).Ticks;
         for (int retry = 1; retry <= failures; retry++)
         {
             ticks += RetryDelayCap(options.RetryBaseDelay, options.RetryMaxDelay, retry).Ticks;

@@ -25,8 +25,22 @@ public sealed class TaskProtectionOptions
     /// </summary>
     public TimeSpan ProtectionBuffer { get; set; } = TimeSpan.FromSeconds(120);
 
-    /// <summary>Continuous protection never lasts longer than this; renewals stop once the next lease would pass it.</summary>
+    /// <summary>
+    /// Continuous protection lasts this long at most, so that a stuck or endless job cannot block scale-in and deployments
+    /// for ever: the last renewal asks for the whole minutes that reach it, then renewals stop. Running sessions are told
+    /// (<see cref="TaskProtectionManager.ProtectionLost"/>, <see cref="ProtectionLossReason.MaxDurationReached"/>) when that
+    /// is decided, a <see cref="ProtectionBuffer"/> before the end. Default 1 h; at least one lease, at most 365 days.
+    /// </summary>
     public TimeSpan MaxProtectionDuration { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// After continuous protection reached <see cref="MaxProtectionDuration"/>, how long the task stays unprotected before
+    /// protection may be acquired again (counted from the last lease's end, or its release if sooner): the window ECS
+    /// gets to scale the task in or replace it in a deployment. Sessions entering meanwhile are refused
+    /// (<see cref="AcquireTimeoutBehavior.Throw"/>) or run unprotected after being told (<see cref="AcquireTimeoutBehavior.Proceed"/>);
+    /// sessions still running are protected again once it is over. Default 5 min; 1 min to 1 day.
+    /// </summary>
+    public TimeSpan MaxProtectionCooldown { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// Bound on one agent call. The agent gives up on ECS after 4 s and answers within 5 s, so at least 6 s.

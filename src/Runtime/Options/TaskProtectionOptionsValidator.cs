@@ -15,6 +15,12 @@ public sealed class TaskProtectionOptionsValidator : IValidateOptions<TaskProtec
     /// <summary>The largest <c>stopTimeout</c> ECS allows (Fargate and EC2 with the agent's maximum): the drain and the final release must fit.</summary>
     public static readonly TimeSpan MaximumEcsStopTimeout = TimeSpan.FromSeconds(120);
 
+    /// <summary>The shortest cool-down after MaxProtectionDuration: ECS needs time to act on an unprotected task.</summary>
+    public static readonly TimeSpan MinimumCooldown = TimeSpan.FromMinutes(1);
+
+    /// <summary>The longest cool-down after MaxProtectionDuration.</summary>
+    public static readonly TimeSpan MaximumCooldown = TimeSpan.FromDays(1);
+
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, TaskProtectionOptions options)
     {
@@ -93,13 +99,19 @@ public sealed class TaskProtectionOptionsValidator : IValidateOptions<TaskProtec
         if (worstCase > options.ProtectionBuffer)
         {
             failures.Add(Invariant(
-                $"ProtectionBuffer ≥ (k+1)·RequestTimeout + Σ retry delay caps + (2k+1)·(SchedulingTolerance + 1 ms) fails for k = MinimumToleratedFailures = {required}: ProtectionBuffer = {options.ProtectionBuffer}, needed {worstCase} (RequestTimeout = {options.RequestTimeout}, RetryBaseDelay = {options.RetryBaseDelay}, RetryMaxDelay = {options.RetryMaxDelay}, SchedulingTolerance = {options.SchedulingTolerance}). This configuration survives {options.ToleratedConsecutiveFailures} consecutive failed renewals; raise ProtectionBuffer or shorten the timeout and retry delays."));
+                $"ProtectionBuffer ≥ (k+1)·RequestTimeout + Σ retry delay caps + (2k+2)·(SchedulingTolerance + 1 ms) fails for k = MinimumToleratedFailures = {required}: ProtectionBuffer = {options.ProtectionBuffer}, needed {worstCase} (RequestTimeout = {options.RequestTimeout}, RetryBaseDelay = {options.RetryBaseDelay}, RetryMaxDelay = {options.RetryMaxDelay}, SchedulingTolerance = {options.SchedulingTolerance}). This configuration survives {options.ToleratedConsecutiveFailures} consecutive failed renewals; raise ProtectionBuffer or shorten the timeout and retry delays."));
         }
 
         if (options.DrainTimeout + options.RequestTimeout > MaximumEcsStopTimeout)
         {
             failures.Add(Invariant(
                 $"DrainTimeout + RequestTimeout ≤ {MaximumEcsStopTimeout} fails: {options.DrainTimeout} + {options.RequestTimeout} = {options.DrainTimeout + options.RequestTimeout}. ECS kills a container at most {MaximumEcsStopTimeout} after SIGTERM, so the drain and the final release must end before; lower DrainTimeout."));
+        }
+
+        if (options.MaxProtectionCooldown < MinimumCooldown || options.MaxProtectionCooldown > MaximumCooldown)
+        {
+            failures.Add(Invariant(
+                $"{MinimumCooldown} ≤ MaxProtectionCooldown ≤ {MaximumCooldown} fails: MaxProtectionCooldown = {options.MaxProtectionCooldown}. It is the window ECS gets to scale in or replace a task after MaxProtectionDuration: shorter gives it no time to act."));
         }
 
         if (options.MaxProtectionDuration < options.LeaseDuration)

@@ -116,7 +116,7 @@ public sealed class GapInvariantTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Configurations_rejected_for_their_buffer_do_show_a_gap()
+    public void Configurations_rejected_for_their_buffer_do_show_a_gap_or_a_lapse()
     {
         int rejected = 0;
         GenConfig.Sample(
@@ -162,26 +162,30 @@ public sealed class GapInvariantTests(ITestOutputHelper output)
                 }
 
                 // Timers due before the renewal fire on time (so the watchdog cannot start it early); from then on, late by all of
-                // J: SchedulingTolerance plus the 1 ms of timer resolution.
+                // J (SchedulingTolerance plus the 1 ms of timer resolution), except the lapse watch, on time at J before the end.
                 TimeSpan lease = options.LeaseDuration;
+                TimeSpan late = options.SchedulingTolerance + GapBudget.TimerResolution;
                 DateTimeOffset renewalDue = SimulatedClock.Epoch + lease - options.ProtectionBuffer;
+                DateTimeOffset lapseWatch = SimulatedClock.Epoch + lease - late;
                 SimResult result = GapSimulation.Run(
                     options,
                     [new SimSession(TimeSpan.Zero, lease + lease)],
                     Faults,
-                    due => due >= renewalDue ? options.SchedulingTolerance + TimeSpan.FromMilliseconds(1) : TimeSpan.Zero,
+                    due => due >= renewalDue && due < lapseWatch ? late : TimeSpan.Zero,
                     () => 1.0,
                     validate: false);
-                if (result.Gaps.Count == 0)
+                // Failing: ECS dropped protection under a session, or the manager could not confirm the lease in time to
+                // tell the sessions before it would end, so it reported a lapse (the invariant's other half holds either way).
+                if (result.Gaps.Count == 0 && result.Lapses == 0)
                 {
-                    throw new InvalidOperationException($"The validator rejected {config} (survives {tolerated}), but {failing} failures showed no gap.");
+                    throw new InvalidOperationException($"The validator rejected {config} (survives {tolerated}), but {failing} failures showed neither a gap nor a lapse.");
                 }
 
                 return true;
             },
             iter: 400,
             threads: 1);
-        output.WriteLine($"400 configurations, {rejected} rejected for their buffer alone; each showed a gap with one failure more than it tolerates.");
+        output.WriteLine($"400 configurations, {rejected} rejected for their buffer alone; each showed a gap or a lapse with one failure more than it tolerates.");
         Assert.True(rejected >= 50, $"Only {rejected} configurations were rejected for their buffer alone.");
     }
 }

@@ -3,45 +3,89 @@ namespace TaskProtection;
 /// <summary>
 /// The confirmed lease and its arithmetic, in the manager's clock units. A lease is measured from a timestamp taken
 /// before its request was sent (ECS starts its clock later, so this is conservative) and only moves on a confirmed
-/// success. Loop only.
+/// success. Continuous protection ends at <see cref="CapEnd"/>: the last renewal asks for the whole minutes that reach it.
+/// Loop only.
 /// </summary>
 internal sealed class LeaseState(ManagerClock clock, TaskProtectionOptions options)
 {
     private readonly long _bufferTicks = clock.ToTicks(options.ProtectionBuffer);
     private readonly long _maxTicks = clock.ToTicks(options.MaxProtectionDuration);
+    private readonly long _minuteTicks = clock.ToTicks(TimeSpan.FromMinutes(1));
 
-    /// <summary>The length of one lease: ExpiresInMinutes minutes.</summary>
+    // Timers may fire this late (SchedulingTolerance plus timer resolution): the lapse watch is armed that much early.
+    private readonly long _lateTicks = clock.ToTicks(options.SchedulingTolerance + GapBudget.TimerResolution);
+
+    /// <summary>Whole minutes each ordinary request asks for.</summary>
+    public int Minutes { get; } = options.ExpiresInMinutes;
+
+    /// <summary>The length of one ordinary lease: <see cref="Minutes"/> minutes.</summary>
     public long LeaseTicks { get; } = clock.ToTicks(options.LeaseDuration);
 
     public bool IsHeld { get; private set; }
 
     public long Expiry { get; private set; }
 
-    /// <summary>When the current continuous protection began.</summary>
+    /// <summary>When the current continuous protection began (the send time of its first enable).</summary>
     public long ProtectedSince { get; private set; }
 
-    /// <summary>When the lease left reaches the buffer: the renewal is due, and new sessions are no longer covered.</summary>
+    /// <summary>When continuous protection must end: ProtectedSince + MaxProtectionDuration.</summary>
+    public long CapEnd => ProtectedSince + _maxTicks;
+
+    /// <summary>When the lease left reaches the buffer: a renewal is due, and new sessions are no longer covered.</summary>
     public long RenewalDue => Expiry - _bufferTicks;
+
+    /// <summary>
+    /// The latest moment the manager can still tell running sessions before the lease ends, given that its own timer
+    /// may fire late by SchedulingTolerance: a renewal not confirmed by then is a lapse.
+    /// </summary>
+    public long LapseAt => Expiry - _lateTicks;
 
     /// <summary>The expiry to publish: 0 without a lease.</summary>
     public long PublishedExpiry => IsHeld ? Expiry : 0;
 
-    public bool HasEnded(long now) => IsHeld && now >= Expiry;
-
-    /// <summary>Whether a renewal sent now would take continuous protection past MaxProtectionDuration.</summary>
-    public bool RenewalWouldPassCap(long now) => now - ProtectedSince + LeaseTicks > _maxTicks;
-
-    /// <summary>Records a confirmed enable sent at <paramref name="sentAt"/>; a first one starts a continuous period.</summary>
-    public void Confirm(long sentAt, bool renewing)
+    /// <summary>
+    /// The next renewal: when to send it and how many minutes to ask for; null when no renewal can extend protection
+    /// without passing <see cref="CapEnd"/>. Ordinary renewals are due at <see cref="RenewalDue"/>. The last one asks for
+    /// the whole minutes m that end exactly at the cap, sent m minutes before it (no later than it would be due).
+    /// </summary>
+    public RenewalPlan? NextRenewal()
     {
-        if (!renewing)
+        long capEnd = CapEnd;
+        long due = RenewalDue;
+        if (capEnd - due >= LeaseTicks)
+        {
+            return new RenewalPlan(due, Minutes);
+        }
+
+        if (capEnd <= Expiry)
+        {
+            return null;
+        }
+
+        long minutes = (capEnd - due + _minuteTicks - 1) / _minuteTicks;
+        return new RenewalPlan(capEnd - (minutes * _minuteTicks), (int)minutes);
+    }
+
+    /// <summary>The minutes to ask for when the last renewal is actually sent (late, perhaps): those that reach the cap.</summary>
+    public int MinutesToCap(long sentAt) => (int)Math.Clamp((CapEnd - sentAt + _minuteTicks - 1) / _minuteTicks, 1, Minutes);
+
+    /// <summary>Records a confirmed enable for <paramref name="minutes"/> sent at <paramref name="sentAt"/>.</summary>
+    /// <param name="sentAt">When the request was sent.</param>
+    /// <param name="minutes">What it asked for.</param>
+    /// <param name="continuous">Whether it extends the current continuous protection; false starts a new one.</param>
+    public void Confirm(long sentAt, int minutes, bool continuous)
+    {
+        if (!continuous)
         {
             ProtectedSince = sentAt;
         }
 
         IsHeld = true;
-        Expiry = sentAt + LeaseTicks;
+        Expiry = sentAt + (minutes * _minuteTicks);
     }
 
     public void Drop() => IsHeld = false;
 }
+
+/// <summary>A renewal to send at <paramref name="At"/> for <paramref name="Minutes"/> minutes.</summary>
+internal readonly record struct RenewalPlan(long At, int Minutes);

@@ -1,53 +1,55 @@
+using System.Globalization;
+
 namespace TaskProtection;
 
-/// <summary>Decides whether an end of protection is a loss worth telling the application, and tells it. Loop only.</summary>
-internal sealed class LossReporter(ManagerContext context, object owner)
+/// <summary>Tells running sessions that protection is lost, and counts lapses. Loop only.</summary>
+internal sealed class LossReporter(ManagerContext context, LoopState state, LoopStatus status, object owner)
 {
-    /// <summary>Leases that ran out while sessions were active.</summary>
-    public long Lapses { get; private set; }
-
-    /// <summary>The lease ended; a lapse if a session that may have passed the gate is still running.</summary>
-    public void OnLeaseEnded(int active, bool capped)
+    /// <summary>
+    /// The lease ends (within the timer tolerance) with no renewal confirmed while sessions run: count one lapse per lease,
+    /// mark protection lost and tell the application, before the lease is over.
+    /// </summary>
+    public void ReportLapse()
     {
-        // A lease that ends while only sessions admitted after the gate closed are active (they are still waiting in
-        // EnterAsync, say after an idle spell let the lease run down) ends nothing that ran: that is an acquire, not a lapse.
-        if (active > 0 && AnySessionMayHavePassedTheGate())
-        {
-            Lapses++;
-            context.Metrics.Lapse();
-            context.State.SetMode(ProtectionMode.Lost);
-            Raise(
-                capped ? ProtectionLossReason.MaxDurationReached : ProtectionLossReason.Lapsed,
-                capped ? "continuous protection reached MaxProtectionDuration and the last lease ran out" : "the lease ran out while sessions were active",
-                null);
-        }
-    }
-
-    public void Raise(ProtectionLossReason reason, string why, Exception? error)
-    {
-        if (context.Signal.IsRaised)
+        if (state.LapseReported)
         {
             return;
         }
 
-        context.Signal.TryRaise(owner, reason, why, error, context.Registry.GetActiveSessions());
-        context.Gate.Pulse();
+        state.LapseReported = true;
+        state.Lapses++;
+        context.Metrics.Lapse();
+        state.Lost = true;
+        context.Gate.Close(context.Clock.Now);
+        string why = "the lease ends and no renewal was confirmed in time" + (state.LastError is null ? string.Empty : " (last error: " + state.LastError + ")");
+        Raise(ProtectionLossReason.Lapsed, why, null);
     }
 
-    /// <summary>Whether an active session started before the gate last closed (compared by age: the registry may use another clock).</summary>
-    private bool AnySessionMayHavePassedTheGate()
+    /// <summary>Continuous protection cannot go past the cap: tell running sessions when it ends and when it may resume.</summary>
+    public void ReportCap(int running)
+    {
+        context.Metrics.Capped(running);
+        if (running > 0)
+        {
+            Raise(ProtectionLossReason.MaxDurationReached, CapWhy(), null);
+        }
+    }
+
+    public string CapWhy()
     {
         ManagerClock clock = context.Clock;
-        long closesAt = context.Gate.ClosesAt;
-        TimeSpan sinceClosed = closesAt == long.MinValue ? TimeSpan.MaxValue : clock.ToSpan(Math.Max(0, clock.Now - closesAt));
-        foreach (ActiveSessionInfo session in context.Registry.GetActiveSessions())
-        {
-            if (session.Age >= sinceClosed)
-            {
-                return true;
-            }
-        }
+        long now = clock.Now;
+        DateTimeOffset utcNow = clock.UtcNow;
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"continuous protection reaches MaxProtectionDuration ({context.Options.MaxProtectionDuration}) and ends at {clock.ToUtc(state.Lease.Expiry, now, utcNow):O}; it may be acquired again from {clock.ToUtc(state.CooldownUntil, now, utcNow):O}");
+    }
 
-        return false;
+    /// <summary>Publishes the mode, raises the signal (once per epoch) and wakes waiting sessions to see the new mode.</summary>
+    public void Raise(ProtectionLossReason reason, string why, Exception? error)
+    {
+        status.Publish();
+        context.Signal.TryRaise(owner, reason, why, error, context.Registry.GetActiveSessions());
+        context.Gate.Pulse();
     }
 }

@@ -1,0 +1,274 @@
+namespace TaskProtection;
+
+/// <summary>
+/// The loop's steps that call the agent: enable (acquire or renew), release, force-disable and the release on stop.
+/// Each records only what the agent confirmed; coverage opens only after a confirmed lease is recorded.
+/// </summary>
+/// <remarks>Its awaits resume on the loop's scheduler, so they omit ConfigureAwait.</remarks>
+internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentCaller agent, LoopStatus status, LossReporter losses)
+{
+    private readonly ManagerClock _clock = context.Clock;
+    private readonly long _requestTimeoutTicks = context.Clock.ToTicks(context.Options.RequestTimeout);
+    private readonly long _toleranceTicks = context.Clock.ToTicks(context.Options.SchedulingTolerance);
+    private readonly long _cooldownTicks = context.Clock.ToTicks(context.Options.MaxProtectionCooldown);
+
+    /// <summary>Sends an enable: a renewal when a lease is held (the minutes that reach the cap at most), else an acquire.</summary>
+    /// <param name="dueAt">When it was due, to measure lateness.</param>
+    /// <param name="stopping">Stops the call when the manager stops.</param>
+    public async Task EnableAsync(long dueAt, CancellationToken stopping)
+    {
+        LeaseState lease = state.Lease;
+        bool renewing = lease.IsHeld;
+        long previousExpiry = lease.Expiry;
+        long sentAt = _clock.Now;
+        int minutes = renewing ? lease.MinutesToCap(sentAt) : lease.Minutes;
+        state.ServerMayBeProtectedUntil = Math.Max(state.ServerMayBeProtectedUntil, sentAt + _requestTimeoutTicks + _clock.ToTicks(TimeSpan.FromMinutes(minutes)) + _toleranceTicks);
+        bool firstAttempt = state.EnableBackoff.Failures == 0;
+        state.LastAttempted = state.EnableBackoff;
+        status.Publish();
+        Task call = agent.EnableAsync(minutes, stopping);
+        if (renewing)
+        {
+            await WatchForLapseAsync(call, stopping);
+        }
+
+        try
+        {
+            await call;
+        }
+        catch (TaskProtectionAgentException ex)
+        {
+            OnEnableFailed(renewing ? "Renewing protection" : "Acquiring protection", ex);
+            return;
+        }
+
+        // An answer after the previous lease ended may hide a gap: the call may have reached ECS after that lease expired.
+        bool gapped = renewing && _clock.Now >= previousExpiry;
+        if (gapped && context.Registry.ActiveCount - context.WaitingSessions > 0)
+        {
+            losses.ReportLapse();
+        }
+
+        lease.Confirm(sentAt, minutes, continuous: renewing && !gapped);
+        state.LapseReported = false;
+        state.Lost = false;
+        state.EnableBackoff.Reset();
+        state.LastError = null;
+        status.Publish();
+        if (context.Signal.TryReset())
+        {
+            Log.ProtectionRestored(context.Logger);
+        }
+
+        LogConfirmed(renewing, firstAttempt, minutes, sentAt - dueAt);
+
+        // Open the gate last, so that what a session's work logs always comes after the protection it runs under.
+        context.Gate.Open(lease.RenewalDue);
+        context.Gate.Pulse();
+    }
+
+    public async Task ReleaseAsync(CancellationToken stopping)
+    {
+        // Close coverage first, then look again: either a session entering now sees no coverage and waits,
+        // or we see it and keep the lease (both sides use full fences).
+        long coverage = context.Gate.Close(_clock.Now);
+        ProtectionMode previousMode = context.State.ExchangeMode(ProtectionMode.Releasing);
+        Log.Releasing(context.Logger, context.Options.ReleaseDelay);
+        if (context.Registry.ActiveCount > 0)
+        {
+            // A session came: keep the lease, and wake any session that saw coverage closed meanwhile.
+            context.Gate.Restore(coverage);
+            context.State.SetMode(previousMode);
+            context.Gate.Pulse();
+            return;
+        }
+
+        // ReleaseDueAt stays: a retry after a failed release waits for its backoff, not for another release delay.
+        state.Lease.Drop();
+        state.LastAttempted = state.ReleaseBackoff;
+        try
+        {
+            await agent.DisableAsync(stopping);
+        }
+        catch (TaskProtectionAgentException ex)
+        {
+            OnReleaseFailed("Releasing protection", ex);
+            return;
+        }
+
+        OnDisabled();
+        state.ReleaseBackoff.Reset();
+        state.LastError = null;
+        status.Publish();
+        context.Gate.Pulse();
+        Log.Released(context.Logger);
+    }
+
+    public async Task ForceDisableAsync(ForceDisableRequest request, int running, CancellationToken stopping)
+    {
+        context.State.ForceDisabledAtEntered = context.Registry.TotalEntered;
+        context.Gate.Close(_clock.Now);
+        state.Lease.Drop();
+        Log.ForceDisabled(context.Logger, request.Reason, SessionText.Describe(context.Registry.GetActiveSessions()));
+        if (running > 0)
+        {
+            losses.Raise(ProtectionLossReason.ForceDisabled, "protection was force-disabled: " + request.Reason, null);
+        }
+
+        status.Publish();
+        context.Gate.Pulse();
+        try
+        {
+            await agent.DisableAsync(stopping);
+            OnDisabled();
+            request.Completion.TrySetResult();
+        }
+        catch (TaskProtectionAgentException ex)
+        {
+            // Renewals stay stopped; the lease may run to its expiry. The caller decides whether to try again.
+            status.OnCallFailed(ex, _clock.Now);
+            request.Completion.TrySetException(ex);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // The manager is stopping: its release on stop answers this request.
+            context.Commands.Enqueue(request);
+            throw;
+        }
+
+        status.Publish();
+    }
+
+    /// <summary>
+    /// After the loop has stopped: releases protection if the task may still hold it (one attempt, bounded by
+    /// RequestTimeout). Sessions still running are told first: the release leaves them unprotected.
+    /// </summary>
+    /// <returns>Null when released (or nothing was held), else why the release failed.</returns>
+    public async Task<Exception?> ReleaseOnStopAsync()
+    {
+        if (_clock.Now >= state.ServerMayBeProtectedUntil)
+        {
+            return null;
+        }
+
+        IReadOnlyList<ActiveSessionInfo> sessions = context.Registry.GetActiveSessions();
+        state.Lease.Drop();
+        context.Gate.Close(_clock.Now);
+        if (sessions.Count > 0)
+        {
+            Log.StoppingWithSessions(context.Logger, sessions.Count, SessionText.Describe(sessions));
+            losses.Raise(ProtectionLossReason.Stopped, "the manager stopped and releases protection while sessions still run", null);
+        }
+
+        Exception? failure = null;
+        try
+        {
+            await agent.DisableAsync(CancellationToken.None);
+            state.ServerMayBeProtectedUntil = long.MinValue;
+            Log.Released(context.Logger);
+        }
+        catch (TaskProtectionAgentException ex)
+        {
+            failure = ex;
+            Log.CallRefused(context.Logger, "Releasing protection on stop", ex.Message);
+        }
+
+        status.Publish(ProtectionMode.Stopped);
+        return failure;
+    }
+
+    /// <summary>
+    /// Reports the lapse at the lapse watch if the renewal is still out then and sessions run: the application must hear
+    /// of it before the lease ends, not when the call finally fails.
+    /// </summary>
+    private async Task WatchForLapseAsync(Task call, CancellationToken stopping)
+    {
+        if (call.IsCompleted || state.LapseReported)
+        {
+            return;
+        }
+
+        long left = state.Lease.LapseAt - _clock.Now;
+        if (left > 0)
+        {
+            using var cancelDelay = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            Task delay = Task.Delay(_clock.WholeMillisecondsUp(left), _clock.Provider, cancelDelay.Token);
+            Task first = await Task.WhenAny(call, delay);
+            cancelDelay.Cancel();
+            if (first == call)
+            {
+                return;
+            }
+        }
+
+        if (!call.IsCompleted && !stopping.IsCancellationRequested && context.Registry.ActiveCount - context.WaitingSessions > 0)
+        {
+            losses.ReportLapse();
+        }
+    }
+
+    private void OnEnableFailed(string operation, TaskProtectionAgentException error)
+    {
+        long now = _clock.Now;
+        TimeSpan retryIn = state.EnableBackoff.OnFailure(error, now);
+        status.OnCallFailed(error, now);
+        if (error.IsRetryable)
+        {
+            Log.CallFailedRetrying(context.Logger, operation, state.EnableBackoff.Failures, retryIn, error.Message);
+            status.Publish();
+            return;
+        }
+
+        Log.CallRefused(context.Logger, operation, error.Message);
+        context.Gate.Close(now);
+        state.Lost = true;
+        losses.Raise(ProtectionLossReason.Refused, "ECS refused task protection: " + error.Message, error);
+    }
+
+    private void OnReleaseFailed(string operation, TaskProtectionAgentException error)
+    {
+        long now = _clock.Now;
+        TimeSpan retryIn = state.ReleaseBackoff.OnFailure(error, now);
+        status.OnCallFailed(error, now);
+        if (error.IsRetryable)
+        {
+            Log.CallFailedRetrying(context.Logger, operation, state.ReleaseBackoff.Failures, retryIn, error.Message);
+        }
+        else
+        {
+            // Retrying cannot help: the lease runs to its expiry.
+            Log.CallRefused(context.Logger, operation, error.Message);
+            state.ServerMayBeProtectedUntil = long.MinValue;
+        }
+
+        status.Publish();
+    }
+
+    /// <summary>A confirmed disable: nothing is held; after the cap, the cool-down runs from now if that is sooner.</summary>
+    private void OnDisabled()
+    {
+        long now = _clock.Now;
+        state.ServerMayBeProtectedUntil = long.MinValue;
+        if (state.Capped)
+        {
+            state.CooldownUntil = Math.Min(state.CooldownUntil, now + _cooldownTicks);
+        }
+    }
+
+    private void LogConfirmed(bool renewing, bool firstAttempt, int minutes, long lateTicks)
+    {
+        if (!renewing)
+        {
+            Log.Acquired(context.Logger, minutes, context.Registry.ActiveCount);
+            return;
+        }
+
+        TimeSpan late = _clock.ToSpan(Math.Max(0, lateTicks));
+        context.Metrics.RenewalLate(late);
+        Log.Renewed(context.Logger, minutes, late);
+        if (late > context.Options.SchedulingTolerance && firstAttempt)
+        {
+            Log.RenewalLate(context.Logger, late, context.Options.SchedulingTolerance);
+        }
+    }
+}

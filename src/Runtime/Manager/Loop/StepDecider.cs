@@ -1,0 +1,129 @@
+namespace TaskProtection;
+
+/// <summary>
+/// Decides the loop's next step from the lease, the sessions and the clock. It does no I/O and raises nothing: it
+/// only keeps the schedule (when the task became busy, when a release is due) and says what comes next.
+/// </summary>
+/// <remarks>
+/// Sessions are counted two ways: <c>active</c> (all of them) and <c>running</c> (those whose body may be running:
+/// every active session except those still waiting in EnterAsync). Telling the application is owed to running ones.
+/// </remarks>
+internal sealed class StepDecider(ManagerContext context, LoopState state)
+{
+    private readonly long _checkTicks = context.Clock.ToTicks(context.Options.CheckInterval);
+    private readonly long _releaseDelayTicks = context.Clock.ToTicks(context.Options.ReleaseDelay);
+    private readonly long _acquireTimeoutTicks = context.Clock.ToTicks(context.Options.AcquireTimeout);
+
+    public Step Decide(long now, int active, int running)
+    {
+        LeaseState lease = state.Lease;
+        if (lease.IsHeld && now >= lease.Expiry)
+        {
+            return new Step(StepKind.EndLease);
+        }
+
+        if (lease.IsHeld && running > 0 && !state.Capped && !state.LapseReported && now >= lease.LapseAt)
+        {
+            return new Step(StepKind.ReportLapse);
+        }
+
+        if (state.Capped && !lease.IsHeld && now >= state.CooldownUntil)
+        {
+            return new Step(StepKind.EndCooldown);
+        }
+
+        long forceDisabledAt = context.State.ForceDisabledAtEntered;
+        if (forceDisabledAt >= 0)
+        {
+            // Renewals stay stopped until a session entered after the force-disable needs protection.
+            return active == 0 || context.Registry.TotalEntered <= forceDisabledAt
+                ? Step.WaitUntil(now + _checkTicks)
+                : new Step(StepKind.LeaveForceDisabled);
+        }
+
+        return active > 0 ? DecideBusy(now, running) : DecideIdle(now);
+    }
+
+    private Step DecideBusy(long now, int running)
+    {
+        state.ReleaseDueAt = long.MaxValue;
+        if (state.BusySince == long.MinValue)
+        {
+            state.BusySince = now;
+        }
+
+        LeaseState lease = state.Lease;
+        long watchdog = now + _checkTicks;
+        if (state.Capped)
+        {
+            return Step.WaitUntil(Math.Min(watchdog, lease.IsHeld ? lease.Expiry : state.CooldownUntil));
+        }
+
+        if (!lease.IsHeld)
+        {
+            return DecideAcquire(now, running, watchdog);
+        }
+
+        // While sessions run, every wait ends by the lapse watch, so that a lapse is reported before the lease ends.
+        long lapseWatch = running > 0 && !state.LapseReported ? lease.LapseAt : lease.Expiry;
+        if (lease.NextRenewal() is not { } plan)
+        {
+            return now >= lease.RenewalDue ? new Step(StepKind.Cap) : Step.WaitUntil(Min(lease.RenewalDue, watchdog, lapseWatch));
+        }
+
+        if (now < plan.At)
+        {
+            return Step.WaitUntil(Min(plan.At, watchdog, lapseWatch));
+        }
+
+        long retryAt = state.EnableBackoff.NextAttemptAt;
+        if (now < retryAt)
+        {
+            return Step.WaitUntil(Math.Min(retryAt, lapseWatch));
+        }
+
+        // Lateness counts from when the renewal was needed: not from a due time that passed while no session ran.
+        return new Step(StepKind.Enable, Math.Max(plan.At, state.BusySince));
+    }
+
+    private Step DecideAcquire(long now, int running, long watchdog)
+    {
+        // Sessions that did not wait for protection (synchronous ones) are owed word once AcquireTimeout has passed.
+        long notConfirmedAt = running > 0 && !context.Signal.IsRaised ? state.BusySince + _acquireTimeoutTicks : long.MaxValue;
+        if (now >= notConfirmedAt)
+        {
+            return new Step(StepKind.ReportNotConfirmed);
+        }
+
+        long retryAt = state.EnableBackoff.NextAttemptAt;
+        return now >= retryAt ? new Step(StepKind.Enable, now) : Step.WaitUntil(Min(retryAt, watchdog, notConfirmedAt));
+    }
+
+    private Step DecideIdle(long now)
+    {
+        state.BusySince = long.MinValue;
+
+        // No session: release once the delay has passed, while the agent may still hold protection for us.
+        if (now < state.ServerMayBeProtectedUntil)
+        {
+            if (state.ReleaseDueAt == long.MaxValue)
+            {
+                state.ReleaseDueAt = now + _releaseDelayTicks;
+            }
+
+            long at = Math.Max(state.ReleaseDueAt, state.ReleaseBackoff.NextAttemptAt);
+            return now >= at ? new Step(StepKind.Release) : Step.WaitUntil(at);
+        }
+
+        if (state.Lease.IsHeld || state.Lost || state.LapseReported || context.Signal.IsRaised
+            || state.EnableBackoff.NextAttemptAt != 0 || state.ReleaseBackoff.NextAttemptAt != 0)
+        {
+            return new Step(StepKind.GoIdle);
+        }
+
+        long watchdog = now + _checkTicks;
+        return Step.WaitUntil(state.Capped ? Math.Min(watchdog, state.CooldownUntil) : watchdog);
+    }
+
+    private static long Min(long a, long b, long c) => Math.Min(a, Math.Min(b, c));
+}

@@ -1,0 +1,116 @@
+using TaskProtection.Testing;
+using TaskProtection.Tests.Infrastructure;
+
+namespace TaskProtection.Tests.Manager;
+
+/// <summary>Every way a session body can end up running without protection: the application is told before, judged by the agent's record.</summary>
+public sealed class UnprotectedWorkTests
+{
+    [Fact]
+    public async Task A_session_that_goes_ahead_after_AcquireTimeout_is_told_before_its_body_starts()
+    {
+        await using var h = new Harness();
+        h.Model.FaultPolicy = _ => new AgentFault(AgentFaultKind.ServerError);
+        ProtectionLostEventArgs? args = null;
+        h.Manager.ProtectionLost += (_, e) => args = e;
+        Task<CriticalSession> enter = h.EnterAsync("import");
+        h.Advance(TimeSpan.FromSeconds(29.9));
+        Assert.False(enter.IsCompleted);
+        Assert.False(h.Manager.ProtectionLostToken.IsCancellationRequested);
+
+        h.Advance(TimeSpan.FromSeconds(0.1));
+
+        Assert.True(enter.IsCompletedSuccessfully);
+        Assert.True(h.Manager.ProtectionLostToken.IsCancellationRequested);
+        Assert.Equal(ProtectionLossReason.NotConfirmed, args?.Reason);
+        Assert.False(h.Model.IsProtected);
+
+        // Once ECS accepts again, protection and a fresh token come back for the work that went ahead.
+        h.Model.FaultPolicy = null;
+        h.Advance(TimeSpan.FromSeconds(15));
+        Assert.True(h.Model.IsProtected);
+        Assert.False(h.Manager.ProtectionLostToken.IsCancellationRequested);
+        (await enter).Dispose();
+    }
+
+    [Fact]
+    public async Task A_synchronous_session_left_unconfirmed_for_AcquireTimeout_is_told()
+    {
+        await using var h = new Harness();
+        h.Model.FaultPolicy = _ => new AgentFault(AgentFaultKind.Throttling);
+        using CriticalSession session = h.Registry.Enter("sync-import");
+        h.Pump();
+        h.Advance(TimeSpan.FromSeconds(29.9));
+        Assert.False(h.Manager.ProtectionLostToken.IsCancellationRequested);
+
+        h.Advance(TimeSpan.FromSeconds(0.1));
+
+        Assert.True(h.Manager.ProtectionLostToken.IsCancellationRequested);
+        Assert.False(h.Model.IsProtected);
+    }
+
+    [Fact]
+    public async Task A_synchronous_session_entered_after_coverage_closed_is_told_if_the_lease_then_lapses()
+    {
+        await using var h = new Harness();
+        using CriticalSession first = h.Entered("first");
+        h.Model.FaultPolicy = _ => new AgentFault(AgentFaultKind.Blackhole);
+        h.AdvanceTo(TimeSpan.FromSeconds(350));
+
+        // Coverage closed at 300 s; the renewals vanish. This session's body starts now, and the first one ends.
+        using CriticalSession second = h.Registry.Enter("second");
+        first.Dispose();
+        h.AdvanceTo(TimeSpan.FromSeconds(418));
+
+        Assert.True(h.Manager.ProtectionLostToken.IsCancellationRequested);
+        Assert.True(h.Model.IsProtected, "Told before the lease ends at 420 s.");
+        Assert.Equal(1, h.Manager.GetStatus().Lapses);
+    }
+
+    [Fact]
+    public async Task A_force_disable_tells_the_running_sessions_first()
+    {
+        await using var h = new Harness();
+        using CriticalSession session = h.Entered("transcode");
+        h.Model.Enqueue(AgentFault.Latency(TimeSpan.FromSeconds(1)));
+        ProtectionLostEventArgs? args = null;
+        h.Manager.ProtectionLost += (_, e) => args = e;
+
+        Task disable = h.Manager.ForceDisableProtectionAsync("operator: unblock the deployment");
+        h.Pump();
+
+        Assert.True(h.Manager.ProtectionLostToken.IsCancellationRequested);
+        Assert.True(h.Model.IsProtected, "The disable takes a second to reach the agent.");
+        Assert.Equal(ProtectionLossReason.ForceDisabled, args?.Reason);
+        h.Advance(TimeSpan.FromSeconds(1));
+        await disable.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(h.Model.IsProtected);
+    }
+
+    [Fact]
+    public async Task A_renewal_answered_after_the_lease_ended_is_a_lapse_and_starts_a_new_period()
+    {
+        // The process is starved: every timer due from the renewal on fires at 415 s, and the renewal takes 8 s to land.
+        TimeSpan Late(DateTimeOffset due)
+        {
+            TimeSpan at = due - SimulatedClock.Epoch;
+            return at >= TimeSpan.FromSeconds(299) && at < TimeSpan.FromSeconds(415) ? TimeSpan.FromSeconds(415) - at : TimeSpan.Zero;
+        }
+
+        await using var h = new Harness(lateness: Late);
+        using CriticalSession session = h.Entered();
+        ProtectionLostEventArgs? args = null;
+        h.Manager.ProtectionLost += (_, e) => args = e;
+        h.Model.Enqueue(AgentFault.Latency(TimeSpan.FromSeconds(8)));
+
+        h.AdvanceTo(TimeSpan.FromSeconds(430));
+
+        // ECS held no protection from 420 s to 423 s, when the late renewal landed: a lapse, and a new continuous period.
+        Assert.Equal(new UnprotectedInterval(h.Start + TimeSpan.FromSeconds(420), h.Start + TimeSpan.FromSeconds(423)), h.Model.UnprotectedIntervals(h.Start)[0]);
+        Assert.Equal(ProtectionLossReason.Lapsed, args?.Reason);
+        TaskProtectionStatus status = h.Manager.GetStatus();
+        Assert.Equal(1, status.Lapses);
+        Assert.Equal(h.Start + TimeSpan.FromSeconds(415), status.ProtectedSince);
+        Assert.Equal(ProtectionMode.Protected, status.Mode);
+    }
+}
