@@ -44,6 +44,12 @@ public enum AgentFaultKind
 
     /// <summary>HTTP 200 whose body is not JSON; applied.</summary>
     NotJson,
+
+    /// <summary>
+    /// The call reaches ECS <see cref="AgentFault.RequestDelay"/> after it was sent, even if the client has given up by
+    /// then (a timed-out request the agent still passed on), and no answer ever comes; applied then.
+    /// </summary>
+    LateLanding,
 }
 
 /// <summary>One scripted behaviour for one agent call.</summary>
@@ -60,5 +66,5 @@ public sealed record AgentFault(AgentFaultKind Kind, TimeSpan RequestDelay = def
 
     /// <summary>Whether the agent applies the call (changes the protection state).</summary>
     public bool IsApplied => Kind is AgentFaultKind.None or AgentFaultKind.NoResponse or AgentFaultKind.TruncatedBody
-        or AgentFaultKind.OversizedBody or AgentFaultKind.NotJson;
+        or AgentFaultKind.OversizedBody or AgentFaultKind.NotJson or AgentFaultKind.LateLanding;
 }

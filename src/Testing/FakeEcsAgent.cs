@@ -145,7 +145,8 @@ public sealed class FakeEcsAgent : IAsyncDisposable
         {
             case AgentFaultKind.DropConnection:
                 return false;
-            case AgentFaultKind.NoResponse:
+            case AgentFaultKind.NoResponse or AgentFaultKind.LateLanding:
+                // LateLanding was applied after its delay above, whether or not the client was still waiting.
                 await Task.Delay(Timeout.InfiniteTimeSpan, time, _stopping.Token).ConfigureAwait(false);
                 return false;
             case AgentFaultKind.TruncatedBody:

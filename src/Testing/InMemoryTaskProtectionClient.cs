@@ -36,6 +36,17 @@ public sealed class InMemoryTaskProtectionClient : ITaskProtectionClient
     {
         TimeProvider time = _model.TimeProvider;
         AgentFault fault = _model.NextFault(new AgentCallContext(method, body, time.GetUtcNow()));
+        if (fault.Kind == AgentFaultKind.LateLanding)
+        {
+            // The request is on its way whatever the caller does now: it lands after its delay, and no answer comes.
+            _ = Task.Delay(fault.RequestDelay, time, CancellationToken.None).ContinueWith(
+                _ => _model.Receive(method, "/api/in-memory" + ProtectionModel.StatePathSuffix, body, fault),
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+            await Task.Delay(Timeout.InfiniteTimeSpan, time, cancellationToken);
+        }
+
         await DelayAsync(fault.RequestDelay, time, cancellationToken);
         switch (fault.Kind)
         {

@@ -21,6 +21,13 @@ internal static class GapBudget
     /// </summary>
     public static readonly TimeSpan TimerResolution = TimeSpan.FromMilliseconds(1);
 
+    /// <summary>
+    /// How long after the manager gave up on a call (timed out, connection broken, or a 5xx such as the agent's 504
+    /// RequestCanceled) that call may still take effect: the agent passes a request on to ECS with its own 4 s timeout,
+    /// cancelled when our connection closes, and ECS applies what it received within that. One second more for ECS.
+    /// </summary>
+    public static readonly TimeSpan LateLandingWindow = TimeSpan.FromSeconds(5);
+
     /// <summary>Upper bound on how many failures we count; the answer saturates there.</summary>
     private const int MaxCountedFailures = 1000;
 

@@ -97,6 +97,27 @@ public sealed class EcsAgentClientTests : IAsyncLifetime
         Assert.True(ex.IsRetryable);
     }
 
+    [Fact]
+    public async Task A_late_landing_request_takes_effect_after_the_client_gave_up()
+    {
+        await _client.GetAsync(CancellationToken.None);
+        _agent.Model.Enqueue(new AgentFault(AgentFaultKind.LateLanding, RequestDelay: TimeSpan.FromSeconds(1)));
+        var client = new EcsAgentClient(_http, _agent.AgentUri, ShortTimeout);
+
+        TaskProtectionAgentException ex = await Assert.ThrowsAsync<TaskProtectionAgentException>(() => client.EnableAsync(7, CancellationToken.None));
+
+        Assert.Equal(AgentFailureKind.Timeout, ex.Kind);
+        Assert.False(_agent.Model.IsProtected, "Not landed yet when the client gave up.");
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (!_agent.Model.IsProtected && watch.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Yield();
+        }
+
+        Assert.True(_agent.Model.IsProtected, "The abandoned request landed later, as ECS may apply it.");
+        Assert.Equal(AgentFaultKind.LateLanding, _agent.Model.Calls[^1].Fault);
+    }
+
     [Theory]
     [InlineData(AgentFaultKind.NoResponse)]
     [InlineData(AgentFaultKind.Blackhole)]

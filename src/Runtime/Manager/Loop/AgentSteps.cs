@@ -11,6 +11,7 @@ internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentC
     private readonly long _requestTimeoutTicks = context.Clock.ToTicks(context.Options.RequestTimeout);
     private readonly long _toleranceTicks = context.Clock.ToTicks(context.Options.SchedulingTolerance);
     private readonly long _cooldownTicks = context.Clock.ToTicks(context.Options.MaxProtectionCooldown);
+    private readonly long _landingTicks = context.Clock.ToTicks(GapBudget.LateLandingWindow);
 
     /// <summary>Sends an enable: a renewal when a lease is held (the minutes that reach the cap at most), else an acquire.</summary>
     /// <param name="dueAt">When it was due, to measure lateness.</param>
@@ -22,7 +23,9 @@ internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentC
         long previousExpiry = lease.Expiry;
         long sentAt = _clock.Now;
         int minutes = renewing ? lease.MinutesToCap(sentAt) : lease.Minutes;
-        state.ServerMayBeProtectedUntil = Math.Max(state.ServerMayBeProtectedUntil, sentAt + _requestTimeoutTicks + _clock.ToTicks(TimeSpan.FromMinutes(minutes)) + _toleranceTicks);
+        state.ServerMayBeProtectedUntil = Math.Max(
+            state.ServerMayBeProtectedUntil,
+            sentAt + _requestTimeoutTicks + _landingTicks + _clock.ToTicks(TimeSpan.FromMinutes(minutes)) + _toleranceTicks);
         bool firstAttempt = state.EnableBackoff.Failures == 0;
         state.LastAttempted = state.EnableBackoff;
         status.Publish();
@@ -50,6 +53,7 @@ internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentC
         }
 
         lease.Confirm(sentAt, minutes, continuous: renewing && !gapped);
+        state.DisableAgainAt = long.MinValue;
         state.LapseReported = false;
         state.Lost = false;
         state.EnableBackoff.Reset();
@@ -85,18 +89,11 @@ internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentC
 
         // ReleaseDueAt stays: a retry after a failed release waits for its backoff, not for another release delay.
         state.Lease.Drop();
-        state.LastAttempted = state.ReleaseBackoff;
-        try
+        if (!await DisableAsync("Releasing protection", stopping))
         {
-            await agent.DisableAsync(stopping);
-        }
-        catch (TaskProtectionAgentException ex)
-        {
-            OnReleaseFailed("Releasing protection", ex);
             return;
         }
 
-        OnDisabled();
         state.ReleaseBackoff.Reset();
         state.LastError = null;
         status.Publish();
@@ -117,16 +114,18 @@ internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentC
 
         status.Publish();
         context.Gate.Pulse();
+        long sentAt = _clock.Now;
         try
         {
             await agent.DisableAsync(stopping);
-            OnDisabled();
+            OnDisabled(sentAt);
             request.Completion.TrySetResult();
         }
         catch (TaskProtectionAgentException ex)
         {
             // Renewals stay stopped; the lease may run to its expiry. The caller decides whether to try again.
             status.OnCallFailed(ex, _clock.Now);
+            NoteMayLand(ex, isEnable: false);
             request.Completion.TrySetException(ex);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -137,6 +136,16 @@ internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentC
         }
 
         status.Publish();
+    }
+
+    /// <summary>Force-disabled, and an enable abandoned before may have landed after that disable: disable again.</summary>
+    public async Task DisableAgainAsync(CancellationToken stopping)
+    {
+        if (await DisableAsync("Disabling protection again after an earlier enable may have landed", stopping))
+        {
+            state.ReleaseBackoff.Reset();
+            status.Publish();
+        }
     }
 
     /// <summary>
@@ -207,11 +216,57 @@ internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentC
         }
     }
 
+    /// <summary>
+    /// Whether a failed call may still take effect at ECS: no answer (timeout, broken connection, garbled answer) or
+    /// a server error, the agent's own 504 RequestCanceled among them. Throttling and refusals were not applied.
+    /// </summary>
+    private static bool MayHaveLanded(TaskProtectionAgentException error) =>
+        error.Kind is AgentFailureKind.Timeout or AgentFailureKind.Transport or AgentFailureKind.MalformedResponse
+        || (error.Kind == AgentFailureKind.Error && error.StatusCode >= 500);
+
+    /// <summary>One disable call; false when it failed (recorded, backed off).</summary>
+    private async Task<bool> DisableAsync(string operation, CancellationToken stopping)
+    {
+        state.LastAttempted = state.ReleaseBackoff;
+        long sentAt = _clock.Now;
+        try
+        {
+            await agent.DisableAsync(stopping);
+        }
+        catch (TaskProtectionAgentException ex)
+        {
+            OnReleaseFailed(operation, ex);
+            return false;
+        }
+
+        OnDisabled(sentAt);
+        return true;
+    }
+
+    private void NoteMayLand(TaskProtectionAgentException error, bool isEnable)
+    {
+        if (!MayHaveLanded(error))
+        {
+            return;
+        }
+
+        long until = _clock.Now + _landingTicks;
+        if (isEnable)
+        {
+            state.EnableMayLandUntil = Math.Max(state.EnableMayLandUntil, until);
+        }
+        else
+        {
+            state.DisableMayLandUntil = Math.Max(state.DisableMayLandUntil, until);
+        }
+    }
+
     private void OnEnableFailed(string operation, TaskProtectionAgentException error)
     {
         long now = _clock.Now;
         TimeSpan retryIn = state.EnableBackoff.OnFailure(error, now);
         status.OnCallFailed(error, now);
+        NoteMayLand(error, isEnable: true);
         if (error.IsRetryable)
         {
             Log.CallFailedRetrying(context.Logger, operation, state.EnableBackoff.Failures, retryIn, error.Message);
@@ -230,6 +285,7 @@ internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentC
         long now = _clock.Now;
         TimeSpan retryIn = state.ReleaseBackoff.OnFailure(error, now);
         status.OnCallFailed(error, now);
+        NoteMayLand(error, isEnable: false);
         if (error.IsRetryable)
         {
             Log.CallFailedRetrying(context.Logger, operation, state.ReleaseBackoff.Failures, retryIn, error.Message);
@@ -244,11 +300,24 @@ internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentC
         status.Publish();
     }
 
-    /// <summary>A confirmed disable: nothing is held; after the cap, the cool-down runs from now if that is sooner.</summary>
-    private void OnDisabled()
+    /// <summary>
+    /// A confirmed disable sent at <paramref name="sentAt"/>: nothing is held, unless an enable abandoned before may still
+    /// land after it (then disable once more when it no longer can). After the cap, the cool-down runs from now if sooner.
+    /// </summary>
+    private void OnDisabled(long sentAt)
     {
         long now = _clock.Now;
-        state.ServerMayBeProtectedUntil = long.MinValue;
+        if (state.EnableMayLandUntil > sentAt)
+        {
+            state.DisableAgainAt = state.EnableMayLandUntil;
+            state.ServerMayBeProtectedUntil = state.EnableMayLandUntil + state.Lease.LeaseTicks + _toleranceTicks;
+        }
+        else
+        {
+            state.DisableAgainAt = long.MinValue;
+            state.ServerMayBeProtectedUntil = long.MinValue;
+        }
+
         if (state.Capped)
         {
             state.CooldownUntil = Math.Min(state.CooldownUntil, now + _cooldownTicks);

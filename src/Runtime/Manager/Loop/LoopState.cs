@@ -35,6 +35,21 @@ internal sealed class LoopState(ManagerContext context)
     /// <summary>Until when the agent may hold protection for this task (a sent enable may have landed); releases happen before it.</summary>
     public long ServerMayBeProtectedUntil { get; set; } = long.MinValue;
 
+    /// <summary>Until when an enable whose outcome is unknown (timed out, say) may still land at ECS.</summary>
+    public long EnableMayLandUntil { get; set; } = long.MinValue;
+
+    /// <summary>
+    /// Until when a disable whose outcome is unknown may still land: an enable sent before then could be undone by it,
+    /// so none is sent (and no session covered) until it has passed.
+    /// </summary>
+    public long DisableMayLandUntil { get; set; } = long.MinValue;
+
+    /// <summary>
+    /// When to disable once more: a confirmed disable may be undone by an earlier enable that lands after it, until
+    /// then. long.MinValue when nothing is to be repeated.
+    /// </summary>
+    public long DisableAgainAt { get; set; } = long.MinValue;
+
     /// <summary>The last agent error since the last success, and when.</summary>
     public string? LastError { get; set; }
 

@@ -90,6 +90,9 @@ internal sealed class ProtectionLoop
             case StepKind.Release:
                 await _steps.ReleaseAsync(stopping);
                 break;
+            case StepKind.DisableAgain:
+                await _steps.DisableAgainAsync(stopping);
+                break;
             default:
                 Transition(step.Kind, running);
                 break;

@@ -32,6 +32,9 @@ internal enum StepKind
 
     /// <summary>No session and nothing held: forget failures and losses.</summary>
     GoIdle,
+
+    /// <summary>Force-disabled, and an enable abandoned earlier may have landed after the disable: disable once more.</summary>
+    DisableAgain,
 }
 
 /// <summary>One decision of the loop.</summary>

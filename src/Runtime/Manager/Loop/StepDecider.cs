@@ -36,9 +36,15 @@ internal sealed class StepDecider(ManagerContext context, LoopState state)
         if (forceDisabledAt >= 0)
         {
             // Renewals stay stopped until a session entered after the force-disable needs protection.
-            return active == 0 || context.Registry.TotalEntered <= forceDisabledAt
-                ? Step.WaitUntil(now + _checkTicks)
-                : new Step(StepKind.LeaveForceDisabled);
+            if (active > 0 && context.Registry.TotalEntered > forceDisabledAt)
+            {
+                return new Step(StepKind.LeaveForceDisabled);
+            }
+
+            bool again = state.DisableAgainAt != long.MinValue;
+            return again && now >= state.DisableAgainAt && now >= state.ReleaseBackoff.NextAttemptAt
+                ? new Step(StepKind.DisableAgain)
+                : Step.WaitUntil(again ? Math.Max(state.DisableAgainAt, state.ReleaseBackoff.NextAttemptAt) : now + _checkTicks);
         }
 
         return active > 0 ? DecideBusy(now, running) : DecideIdle(now);
@@ -95,8 +101,9 @@ internal sealed class StepDecider(ManagerContext context, LoopState state)
             return new Step(StepKind.ReportNotConfirmed);
         }
 
-        long retryAt = state.EnableBackoff.NextAttemptAt;
-        return now >= retryAt ? new Step(StepKind.Enable, now) : Step.WaitUntil(Min(retryAt, watchdog, notConfirmedAt));
+        // A disable that may still land would undo this enable: wait until it no longer can.
+        long at = Math.Max(state.EnableBackoff.NextAttemptAt, state.DisableMayLandUntil);
+        return now >= at ? new Step(StepKind.Enable, now) : Step.WaitUntil(Min(at, watchdog, notConfirmedAt));
     }
 
     private Step DecideIdle(long now)
@@ -111,7 +118,7 @@ internal sealed class StepDecider(ManagerContext context, LoopState state)
                 state.ReleaseDueAt = now + _releaseDelayTicks;
             }
 
-            long at = Math.Max(state.ReleaseDueAt, state.ReleaseBackoff.NextAttemptAt);
+            long at = Math.Max(Math.Max(state.ReleaseDueAt, state.ReleaseBackoff.NextAttemptAt), state.DisableAgainAt);
             return now >= at ? new Step(StepKind.Release) : Step.WaitUntil(at);
         }
 
