@@ -100,15 +100,12 @@ internal static class AgentResponseParser
         }
 
         bool enabled = enabledElement.GetBoolean();
+        // The expiry is informational (the manager measures its own lease, conservatively): a date it cannot read must
+        // not turn a confirmed change into a failure, or a confirmed release would be retried and a confirmed enable lost.
         DateTimeOffset? expiration = null;
         string? expirationText = GetString(protection, "ExpirationDate");
-        if (!string.IsNullOrEmpty(expirationText))
+        if (DateTimeOffset.TryParse(expirationText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset parsed))
         {
-            if (!DateTimeOffset.TryParse(expirationText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset parsed))
-            {
-                throw Malformed(statusCode, $"'protection.ExpirationDate' is not a date: {Quote(expirationText)}");
-            }
-
             expiration = parsed;
         }
 

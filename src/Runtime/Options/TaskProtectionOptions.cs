@@ -13,15 +13,17 @@ public sealed class TaskProtectionOptions
     /// <summary>
     /// Watchdog period: the manager re-examines its state at least this often, to catch a renewal whose
     /// timer fired late and a lease that lapsed. Renewals themselves are scheduled exactly, not polled.
+    /// Default 60 s; more than 0, at most 1 day, and at most ProtectionBuffer − RequestTimeout − 2 × SchedulingTolerance.
     /// </summary>
     public TimeSpan CheckInterval { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Time between two successful renewals while sessions are active.</summary>
+    /// <summary>Time between two successful renewals while sessions are active. Default 300 s; more than 0, at most 2 days.</summary>
     public TimeSpan ExtensionInterval { get; set; } = TimeSpan.FromSeconds(300);
 
     /// <summary>
     /// Lease left when a renewal starts: the time that failed calls, retries and late timers may use
     /// before the protection would lapse. Each request asks for <see cref="ExtensionInterval"/> + this.
+    /// Default 120 s; more than 0, at most 2 days, and enough for <see cref="MinimumToleratedFailures"/> failed renewals.
     /// </summary>
     public TimeSpan ProtectionBuffer { get; set; } = TimeSpan.FromSeconds(120);
 
@@ -44,36 +46,45 @@ public sealed class TaskProtectionOptions
 
     /// <summary>
     /// Bound on one agent call. The agent gives up on ECS after 4 s and answers within 5 s, so at least 6 s.
+    /// Default 10 s; 6 s to 5 min.
     /// </summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>First retry delay after a failed call; each further retry doubles it up to <see cref="RetryMaxDelay"/>.</summary>
+    /// <summary>First retry delay after a failed call; each further retry doubles it up to <see cref="RetryMaxDelay"/>. Default 1 s; more than 0, at most 1 h.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Largest delay between two attempts. The actual delay is jittered between half of the cap and the cap.</summary>
+    /// <summary>Largest delay between two attempts. The actual delay is jittered between half of the cap and the cap. Default 10 s; <see cref="RetryBaseDelay"/> to 1 h.</summary>
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// How long protection stays after the last session ends before it is released, so that back-to-back
-    /// jobs do not release and re-acquire between them.
+    /// jobs do not release and re-acquire between them. Default 5 s; 0 to 1 day.
     /// </summary>
     public TimeSpan ReleaseDelay { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long <see cref="CriticalSessionRegistry.EnterAsync"/> waits for protection to be confirmed.</summary>
+    /// <summary>
+    /// How long <see cref="CriticalSessionRegistry.EnterAsync"/> waits for protection to be confirmed; also how long a
+    /// synchronous session may run unconfirmed before the application is told. Default 30 s; more than 0, at most 1 day.
+    /// </summary>
     public TimeSpan AcquireTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>What happens when <see cref="AcquireTimeout"/> passes, or protection is lost or capped.</summary>
+    /// <summary>
+    /// What a session does when <see cref="AcquireTimeout"/> passes, or protection is lost, capped or force-disabled:
+    /// <see cref="AcquireTimeoutBehavior.Proceed"/> (the default) raises <see cref="TaskProtectionManager.ProtectionLost"/>
+    /// first and runs unprotected; <see cref="AcquireTimeoutBehavior.Throw"/> refuses the session.
+    /// </summary>
     public AcquireTimeoutBehavior AcquireTimeoutBehavior { get; set; } = AcquireTimeoutBehavior.Proceed;
 
     /// <summary>
     /// Worst lateness of a timer (thread-pool starvation, GC pauses) plus clock drift over one lease that the
-    /// buffer must absorb on top of failed calls; counted once per timer the renewal path waits on.
+    /// buffer must absorb on top of failed calls; counted once per timer the renewal path waits on. The lapse watch is
+    /// armed this much (plus 1 ms) before a lease ends. Default 2 s; 0 to 1 h.
     /// </summary>
     public TimeSpan SchedulingTolerance { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// Consecutive failed renewal calls (each taking up to <see cref="RequestTimeout"/>) that the configuration
-    /// must survive without a gap; configurations that survive fewer are rejected.
+    /// must survive without a gap; configurations that survive fewer are rejected. Default 1; 0 to 100.
     /// </summary>
     public int MinimumToleratedFailures { get; set; } = 1;
 
@@ -81,7 +92,8 @@ public sealed class TaskProtectionOptions
     /// How long a stopping host (SIGTERM, SIGINT, <c>StopApplication</c>) waits for active sessions to end while
     /// protection is kept renewed. Sessions still running then are logged as abandoned and protection is released.
     /// Keep it below the ECS <c>stopTimeout</c> (30 s by default, at most 120 s) minus <see cref="RequestTimeout"/>, the time
-    /// the final release may take: ECS kills the container at <c>stopTimeout</c>.
+    /// the final release may take: ECS kills the container at <c>stopTimeout</c>. Default 20 s; more than 0, and
+    /// DrainTimeout + RequestTimeout at most 120 s.
     /// </summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(20);
 

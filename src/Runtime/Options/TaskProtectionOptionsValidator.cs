@@ -15,6 +15,20 @@ public sealed class TaskProtectionOptionsValidator : IValidateOptions<TaskProtec
     /// <summary>The largest <c>stopTimeout</c> ECS allows (Fargate and EC2 with the agent's maximum): the drain and the final release must fit.</summary>
     public static readonly TimeSpan MaximumEcsStopTimeout = TimeSpan.FromSeconds(120);
 
+    /// <summary>The longest RequestTimeout: a call the agent has not answered in 5 minutes will not be answered.</summary>
+    public static readonly TimeSpan MaximumRequestTimeout = TimeSpan.FromMinutes(5);
+
+    /// <summary>The longest MaxProtectionDuration: a year of continuous protection is no cap at all.</summary>
+    public static readonly TimeSpan MaximumProtectionDuration = TimeSpan.FromDays(365);
+
+    /// <summary>The most consecutive failures a configuration may be asked to survive.</summary>
+    public const int MaximumToleratedFailures = 100;
+
+    /// <summary>The longest lease the agent grants: 2880 minutes.</summary>
+    private static readonly TimeSpan MaximumLease = TimeSpan.FromMinutes(GapBudget.MaxExpiresInMinutes);
+    private static readonly TimeSpan Hour = TimeSpan.FromHours(1);
+    private static readonly TimeSpan Day = TimeSpan.FromDays(1);
+
     /// <summary>The shortest cool-down after MaxProtectionDuration: ECS needs time to act on an unprotected task.</summary>
     public static readonly TimeSpan MinimumCooldown = TimeSpan.FromMinutes(1);
 
@@ -35,37 +49,21 @@ public sealed class TaskProtectionOptionsValidator : IValidateOptions<TaskProtec
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
 
-        RequirePositive(failures, nameof(options.CheckInterval), options.CheckInterval);
-        RequirePositive(failures, nameof(options.ExtensionInterval), options.ExtensionInterval);
-        RequirePositive(failures, nameof(options.ProtectionBuffer), options.ProtectionBuffer);
-        RequirePositive(failures, nameof(options.MaxProtectionDuration), options.MaxProtectionDuration);
-        RequirePositive(failures, nameof(options.RetryBaseDelay), options.RetryBaseDelay);
-        RequirePositive(failures, nameof(options.AcquireTimeout), options.AcquireTimeout);
-        RequirePositive(failures, nameof(options.DrainTimeout), options.DrainTimeout);
-        if (options.ReleaseDelay < TimeSpan.Zero)
-        {
-            failures.Add(Invariant($"ReleaseDelay ≥ 0 fails: ReleaseDelay = {options.ReleaseDelay}."));
-        }
-
-        if (options.SchedulingTolerance < TimeSpan.Zero)
-        {
-            failures.Add(Invariant($"SchedulingTolerance ≥ 0 fails: SchedulingTolerance = {options.SchedulingTolerance}."));
-        }
-
+        // Every duration in its range first: the inequalities below add them up, and a value past its range (up to
+        // TimeSpan.MaxValue) would overflow the sums or the timers instead of being reported.
+        AddRangeFailures(failures, options);
         if (options.MinimumToleratedFailures < 0)
         {
             failures.Add(Invariant($"MinimumToleratedFailures ≥ 0 fails: MinimumToleratedFailures = {options.MinimumToleratedFailures}."));
+        }
+        else if (options.MinimumToleratedFailures > MaximumToleratedFailures)
+        {
+            failures.Add(Invariant($"MinimumToleratedFailures ≤ {MaximumToleratedFailures} fails: MinimumToleratedFailures = {options.MinimumToleratedFailures}."));
         }
 
         if (!Enum.IsDefined(options.AcquireTimeoutBehavior))
         {
             failures.Add(Invariant($"AcquireTimeoutBehavior must be Proceed or Throw, but is {(int)options.AcquireTimeoutBehavior}."));
-        }
-
-        if (options.RequestTimeout < MinimumRequestTimeout)
-        {
-            failures.Add(Invariant(
-                $"RequestTimeout ≥ {MinimumRequestTimeout} fails: RequestTimeout = {options.RequestTimeout}. The ECS agent waits up to 4 s for ECS and answers within 5 s; a shorter timeout abandons calls that would succeed."));
         }
 
         if (options.RetryMaxDelay < options.RetryBaseDelay)
@@ -108,12 +106,6 @@ public sealed class TaskProtectionOptionsValidator : IValidateOptions<TaskProtec
                 $"DrainTimeout + RequestTimeout ≤ {MaximumEcsStopTimeout} fails: {options.DrainTimeout} + {options.RequestTimeout} = {options.DrainTimeout + options.RequestTimeout}. ECS kills a container at most {MaximumEcsStopTimeout} after SIGTERM, so the drain and the final release must end before; lower DrainTimeout."));
         }
 
-        if (options.MaxProtectionCooldown < MinimumCooldown || options.MaxProtectionCooldown > MaximumCooldown)
-        {
-            failures.Add(Invariant(
-                $"{MinimumCooldown} ≤ MaxProtectionCooldown ≤ {MaximumCooldown} fails: MaxProtectionCooldown = {options.MaxProtectionCooldown}. It is the window ECS gets to scale in or replace a task after MaxProtectionDuration: shorter gives it no time to act."));
-        }
-
         if (options.MaxProtectionDuration < options.LeaseDuration)
         {
             failures.Add(Invariant(
@@ -123,11 +115,58 @@ public sealed class TaskProtectionOptionsValidator : IValidateOptions<TaskProtec
         return failures;
     }
 
-    private static void RequirePositive(List<string> failures, string name, TimeSpan value)
+    /// <summary>One rule per option: each duration between its documented bounds.</summary>
+    private static void AddRangeFailures(List<string> failures, TaskProtectionOptions o)
+    {
+        RequirePositive(failures, nameof(o.CheckInterval), o.CheckInterval, Day);
+        RequirePositive(failures, nameof(o.ExtensionInterval), o.ExtensionInterval, MaximumLease);
+        RequirePositive(failures, nameof(o.ProtectionBuffer), o.ProtectionBuffer, MaximumLease);
+        RequirePositive(failures, nameof(o.MaxProtectionDuration), o.MaxProtectionDuration, MaximumProtectionDuration);
+        RequirePositive(failures, nameof(o.RetryBaseDelay), o.RetryBaseDelay, Hour);
+        RequirePositive(failures, nameof(o.AcquireTimeout), o.AcquireTimeout, Day);
+        RequirePositive(failures, nameof(o.DrainTimeout), o.DrainTimeout, MaximumEcsStopTimeout);
+        RequireBetween(failures, nameof(o.ReleaseDelay), o.ReleaseDelay, TimeSpan.Zero, Day);
+        RequireBetween(failures, nameof(o.SchedulingTolerance), o.SchedulingTolerance, TimeSpan.Zero, Hour);
+        RequireBetween(failures, nameof(o.RetryMaxDelay), o.RetryMaxDelay, TimeSpan.Zero, Hour);
+        if (o.RequestTimeout < MinimumRequestTimeout)
+        {
+            failures.Add(Invariant(
+                $"RequestTimeout ≥ {MinimumRequestTimeout} fails: RequestTimeout = {o.RequestTimeout}. The ECS agent waits up to 4 s for ECS and answers within 5 s; a shorter timeout abandons calls that would succeed."));
+        }
+        else
+        {
+            RequireBetween(failures, nameof(o.RequestTimeout), o.RequestTimeout, MinimumRequestTimeout, MaximumRequestTimeout);
+        }
+
+        if (o.MaxProtectionCooldown < MinimumCooldown || o.MaxProtectionCooldown > MaximumCooldown)
+        {
+            failures.Add(Invariant(
+                $"{MinimumCooldown} ≤ MaxProtectionCooldown ≤ {MaximumCooldown} fails: MaxProtectionCooldown = {o.MaxProtectionCooldown}. It is the window ECS gets to scale in or replace a task after MaxProtectionDuration: shorter gives it no time to act."));
+        }
+    }
+
+    private static void RequirePositive(List<string> failures, string name, TimeSpan value, TimeSpan maximum)
     {
         if (value <= TimeSpan.Zero)
         {
             failures.Add(Invariant($"{name} > 0 fails: {name} = {value}."));
+        }
+        else if (value > maximum)
+        {
+            failures.Add(Invariant($"{name} ≤ {maximum} fails: {name} = {value}."));
+        }
+    }
+
+    private static void RequireBetween(List<string> failures, string name, TimeSpan value, TimeSpan minimum, TimeSpan maximum)
+    {
+        if (value < minimum)
+        {
+            string bound = minimum == TimeSpan.Zero ? "0" : minimum.ToString();
+            failures.Add(Invariant($"{name} ≥ {bound} fails: {name} = {value}."));
+        }
+        else if (value > maximum)
+        {
+            failures.Add(Invariant($"{name} ≤ {maximum} fails: {name} = {value}."));
         }
     }
 

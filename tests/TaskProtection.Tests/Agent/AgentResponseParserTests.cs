@@ -17,6 +17,20 @@ public sealed class AgentResponseParserTests
         Assert.Equal("arn:aws:ecs:t", state.TaskArn);
     }
 
+    [Theory]
+    [InlineData("\"soon\"")]
+    [InlineData("\"\"")]
+    [InlineData("1665023356")]
+    [InlineData("null")]
+    public void An_expiration_date_that_cannot_be_read_does_not_fail_a_confirmed_change(string expiration)
+    {
+        TaskProtectionState state = AgentResponseParser.Parse(
+            200, Encoding.UTF8.GetBytes($"{{\"protection\":{{\"ExpirationDate\":{expiration},\"ProtectionEnabled\":true,\"TaskArn\":\"arn:aws:ecs:t\"}}}}"), true);
+        Assert.True(state.ProtectionEnabled);
+        Assert.Null(state.ExpirationDate);
+        Assert.Equal("arn:aws:ecs:t", state.TaskArn);
+    }
+
     [Fact]
     public void A_failure_with_status_200_is_a_failure()
     {
@@ -54,7 +68,6 @@ public sealed class AgentResponseParserTests
     [InlineData(200, "{}", "none of")]
     [InlineData(200, "{\"protection\":{}}", "ProtectionEnabled")]
     [InlineData(200, "{\"protection\":{\"ProtectionEnabled\":\"yes\"}}", "ProtectionEnabled")]
-    [InlineData(200, "{\"protection\":{\"ProtectionEnabled\":true,\"ExpirationDate\":\"soon\"}}", "not a date")]
     [InlineData(200, "{\"protection\":{\"ProtectionEnabled\":false}}", "request for True")]
     public void Surprising_answers_become_clear_exceptions(int status, string body, string expected)
     {

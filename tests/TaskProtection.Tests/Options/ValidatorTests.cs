@@ -74,7 +74,8 @@ public sealed class ValidatorTests
     {
         Assert.StartsWith("1 ≤ ExpiresInMinutes ≤ 2880 fails", SingleFailure(o =>
         {
-            o.ExtensionInterval = TimeSpan.FromDays(3);
+            // Each within range (2 days at most), but together 2 days and 2 minutes: 2882 minutes.
+            o.ExtensionInterval = TimeSpan.FromDays(2);
             o.MaxProtectionDuration = TimeSpan.FromDays(4);
         }), StringComparison.Ordinal);
     }
@@ -106,6 +107,46 @@ public sealed class ValidatorTests
         Assert.StartsWith("SchedulingTolerance ≥ 0 fails", SingleFailure(o => o.SchedulingTolerance = TimeSpan.FromSeconds(-1)), StringComparison.Ordinal);
         Assert.StartsWith("MinimumToleratedFailures ≥ 0 fails", SingleFailure(o => o.MinimumToleratedFailures = -1), StringComparison.Ordinal);
         Assert.StartsWith("AcquireTimeoutBehavior must be", SingleFailure(o => o.AcquireTimeoutBehavior = (AcquireTimeoutBehavior)7), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(nameof(TaskProtectionOptions.CheckInterval), "1.00:00:00")]
+    [InlineData(nameof(TaskProtectionOptions.ExtensionInterval), "2.00:00:00")]
+    [InlineData(nameof(TaskProtectionOptions.ProtectionBuffer), "2.00:00:00")]
+    [InlineData(nameof(TaskProtectionOptions.MaxProtectionDuration), "365.00:00:00")]
+    [InlineData(nameof(TaskProtectionOptions.MaxProtectionCooldown), "1.00:00:00")]
+    [InlineData(nameof(TaskProtectionOptions.RequestTimeout), "00:05:00")]
+    [InlineData(nameof(TaskProtectionOptions.RetryBaseDelay), "01:00:00")]
+    [InlineData(nameof(TaskProtectionOptions.RetryMaxDelay), "01:00:00")]
+    [InlineData(nameof(TaskProtectionOptions.ReleaseDelay), "1.00:00:00")]
+    [InlineData(nameof(TaskProtectionOptions.AcquireTimeout), "1.00:00:00")]
+    [InlineData(nameof(TaskProtectionOptions.SchedulingTolerance), "01:00:00")]
+    [InlineData(nameof(TaskProtectionOptions.DrainTimeout), "00:02:00")]
+    public void Durations_beyond_their_range_are_reported_not_overflowed(string property, string maximum)
+    {
+        // TimeSpan.MaxValue would overflow the validator's sums and the manager's timers; it must be a clear message.
+        foreach (TimeSpan tooLong in (TimeSpan[])[TimeSpan.MaxValue, TimeSpan.Parse(maximum, System.Globalization.CultureInfo.InvariantCulture) + TimeSpan.FromTicks(1)])
+        {
+            var options = new TaskProtectionOptions();
+            typeof(TaskProtectionOptions).GetProperty(property)!.SetValue(options, tooLong);
+            List<string> failures = TaskProtectionOptionsValidator.FindFailures(options);
+            Assert.Contains(failures, f => f.StartsWith($"{property} ≤ {maximum} fails", StringComparison.Ordinal)
+                                           || f.StartsWith($"00:01:00 ≤ {property} ≤ {maximum} fails", StringComparison.Ordinal));
+            Assert.Throws<ArgumentException>(() => new TaskProtectionManager(null, options));
+        }
+    }
+
+    [Fact]
+    public void MinimumToleratedFailures_has_an_upper_bound()
+    {
+        Assert.StartsWith("MinimumToleratedFailures ≤ 100 fails", SingleFailure(o => o.MinimumToleratedFailures = int.MaxValue), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_cool_down_after_the_cap_is_between_a_minute_and_a_day()
+    {
+        Assert.StartsWith("00:01:00 ≤ MaxProtectionCooldown ≤ 1.00:00:00 fails", SingleFailure(o => o.MaxProtectionCooldown = TimeSpan.FromSeconds(59)), StringComparison.Ordinal);
+        Assert.Empty(TaskProtectionOptionsValidator.FindFailures(new TaskProtectionOptions { MaxProtectionCooldown = TimeSpan.FromMinutes(1) }));
     }
 
     [Fact]
