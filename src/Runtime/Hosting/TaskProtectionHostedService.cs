@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 namespace TaskProtection;
 
 /// <summary>
-/// Runs the <see cref="TaskProtectionManager"/> with the host. The drain happens in the stopping phase, before any hosted
+/// Runs the <see cref="TaskProtectionManager"/> with the host, from the starting phase on. The drain happens in the stopping phase, before any hosted
 /// service is stopped: workers' <c>stoppingToken</c>s are cancelled only once their sessions have ended or
 /// <see cref="TaskProtectionOptions.DrainTimeout"/> has passed. Protection is released when this service stops.
 /// </summary>
@@ -12,9 +12,11 @@ internal sealed class TaskProtectionHostedService(TaskProtectionManager manager)
     private readonly CancellationTokenSource _giveUp = new();
     private StopSignals? _signals;
 
-    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    // Started in the starting phase, which runs before any hosted service's StartAsync: a service registered before
+    // AddTaskProtection that enters a session at once still finds the manager attached, and waits for protection.
+    public Task StartingAsync(CancellationToken cancellationToken) => manager.StartAsync(cancellationToken);
 
-    public Task StartAsync(CancellationToken cancellationToken) => manager.StartAsync(cancellationToken);
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
