@@ -55,6 +55,13 @@ internal sealed class ManagerContext
     /// <summary>Sessions waiting in EnterAsync for coverage: their bodies have not started.</summary>
     public int WaitingSessions => Volatile.Read(ref _waitingSessions);
 
+    /// <summary>
+    /// Sessions whose body may be running: every active one that is not waiting. Read it after closing coverage: a
+    /// waiter stops counting as waiting before it looks at coverage (both with full fences), so a session is either
+    /// counted here or sees coverage closed and waits on.
+    /// </summary>
+    public int RunningSessions => Math.Max(0, Registry.ActiveCount - WaitingSessions);
+
     /// <summary>Force-disable requests, handled by the loop in order.</summary>
     public ConcurrentQueue<ForceDisableRequest> Commands { get; } = new();
 

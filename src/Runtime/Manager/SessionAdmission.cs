@@ -43,12 +43,10 @@ internal sealed class SessionAdmission(ManagerContext context, bool hasAgent, ob
         try
         {
             await WaitUntilCoveredAsync(session, cancellationToken);
-            context.AddWaiting(-1);
             return session;
         }
         catch
         {
-            context.AddWaiting(-1);
             session.Dispose();
             throw;
         }
@@ -62,6 +60,10 @@ internal sealed class SessionAdmission(ManagerContext context, bool hasAgent, ob
         {
             // Read the gate before the state: a state change after this read completes this gate.
             Task gate = context.Gate.Current;
+
+            // No longer waiting before looking at coverage: from here this session counts as running, so a loop that
+            // closes coverage and then counts running sessions either counts it or is seen by it (full fences both).
+            context.AddWaiting(-1);
             if (IsCovered(clock.Now))
             {
                 return;
@@ -82,6 +84,7 @@ internal sealed class SessionAdmission(ManagerContext context, bool hasAgent, ob
                 return;
             }
 
+            context.AddWaiting(1);
             try
             {
                 await gate.WaitAsync(clock.WholeMillisecondsUp(left), clock.Provider, cancellationToken);
@@ -89,6 +92,11 @@ internal sealed class SessionAdmission(ManagerContext context, bool hasAgent, ob
             catch (TimeoutException)
             {
                 // Loop once more: the deadline check above reports it.
+            }
+            catch
+            {
+                context.AddWaiting(-1);
+                throw;
             }
         }
     }

@@ -111,6 +111,9 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
     /// <summary>The loop, for tests that assert it never faults.</summary>
     internal Task? LoopTask => _loop;
 
+    /// <summary>Until when sessions entering are covered (a timestamp; long.MinValue when not), for simulations.</summary>
+    internal long CoverageUntil => _context.Gate.Until;
+
     /// <inheritdoc />
     bool IProtectionCoordinator.WantsSessionDurations => _context.Metrics.SessionDurationsEnabled;
 

@@ -40,10 +40,12 @@ public sealed class UnprotectedWorkTests
         h.Model.FaultPolicy = _ => new AgentFault(AgentFaultKind.Throttling);
         using CriticalSession session = h.Registry.Enter("sync-import");
         h.Pump();
-        h.Advance(TimeSpan.FromSeconds(29.9));
+
+        // Told by AcquireTimeout (30 s) even if the manager's timer fires SchedulingTolerance (2 s) late: armed at 27.999 s.
+        h.Advance(TimeSpan.FromSeconds(27.998));
         Assert.False(h.Manager.ProtectionLostToken.IsCancellationRequested);
 
-        h.Advance(TimeSpan.FromSeconds(0.1));
+        h.Advance(TimeSpan.FromSeconds(0.001));
 
         Assert.True(h.Manager.ProtectionLostToken.IsCancellationRequested);
         Assert.False(h.Model.IsProtected);
@@ -85,6 +87,48 @@ public sealed class UnprotectedWorkTests
         h.Advance(TimeSpan.FromSeconds(1));
         await disable.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.False(h.Model.IsProtected);
+    }
+
+    [Fact]
+    public async Task A_force_disable_right_after_protection_is_confirmed_tells_the_session_that_just_got_it()
+    {
+        // Found by the widened simulation: the acquire is answered, and the operator's force-disable, queued while it was
+        // out, runs before the waiting session's continuation returns it. That session is running: it must be told.
+        await using var h = new Harness();
+        h.Model.Enqueue(AgentFault.Latency(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)));
+        Task<CriticalSession> entering = h.EnterAsync("job");
+        h.Advance(TimeSpan.FromSeconds(1.5));
+        Task disable = h.Manager.ForceDisableProtectionAsync("operator");
+        h.Pump();
+
+        h.Advance(TimeSpan.FromSeconds(0.5));
+
+        Assert.True(entering.IsCompletedSuccessfully);
+        Assert.True(h.Manager.ProtectionLostToken.IsCancellationRequested);
+        await disable.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(h.Model.IsProtected);
+        (await entering).Dispose();
+    }
+
+    [Fact]
+    public async Task A_synchronous_session_entered_during_a_slow_release_is_told_by_AcquireTimeout()
+    {
+        // Found by the widened simulation: the loop waits on a release that takes its whole timeout; the deadline of a
+        // session that entered meanwhile must not wait for it.
+        await using var h = new Harness(new TaskProtectionOptions { AcquireTimeout = TimeSpan.FromSeconds(3) });
+        CriticalSession first = h.Entered("first");
+        h.AdvanceTo(TimeSpan.FromSeconds(10));
+        h.Model.FaultPolicy = _ => new AgentFault(AgentFaultKind.Blackhole);
+        first.Dispose();
+        h.AdvanceTo(TimeSpan.FromSeconds(16));
+
+        // The release went out at 15 s and will time out at 25 s.
+        using CriticalSession second = h.Registry.Enter("second");
+        h.Pump();
+        h.AdvanceTo(TimeSpan.FromSeconds(16.998));
+        Assert.False(h.Manager.ProtectionLostToken.IsCancellationRequested);
+        h.AdvanceTo(TimeSpan.FromSeconds(17));
+        Assert.True(h.Manager.ProtectionLostToken.IsCancellationRequested, "Told at 16 s + 3 s − 2.001 s, with the release still out.");
     }
 
     [Fact]

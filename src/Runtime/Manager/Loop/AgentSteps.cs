@@ -5,7 +5,7 @@ namespace TaskProtection;
 /// Each records only what the agent confirmed; coverage opens only after a confirmed lease is recorded.
 /// </summary>
 /// <remarks>Its awaits resume on the loop's scheduler, so they omit ConfigureAwait.</remarks>
-internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentCaller agent, LoopStatus status, LossReporter losses)
+internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentCaller agent, LoopStatus status, LossReporter losses, StepDecider decider)
 {
     private readonly ManagerClock _clock = context.Clock;
     private readonly long _requestTimeoutTicks = context.Clock.ToTicks(context.Options.RequestTimeout);
@@ -28,12 +28,12 @@ internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentC
             sentAt + _requestTimeoutTicks + _landingTicks + _clock.ToTicks(TimeSpan.FromMinutes(minutes)) + _toleranceTicks);
         bool firstAttempt = state.EnableBackoff.Failures == 0;
         state.LastAttempted = state.EnableBackoff;
+        int mayLandMinutesBefore = state.EnableMayLandUntil > sentAt ? state.MayLandMinutes : int.MaxValue;
+        long mayLandBefore = AssumeMayLand(isEnable: true, sentAt);
+        state.MayLandMinutes = Math.Min(mayLandMinutesBefore, minutes);
         status.Publish();
         Task call = agent.EnableAsync(minutes, stopping);
-        if (renewing)
-        {
-            await WatchForLapseAsync(call, stopping);
-        }
+        await WatchCallAsync(call, stopping);
 
         try
         {
@@ -41,18 +41,27 @@ internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentC
         }
         catch (TaskProtectionAgentException ex)
         {
+            Settle(isEnable: true, mayLandBefore, ex);
+            state.MayLandMinutes = MayHaveLanded(ex) ? state.MayLandMinutes : mayLandMinutesBefore;
             OnEnableFailed(renewing ? "Renewing protection" : "Acquiring protection", ex);
             return;
         }
 
+        Settle(isEnable: true, mayLandBefore, null);
+        state.MayLandMinutes = mayLandMinutesBefore;
+
+        // An earlier enable that may still land resets the expiry to its landing (after this one's) plus its minutes:
+        // count this lease no longer than that.
+        int counted = state.EnableMayLandUntil > sentAt ? Math.Min(minutes, state.MayLandMinutes) : minutes;
+
         // An answer after the previous lease ended may hide a gap: the call may have reached ECS after that lease expired.
         bool gapped = renewing && _clock.Now >= previousExpiry;
-        if (gapped && context.Registry.ActiveCount - context.WaitingSessions > 0)
+        if (gapped)
         {
             losses.ReportLapse();
         }
 
-        lease.Confirm(sentAt, minutes, continuous: renewing && !gapped);
+        lease.Confirm(sentAt, counted, continuous: renewing && !gapped);
         state.DisableAgainAt = long.MinValue;
         state.LapseReported = false;
         state.Lost = false;
@@ -101,13 +110,13 @@ internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentC
         Log.Released(context.Logger);
     }
 
-    public async Task ForceDisableAsync(ForceDisableRequest request, int running, CancellationToken stopping)
+    public async Task ForceDisableAsync(ForceDisableRequest request, CancellationToken stopping)
     {
         context.State.ForceDisabledAtEntered = context.Registry.TotalEntered;
         context.Gate.Close(_clock.Now);
         state.Lease.Drop();
         Log.ForceDisabled(context.Logger, request.Reason, SessionText.Describe(context.Registry.GetActiveSessions()));
-        if (running > 0)
+        if (context.RunningSessions > 0)
         {
             losses.Raise(ProtectionLossReason.ForceDisabled, "protection was force-disabled: " + request.Reason, null);
         }
@@ -115,17 +124,21 @@ internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentC
         status.Publish();
         context.Gate.Pulse();
         long sentAt = _clock.Now;
+        long mayLandBefore = AssumeMayLand(isEnable: false, sentAt);
         try
         {
-            await agent.DisableAsync(stopping);
+            Task call = agent.DisableAsync(stopping);
+            await WatchCallAsync(call, stopping);
+            await call;
+            Settle(isEnable: false, mayLandBefore, null);
             OnDisabled(sentAt);
             request.Completion.TrySetResult();
         }
         catch (TaskProtectionAgentException ex)
         {
             // Renewals stay stopped; the lease may run to its expiry. The caller decides whether to try again.
+            Settle(isEnable: false, mayLandBefore, ex);
             status.OnCallFailed(ex, _clock.Now);
-            NoteMayLand(ex, isEnable: false);
             request.Completion.TrySetException(ex);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -187,32 +200,37 @@ internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentC
     }
 
     /// <summary>
-    /// Reports the lapse at the lapse watch if the renewal is still out then and sessions run: the application must hear
-    /// of it before the lease ends, not when the call finally fails.
+    /// Waits for a call while keeping the application's deadlines: if it is still out when running sessions must be told
+    /// (the lapse watch while a lease is held, AcquireTimeout for sessions that did not wait), they are told then, not
+    /// when the call finally ends. Wakes re-evaluate: a session may start meanwhile.
     /// </summary>
-    private async Task WatchForLapseAsync(Task call, CancellationToken stopping)
+    private async Task WatchCallAsync(Task call, CancellationToken stopping)
     {
-        if (call.IsCompleted || state.LapseReported)
+        while (!call.IsCompleted && !stopping.IsCancellationRequested)
         {
-            return;
-        }
-
-        long left = state.Lease.LapseAt - _clock.Now;
-        if (left > 0)
-        {
-            using var cancelDelay = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-            Task delay = Task.Delay(_clock.WholeMillisecondsUp(left), _clock.Provider, cancelDelay.Token);
-            Task first = await Task.WhenAny(call, delay);
-            cancelDelay.Cancel();
-            if (first == call)
+            Task wake = context.Wake.Arm();
+            long now = _clock.Now;
+            (long deadline, bool lapse) = decider.TellDeadline(now, context.RunningSessions);
+            if (now >= deadline)
             {
-                return;
-            }
-        }
+                if (lapse)
+                {
+                    losses.ReportLapse();
+                }
+                else
+                {
+                    losses.ReportNotConfirmed();
+                }
 
-        if (!call.IsCompleted && !stopping.IsCancellationRequested && context.Registry.ActiveCount - context.WaitingSessions > 0)
-        {
-            losses.ReportLapse();
+                continue;
+            }
+
+            using var cancelDelay = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            Task delay = deadline == long.MaxValue
+                ? Task.Delay(Timeout.InfiniteTimeSpan, _clock.Provider, cancelDelay.Token)
+                : Task.Delay(_clock.WholeMillisecondsUp(deadline - now), _clock.Provider, cancelDelay.Token);
+            await Task.WhenAny(call, delay, wake);
+            cancelDelay.Cancel();
         }
     }
 
@@ -229,55 +247,73 @@ internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentC
     {
         state.LastAttempted = state.ReleaseBackoff;
         long sentAt = _clock.Now;
+        long mayLandBefore = AssumeMayLand(isEnable: false, sentAt);
         try
         {
-            await agent.DisableAsync(stopping);
+            Task call = agent.DisableAsync(stopping);
+            await WatchCallAsync(call, stopping);
+            await call;
         }
         catch (TaskProtectionAgentException ex)
         {
+            Settle(isEnable: false, mayLandBefore, ex);
             OnReleaseFailed(operation, ex);
             return false;
         }
 
+        Settle(isEnable: false, mayLandBefore, null);
         OnDisabled(sentAt);
         return true;
     }
 
-    private void NoteMayLand(TaskProtectionAgentException error, bool isEnable)
+    /// <summary>
+    /// Before a call goes out: it may land at ECS until its timeout (which may fire late) plus the late-landing window.
+    /// Recorded first, so that nothing thrown later can leave it unrecorded; a definite answer takes it back.
+    /// </summary>
+    /// <returns>The bound before this call, for <see cref="Settle"/>.</returns>
+    private long AssumeMayLand(bool isEnable, long sentAt)
     {
-        if (!MayHaveLanded(error))
-        {
-            return;
-        }
+        long until = sentAt + _requestTimeoutTicks + _toleranceTicks + _clock.ToTicks(GapBudget.TimerResolution) + _landingTicks;
+        long before = isEnable ? state.EnableMayLandUntil : state.DisableMayLandUntil;
+        SetMayLand(isEnable, Math.Max(before, until));
+        return before;
+    }
 
-        long until = _clock.Now + _landingTicks;
+    /// <summary>The call is over: it landed or was refused (no more landing to fear from it), or its fate is unknown.</summary>
+    private void Settle(bool isEnable, long before, TaskProtectionAgentException? error) =>
+        SetMayLand(isEnable, error is not null && MayHaveLanded(error) ? Math.Max(before, _clock.Now + _landingTicks) : before);
+
+    private void SetMayLand(bool isEnable, long until)
+    {
         if (isEnable)
         {
-            state.EnableMayLandUntil = Math.Max(state.EnableMayLandUntil, until);
+            state.EnableMayLandUntil = until;
         }
         else
         {
-            state.DisableMayLandUntil = Math.Max(state.DisableMayLandUntil, until);
+            state.DisableMayLandUntil = until;
         }
     }
 
     private void OnEnableFailed(string operation, TaskProtectionAgentException error)
     {
         long now = _clock.Now;
-        TimeSpan retryIn = state.EnableBackoff.OnFailure(error, now);
         status.OnCallFailed(error, now);
-        NoteMayLand(error, isEnable: true);
-        if (error.IsRetryable)
+        if (!error.IsRetryable)
         {
-            Log.CallFailedRetrying(context.Logger, operation, state.EnableBackoff.Failures, retryIn, error.Message);
+            // Tell first: nothing that could throw may stand between a refusal and the sessions hearing of it.
+            context.Gate.Close(now);
+            state.Lost = true;
+            losses.Raise(ProtectionLossReason.Refused, "ECS refused task protection: " + error.Message, error);
+            Log.CallRefused(context.Logger, operation, error.Message);
+            state.EnableBackoff.OnFailure(error, now);
             status.Publish();
             return;
         }
 
-        Log.CallRefused(context.Logger, operation, error.Message);
-        context.Gate.Close(now);
-        state.Lost = true;
-        losses.Raise(ProtectionLossReason.Refused, "ECS refused task protection: " + error.Message, error);
+        TimeSpan retryIn = state.EnableBackoff.OnFailure(error, now);
+        Log.CallFailedRetrying(context.Logger, operation, state.EnableBackoff.Failures, retryIn, error.Message);
+        status.Publish();
     }
 
     private void OnReleaseFailed(string operation, TaskProtectionAgentException error)
@@ -285,7 +321,6 @@ internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentC
         long now = _clock.Now;
         TimeSpan retryIn = state.ReleaseBackoff.OnFailure(error, now);
         status.OnCallFailed(error, now);
-        NoteMayLand(error, isEnable: false);
         if (error.IsRetryable)
         {
             Log.CallFailedRetrying(context.Logger, operation, state.ReleaseBackoff.Failures, retryIn, error.Message);

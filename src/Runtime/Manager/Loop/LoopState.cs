@@ -39,6 +39,12 @@ internal sealed class LoopState(ManagerContext context)
     public long EnableMayLandUntil { get; set; } = long.MinValue;
 
     /// <summary>
+    /// The fewest minutes any enable that may still land asked for: landing, it resets the expiry to then plus that, so
+    /// a lease confirmed meanwhile counts no longer than that. int.MaxValue when none.
+    /// </summary>
+    public int MayLandMinutes { get; set; } = int.MaxValue;
+
+    /// <summary>
     /// Until when a disable whose outcome is unknown may still land: an enable sent before then could be undone by it,
     /// so none is sent (and no session covered) until it has passed.
     /// </summary>

@@ -16,23 +16,38 @@ internal sealed class LossReporter(ManagerContext context, LoopState state, Loop
             return;
         }
 
+        // Close coverage before counting running sessions (see ManagerContext.RunningSessions); with none, nothing ran
+        // through it: the sessions still waiting simply wait on.
+        context.Gate.Close(context.Clock.Now);
+        if (context.RunningSessions == 0)
+        {
+            return;
+        }
+
+        // Tell first, count after: a metrics listener that throws must not keep the sessions from hearing of it.
+        state.Lost = true;
+        string why = "the lease ends and no renewal was confirmed in time" + (state.LastError is null ? string.Empty : " (last error: " + state.LastError + ")");
+        Raise(ProtectionLossReason.Lapsed, why, null);
         state.LapseReported = true;
         state.Lapses++;
         context.Metrics.Lapse();
-        state.Lost = true;
-        context.Gate.Close(context.Clock.Now);
-        string why = "the lease ends and no renewal was confirmed in time" + (state.LastError is null ? string.Empty : " (last error: " + state.LastError + ")");
-        Raise(ProtectionLossReason.Lapsed, why, null);
     }
 
+    /// <summary>Sessions that did not wait have run unconfirmed for AcquireTimeout: tell the application.</summary>
+    public void ReportNotConfirmed() =>
+        Raise(ProtectionLossReason.NotConfirmed, $"protection was not confirmed within AcquireTimeout ({context.Options.AcquireTimeout}) while sessions ran", null);
+
     /// <summary>Continuous protection cannot go past the cap: tell running sessions when it ends and when it may resume.</summary>
-    public void ReportCap(int running)
+    public void ReportCap()
     {
-        context.Metrics.Capped(running);
+        context.Gate.Close(context.Clock.Now);
+        int running = context.RunningSessions;
         if (running > 0)
         {
             Raise(ProtectionLossReason.MaxDurationReached, CapWhy(), null);
         }
+
+        context.Metrics.Capped(running);
     }
 
     public string CapWhy()

@@ -29,12 +29,11 @@ internal sealed class ProtectionLoop
         var agent = new AgentCaller(client, context.Options, context.Clock, context.Metrics);
         _status = new LoopStatus(context, _state, agent);
         _losses = new LossReporter(context, _state, _status, owner);
-        _steps = new AgentSteps(context, _state, agent, _status, _losses);
+        _steps = new AgentSteps(context, _state, agent, _status, _losses, _decider);
         _cooldownTicks = _clock.ToTicks(context.Options.MaxProtectionCooldown);
     }
 
-    /// <summary>Sessions whose body may be running: all active ones except those still waiting in EnterAsync.</summary>
-    private int Running => Math.Max(0, _context.Registry.ActiveCount - _context.WaitingSessions);
+    private int Running => _context.RunningSessions;
 
     /// <summary>
     /// Runs steps until stopped. An unexpected error in a step (a metrics listener that throws, a bug) is logged,
@@ -71,13 +70,12 @@ internal sealed class ProtectionLoop
     {
         while (_context.Commands.TryDequeue(out ForceDisableRequest? request))
         {
-            await _steps.ForceDisableAsync(request, Running, stopping);
+            await _steps.ForceDisableAsync(request, stopping);
         }
 
         long now = _clock.Now;
         int active = _context.Registry.ActiveCount;
-        int running = Math.Max(0, active - _context.WaitingSessions);
-        Step step = _decider.Decide(now, active, running);
+        Step step = _decider.Decide(now, active, _context.RunningSessions);
         switch (step.Kind)
         {
             case StepKind.Wait:
@@ -94,24 +92,24 @@ internal sealed class ProtectionLoop
                 await _steps.DisableAgainAsync(stopping);
                 break;
             default:
-                Transition(step.Kind, running);
+                Transition(step.Kind);
                 break;
         }
     }
 
     /// <summary>The steps that change only the loop's own state (and tell the application); the loop decides again at once.</summary>
-    private void Transition(StepKind kind, int running)
+    private void Transition(StepKind kind)
     {
         switch (kind)
         {
             case StepKind.EndLease:
-                EndLease(running);
+                EndLease();
                 break;
             case StepKind.ReportLapse:
                 _losses.ReportLapse();
                 break;
             case StepKind.Cap:
-                Cap(running);
+                Cap();
                 break;
             case StepKind.EndCooldown:
                 _state.Capped = false;
@@ -123,7 +121,7 @@ internal sealed class ProtectionLoop
                 _status.Publish();
                 break;
             case StepKind.ReportNotConfirmed:
-                _losses.Raise(ProtectionLossReason.NotConfirmed, $"protection was not confirmed within AcquireTimeout ({_context.Options.AcquireTimeout}) while sessions ran", null);
+                _losses.ReportNotConfirmed();
                 break;
             case StepKind.GoIdle:
                 GoIdle();
@@ -131,10 +129,11 @@ internal sealed class ProtectionLoop
         }
     }
 
-    private void EndLease(int running)
+    private void EndLease()
     {
         _state.Lease.Drop();
         _context.Gate.Close(_clock.Now);
+        int running = Running;
         if (running > 0 && _state.Capped)
         {
             // Told when the cap was decided, or when they entered; a no-op then.
@@ -148,7 +147,7 @@ internal sealed class ProtectionLoop
         _status.Publish();
     }
 
-    private void Cap(int running)
+    private void Cap()
     {
         LeaseState lease = _state.Lease;
         _state.Capped = true;
@@ -162,7 +161,7 @@ internal sealed class ProtectionLoop
             _clock.ToUtc(lease.Expiry, now, utcNow),
             _clock.ToUtc(_state.CooldownUntil, now, utcNow),
             SessionText.Describe(_context.Registry.GetActiveSessions()));
-        _losses.ReportCap(running);
+        _losses.ReportCap();
         _status.Publish();
         _context.Gate.Pulse();
     }
@@ -190,11 +189,7 @@ internal sealed class ProtectionLoop
         _context.Metrics.LoopFault();
         Log.LoopFault(_context.Logger, faults, backoff, error);
         long now = _clock.Now;
-        long until = now + _clock.ToTicks(backoff);
-        if (_state.Lease.IsHeld)
-        {
-            until = Math.Min(until, Math.Max(now, _state.Lease.LapseAt));
-        }
+        long until = Math.Min(now + _clock.ToTicks(backoff), Math.Min(_decider.LapseDeadline(Running), _decider.NotConfirmedDeadline(Running)));
 
         _status.Publish();
         await WaitAsync(wake, until - now, stopping);

@@ -14,6 +14,9 @@ internal sealed class StepDecider(ManagerContext context, LoopState state)
     private readonly long _releaseDelayTicks = context.Clock.ToTicks(context.Options.ReleaseDelay);
     private readonly long _acquireTimeoutTicks = context.Clock.ToTicks(context.Options.AcquireTimeout);
 
+    // Timers may fire this late: deadlines for telling the application are armed that much early.
+    private readonly long _lateTicks = context.Clock.ToTicks(context.Options.SchedulingTolerance + GapBudget.TimerResolution);
+
     public Step Decide(long now, int active, int running)
     {
         LeaseState lease = state.Lease;
@@ -94,8 +97,7 @@ internal sealed class StepDecider(ManagerContext context, LoopState state)
 
     private Step DecideAcquire(long now, int running, long watchdog)
     {
-        // Sessions that did not wait for protection (synchronous ones) are owed word once AcquireTimeout has passed.
-        long notConfirmedAt = running > 0 && !context.Signal.IsRaised ? state.BusySince + _acquireTimeoutTicks : long.MaxValue;
+        long notConfirmedAt = NotConfirmedDeadline(running);
         if (now >= notConfirmedAt)
         {
             return new Step(StepKind.ReportNotConfirmed);
@@ -131,6 +133,38 @@ internal sealed class StepDecider(ManagerContext context, LoopState state)
         long watchdog = now + _checkTicks;
         return Step.WaitUntil(state.Capped ? Math.Min(watchdog, state.CooldownUntil) : watchdog);
     }
+
+    /// <summary>
+    /// The next moment running sessions must be told something if nothing changes before (the lapse watch while a lease
+    /// is held, else the acquire timeout), and which; long.MaxValue when nothing is owed. Notes the task busy if it is.
+    /// </summary>
+    public (long At, bool Lapse) TellDeadline(long now, int running)
+    {
+        if (context.Registry.ActiveCount > 0 && state.BusySince == long.MinValue)
+        {
+            state.BusySince = now;
+        }
+
+        long lapse = LapseDeadline(running);
+        long notConfirmed = NotConfirmedDeadline(running);
+        return lapse <= notConfirmed ? (lapse, true) : (notConfirmed, false);
+    }
+
+    /// <summary>
+    /// While renewing: when running sessions must hear that the lease ends unrenewed (the lapse watch); long.MaxValue
+    /// when nothing is owed.
+    /// </summary>
+    public long LapseDeadline(int running) =>
+        state.Lease.IsHeld && running > 0 && !state.Capped && !state.LapseReported ? state.Lease.LapseAt : long.MaxValue;
+
+    /// <summary>
+    /// While acquiring: when sessions that did not wait for protection (synchronous ones) must hear that it is not
+    /// confirmed: AcquireTimeout after the task became busy, less the timer tolerance. long.MaxValue when nothing is owed.
+    /// </summary>
+    public long NotConfirmedDeadline(int running) =>
+        !state.Lease.IsHeld && running > 0 && !context.Signal.IsRaised && state.BusySince != long.MinValue
+            ? state.BusySince + _acquireTimeoutTicks - _lateTicks
+            : long.MaxValue;
 
     private static long Min(long a, long b, long c) => Math.Min(a, Math.Min(b, c));
 }

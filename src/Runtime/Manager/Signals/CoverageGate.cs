@@ -17,6 +17,9 @@ internal sealed class CoverageGate(LoopDispatcher dispatcher)
 
     public bool IsCovered(long now) => Volatile.Read(ref _coverageUntil) > now;
 
+    /// <summary>The timestamp until which sessions entering are covered; long.MinValue when closed.</summary>
+    public long Until => Volatile.Read(ref _coverageUntil);
+
     public void Open(long until)
     {
         Interlocked.Exchange(ref _coverageUntil, until);
