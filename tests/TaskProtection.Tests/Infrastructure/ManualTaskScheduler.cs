@@ -7,6 +7,9 @@ public sealed class ManualTaskScheduler : TaskScheduler
     private readonly Lock _lock = new();
     private int _depth;
 
+    /// <summary>Called whenever an outermost pump goes idle: what a simulation observes after every step.</summary>
+    public Action? Idle { get; set; }
+
     public void RunUntilIdle()
     {
         // Re-entrant pumps (a timer fired while pumping) just return: the outer pump drains the queue.
@@ -32,7 +35,7 @@ public sealed class ManualTaskScheduler : TaskScheduler
                 {
                     if (!_queue.TryDequeue(out next))
                     {
-                        return;
+                        break;
                     }
                 }
 
@@ -44,6 +47,8 @@ public sealed class ManualTaskScheduler : TaskScheduler
             _depth--;
             SynchronizationContext.SetSynchronizationContext(context);
         }
+
+        Idle?.Invoke();
     }
 
     /// <summary>

@@ -39,7 +39,7 @@ public sealed class GapInvariantTests(ITestOutputHelper output)
     /// Configurations built to pass: the buffer is exactly what k failures need plus a random slack (often none, so the
     /// boundary itself is tested), and the watchdog period leaves the margin the seed rule needs.
     /// </summary>
-    private static readonly Gen<SimConfig> GenAcceptedConfig =
+    internal static readonly Gen<SimConfig> GenAcceptedConfig =
         from call in GenCallSettings
         from failures in Gen.Int[1, 5]
         from slack in Gen.OneOf(Gen.Const(0), Gen.Int[0, 600])
