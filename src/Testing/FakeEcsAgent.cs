@@ -86,6 +86,9 @@ public sealed class FakeEcsAgent : IAsyncDisposable
                 return;
             }
 
+            // Head and body go out in two writes: without this, Nagle's algorithm holds the body back until the client's
+            // delayed acknowledgement (about 40 ms on Linux), and every call to the fake agent would take that long.
+            client.NoDelay = true;
             lock (_lock)
             {
                 _connections.RemoveAll(t => t.IsCompleted);
