@@ -219,33 +219,7 @@ public sealed class ProtectionModel
             return new AgentAnswer(405, "text/plain", "Method not allowed");
         }
 
-        bool? enabled = null;
-        long? minutes = null;
-        try
-        {
-            using JsonDocument document = JsonDocument.Parse(body);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return DecodeError();
-            }
-
-            foreach (JsonProperty property in document.RootElement.EnumerateObject())
-            {
-                switch (property.Name)
-                {
-                    case "ProtectionEnabled" when property.Value.ValueKind is JsonValueKind.True or JsonValueKind.False:
-                        enabled = property.Value.GetBoolean();
-                        break;
-                    case "ExpiresInMinutes" when property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetInt64(out long value):
-                        minutes = value;
-                        break;
-                    default:
-                        // The agent decodes with DisallowUnknownFields: any other field, or a wrong type, is a 400.
-                        return DecodeError();
-                }
-            }
-        }
-        catch (JsonException)
+        if (!TryDecode(body, out bool? enabled, out long? minutes))
         {
             return DecodeError();
         }
@@ -272,6 +246,42 @@ public sealed class ProtectionModel
 
         _history.Add((now, _expiresAt));
         return Protection(now);
+    }
+
+    /// <summary>Decodes a PUT body as the agent does (DisallowUnknownFields): any other field, or a wrong type, fails.</summary>
+    private static bool TryDecode(string body, out bool? enabled, out long? minutes)
+    {
+        enabled = null;
+        minutes = null;
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return false;
+            }
+
+            foreach (JsonProperty property in document.RootElement.EnumerateObject())
+            {
+                switch (property.Name)
+                {
+                    case "ProtectionEnabled" when property.Value.ValueKind is JsonValueKind.True or JsonValueKind.False:
+                        enabled = property.Value.GetBoolean();
+                        break;
+                    case "ExpiresInMinutes" when property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetInt64(out long value):
+                        minutes = value;
+                        break;
+                    default:
+                        return false;
+                }
+            }
+
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     private AgentAnswer Protection(DateTimeOffset now)

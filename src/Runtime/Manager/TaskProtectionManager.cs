@@ -309,39 +309,7 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
 
     /// <summary>A snapshot of the protection state.</summary>
     /// <returns>The status.</returns>
-    public TaskProtectionStatus GetStatus()
-    {
-        StatusCore core = _context.State.Core;
-        ManagerClock clock = _context.Clock;
-        long now = clock.Now;
-        DateTimeOffset utcNow = clock.UtcNow;
-        IReadOnlyList<ActiveSessionInfo> sessions = _context.Registry.GetActiveSessions();
-        bool enabled = core.LeaseExpiry != 0 && core.LeaseExpiry > now;
-        TaskProtectionOptions options = _context.Options;
-        return new TaskProtectionStatus
-        {
-            Mode = Mode,
-            AgentAvailable = _client is not null,
-            UnavailableReason = _unavailableReason,
-            ActiveSessionCount = sessions.Count,
-            ActiveSessions = sessions,
-            ProtectionEnabled = enabled,
-            ExpiresAt = enabled ? clock.ToUtc(core.LeaseExpiry, now, utcNow) : null,
-            TimeUntilExpiry = enabled ? clock.ToSpan(core.LeaseExpiry - now) : null,
-            ProtectedSince = enabled ? clock.ToUtc(core.ProtectedSince, now, utcNow) : null,
-            GapSafetyMargin = options.GapSafetyMargin,
-            ToleratedConsecutiveFailures = options.ToleratedConsecutiveFailures,
-            ConsecutiveFailures = core.ConsecutiveFailures,
-            LastError = core.LastError,
-            LastErrorAt = core.LastError is null ? null : clock.ToUtc(core.LastErrorAt, now, utcNow),
-            AgentCalls = core.AgentCalls,
-            Lapses = core.Lapses,
-            LoopFaults = core.LoopFaults,
-            CooldownEndsAt = core.CooldownUntil == 0 ? null : clock.ToUtc(core.CooldownUntil, now, utcNow),
-            IsShutdownRequested = _context.Registry.IsShutdownRequested,
-            AbandonedSessions = _drain.AbandonedSessions,
-        };
-    }
+    public TaskProtectionStatus GetStatus() => StatusSnapshot.Create(_context, _client is not null, _unavailableReason, _drain.AbandonedSessions);
 
     /// <inheritdoc />
     /// <remarks>

@@ -72,12 +72,18 @@ public sealed class TaskProtectionOptionsValidator : IValidateOptions<TaskProtec
                 $"RetryMaxDelay ≥ RetryBaseDelay fails: RetryMaxDelay = {options.RetryMaxDelay}, RetryBaseDelay = {options.RetryBaseDelay}."));
         }
 
-        if (failures.Count > 0)
+        if (failures.Count == 0)
         {
-            // The inequalities below combine these values; with any of them out of range they would only add noise.
-            return failures;
+            // These combine the values above; with any of them out of range they would only add noise (or overflow).
+            AddGapFailures(failures, options);
         }
 
+        return failures;
+    }
+
+    /// <summary>The inequalities that keep protection gap-free, each naming the values involved.</summary>
+    private static void AddGapFailures(List<string> failures, TaskProtectionOptions options)
+    {
         int minutes = options.ExpiresInMinutes;
         if (minutes < GapBudget.MinExpiresInMinutes || minutes > GapBudget.MaxExpiresInMinutes)
         {
@@ -111,8 +117,6 @@ public sealed class TaskProtectionOptionsValidator : IValidateOptions<TaskProtec
             failures.Add(Invariant(
                 $"MaxProtectionDuration ≥ lease fails: MaxProtectionDuration = {options.MaxProtectionDuration}, but a single lease of ExpiresInMinutes = {minutes} lasts {options.LeaseDuration}."));
         }
-
-        return failures;
     }
 
     /// <summary>One rule per option: each duration between its documented bounds.</summary>

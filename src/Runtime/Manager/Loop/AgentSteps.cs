@@ -28,31 +28,22 @@ internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentC
             sentAt + _requestTimeoutTicks + _landingTicks + _clock.ToTicks(TimeSpan.FromMinutes(minutes)) + _toleranceTicks);
         bool firstAttempt = state.EnableBackoff.Failures == 0;
         state.LastAttempted = state.EnableBackoff;
-        int mayLandMinutesBefore = state.EnableMayLandUntil > sentAt ? state.MayLandMinutes : int.MaxValue;
-        long mayLandBefore = AssumeMayLand(isEnable: true, sentAt);
-        state.MayLandMinutes = Math.Min(mayLandMinutesBefore, minutes);
+        LateLandings.Pending pending = state.MayLand.BeforeEnable(sentAt, minutes);
         status.Publish();
         Task call = agent.EnableAsync(minutes, stopping);
         await WatchCallAsync(call, stopping);
-
         try
         {
             await call;
         }
         catch (TaskProtectionAgentException ex)
         {
-            Settle(isEnable: true, mayLandBefore, ex);
-            state.MayLandMinutes = MayHaveLanded(ex) ? state.MayLandMinutes : mayLandMinutesBefore;
+            state.MayLand.AfterEnable(pending, ex);
             OnEnableFailed(renewing ? "Renewing protection" : "Acquiring protection", ex);
             return;
         }
 
-        Settle(isEnable: true, mayLandBefore, null);
-        state.MayLandMinutes = mayLandMinutesBefore;
-
-        // An earlier enable that may still land resets the expiry to its landing (after this one's) plus its minutes:
-        // count this lease no longer than that.
-        int counted = state.EnableMayLandUntil > sentAt ? Math.Min(minutes, state.MayLandMinutes) : minutes;
+        state.MayLand.AfterEnable(pending, null);
 
         // An answer after the previous lease ended may hide a gap: the call may have reached ECS after that lease expired.
         bool gapped = renewing && _clock.Now >= previousExpiry;
@@ -61,18 +52,8 @@ internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentC
             losses.ReportLapse();
         }
 
-        lease.Confirm(sentAt, counted, continuous: renewing && !gapped);
-        state.DisableAgainAt = long.MinValue;
-        state.LapseReported = false;
-        state.Lost = false;
-        state.EnableBackoff.Reset();
-        state.LastError = null;
-        status.Publish();
-        if (context.Signal.TryReset())
-        {
-            Log.ProtectionRestored(context.Logger);
-        }
-
+        lease.Confirm(sentAt, state.MayLand.CountedMinutes(sentAt, minutes), continuous: renewing && !gapped);
+        OnEnabled();
         LogConfirmed(renewing, firstAttempt, minutes, sentAt - dueAt);
 
         // Open the gate last, so that what a session's work logs always comes after the protection it runs under.
@@ -124,20 +105,20 @@ internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentC
         status.Publish();
         context.Gate.Pulse();
         long sentAt = _clock.Now;
-        long mayLandBefore = AssumeMayLand(isEnable: false, sentAt);
+        LateLandings.Pending pending = state.MayLand.BeforeDisable(sentAt);
         try
         {
             Task call = agent.DisableAsync(stopping);
             await WatchCallAsync(call, stopping);
             await call;
-            Settle(isEnable: false, mayLandBefore, null);
+            state.MayLand.AfterDisable(pending, null);
             OnDisabled(sentAt);
             request.Completion.TrySetResult();
         }
         catch (TaskProtectionAgentException ex)
         {
             // Renewals stay stopped; the lease may run to its expiry. The caller decides whether to try again.
-            Settle(isEnable: false, mayLandBefore, ex);
+            state.MayLand.AfterDisable(pending, ex);
             status.OnCallFailed(ex, _clock.Now);
             request.Completion.TrySetException(ex);
         }
@@ -234,20 +215,12 @@ internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentC
         }
     }
 
-    /// <summary>
-    /// Whether a failed call may still take effect at ECS: no answer (timeout, broken connection, garbled answer) or
-    /// a server error, the agent's own 504 RequestCanceled among them. Throttling and refusals were not applied.
-    /// </summary>
-    private static bool MayHaveLanded(TaskProtectionAgentException error) =>
-        error.Kind is AgentFailureKind.Timeout or AgentFailureKind.Transport or AgentFailureKind.MalformedResponse
-        || (error.Kind == AgentFailureKind.Error && error.StatusCode >= 500);
-
     /// <summary>One disable call; false when it failed (recorded, backed off).</summary>
     private async Task<bool> DisableAsync(string operation, CancellationToken stopping)
     {
         state.LastAttempted = state.ReleaseBackoff;
         long sentAt = _clock.Now;
-        long mayLandBefore = AssumeMayLand(isEnable: false, sentAt);
+        LateLandings.Pending pending = state.MayLand.BeforeDisable(sentAt);
         try
         {
             Task call = agent.DisableAsync(stopping);
@@ -256,42 +229,28 @@ internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentC
         }
         catch (TaskProtectionAgentException ex)
         {
-            Settle(isEnable: false, mayLandBefore, ex);
+            state.MayLand.AfterDisable(pending, ex);
             OnReleaseFailed(operation, ex);
             return false;
         }
 
-        Settle(isEnable: false, mayLandBefore, null);
+        state.MayLand.AfterDisable(pending, null);
         OnDisabled(sentAt);
         return true;
     }
 
-    /// <summary>
-    /// Before a call goes out: it may land at ECS until its timeout (which may fire late) plus the late-landing window.
-    /// Recorded first, so that nothing thrown later can leave it unrecorded; a definite answer takes it back.
-    /// </summary>
-    /// <returns>The bound before this call, for <see cref="Settle"/>.</returns>
-    private long AssumeMayLand(bool isEnable, long sentAt)
+    /// <summary>A confirmed enable: protection holds again; a pending repeat of a disable is moot, losses are over.</summary>
+    private void OnEnabled()
     {
-        long until = sentAt + _requestTimeoutTicks + _toleranceTicks + _clock.ToTicks(GapBudget.TimerResolution) + _landingTicks;
-        long before = isEnable ? state.EnableMayLandUntil : state.DisableMayLandUntil;
-        SetMayLand(isEnable, Math.Max(before, until));
-        return before;
-    }
-
-    /// <summary>The call is over: it landed or was refused (no more landing to fear from it), or its fate is unknown.</summary>
-    private void Settle(bool isEnable, long before, TaskProtectionAgentException? error) =>
-        SetMayLand(isEnable, error is not null && MayHaveLanded(error) ? Math.Max(before, _clock.Now + _landingTicks) : before);
-
-    private void SetMayLand(bool isEnable, long until)
-    {
-        if (isEnable)
+        state.DisableAgainAt = long.MinValue;
+        state.LapseReported = false;
+        state.Lost = false;
+        state.EnableBackoff.Reset();
+        state.LastError = null;
+        status.Publish();
+        if (context.Signal.TryReset())
         {
-            state.EnableMayLandUntil = until;
-        }
-        else
-        {
-            state.DisableMayLandUntil = until;
+            Log.ProtectionRestored(context.Logger);
         }
     }
 
@@ -342,10 +301,11 @@ internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentC
     private void OnDisabled(long sentAt)
     {
         long now = _clock.Now;
-        if (state.EnableMayLandUntil > sentAt)
+        long enableMayLandUntil = state.MayLand.EnableUntil;
+        if (enableMayLandUntil > sentAt)
         {
-            state.DisableAgainAt = state.EnableMayLandUntil;
-            state.ServerMayBeProtectedUntil = state.EnableMayLandUntil + state.Lease.LeaseTicks + _toleranceTicks;
+            state.DisableAgainAt = enableMayLandUntil;
+            state.ServerMayBeProtectedUntil = enableMayLandUntil + state.Lease.LeaseTicks + _toleranceTicks;
         }
         else
         {

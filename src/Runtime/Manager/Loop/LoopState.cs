@@ -35,20 +35,8 @@ internal sealed class LoopState(ManagerContext context)
     /// <summary>Until when the agent may hold protection for this task (a sent enable may have landed); releases happen before it.</summary>
     public long ServerMayBeProtectedUntil { get; set; } = long.MinValue;
 
-    /// <summary>Until when an enable whose outcome is unknown (timed out, say) may still land at ECS.</summary>
-    public long EnableMayLandUntil { get; set; } = long.MinValue;
-
-    /// <summary>
-    /// The fewest minutes any enable that may still land asked for: landing, it resets the expiry to then plus that, so
-    /// a lease confirmed meanwhile counts no longer than that. int.MaxValue when none.
-    /// </summary>
-    public int MayLandMinutes { get; set; } = int.MaxValue;
-
-    /// <summary>
-    /// Until when a disable whose outcome is unknown may still land: an enable sent before then could be undone by it,
-    /// so none is sent (and no session covered) until it has passed.
-    /// </summary>
-    public long DisableMayLandUntil { get; set; } = long.MinValue;
+    /// <summary>Calls that may still land at ECS after the manager gave up on them.</summary>
+    public LateLandings MayLand { get; } = new(context);
 
     /// <summary>
     /// When to disable once more: a confirmed disable may be undone by an earlier enable that lands after it, until

@@ -104,7 +104,7 @@ internal sealed class StepDecider(ManagerContext context, LoopState state)
         }
 
         // A disable that may still land would undo this enable: wait until it no longer can.
-        long at = Math.Max(state.EnableBackoff.NextAttemptAt, state.DisableMayLandUntil);
+        long at = Math.Max(state.EnableBackoff.NextAttemptAt, state.MayLand.DisableUntil);
         return now >= at ? new Step(StepKind.Enable, now) : Step.WaitUntil(Min(at, watchdog, notConfirmedAt));
     }
 
