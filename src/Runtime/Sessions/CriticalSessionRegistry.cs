@@ -60,8 +60,13 @@ public sealed class CriticalSessionRegistry
     public CriticalSession Enter(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
+        if (Volatile.Read(ref _refusing) != 0)
+        {
+            throw CriticalSessionRefusedException.For(name);
+        }
+
         long startTimestamp = _timeProvider.GetTimestamp();
-        if (Volatile.Read(ref _refusing) != 0 || !TryEnterCounted(name, startTimestamp, out CriticalSession session))
+        if (!TryEnterCounted(name, startTimestamp, out CriticalSession session))
         {
             throw CriticalSessionRefusedException.For(name);
         }

@@ -189,7 +189,7 @@ internal sealed class ProtectionLoop
         _context.Metrics.LoopFault();
         Log.LoopFault(_context.Logger, faults, backoff, error);
         long now = _clock.Now;
-        long until = Math.Min(now + _clock.ToTicks(backoff), Math.Min(_decider.LapseDeadline(Running), _decider.NotConfirmedDeadline(Running)));
+        long until = Math.Min(now + _clock.ToTicks(backoff), _decider.TellDeadline(now, Running).At);
 
         _status.Publish();
         await WaitAsync(wake, until - now, stopping);

@@ -25,7 +25,7 @@ internal sealed class StepDecider(ManagerContext context, LoopState state)
             return new Step(StepKind.EndLease);
         }
 
-        if (lease.IsHeld && running > 0 && !state.Capped && !state.LapseReported && now >= lease.LapseAt)
+        if (now >= LapseDeadline(running))
         {
             return new Step(StepKind.ReportLapse);
         }
@@ -74,7 +74,7 @@ internal sealed class StepDecider(ManagerContext context, LoopState state)
         }
 
         // While sessions run, every wait ends by the lapse watch, so that a lapse is reported before the lease ends.
-        long lapseWatch = running > 0 && !state.LapseReported ? lease.LapseAt : lease.Expiry;
+        long lapseWatch = Math.Min(LapseDeadline(running), lease.Expiry);
         if (lease.NextRenewal() is not { } plan)
         {
             return now >= lease.RenewalDue ? new Step(StepKind.Cap) : Step.WaitUntil(Min(lease.RenewalDue, watchdog, lapseWatch));
