@@ -81,8 +81,10 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
     }
 
     /// <summary>
-    /// Raised on a thread-pool thread (never on the manager's loop, so a slow handler cannot delay renewals) when
-    /// protection is lost while sessions are active.
+    /// Raised when work runs, or is about to run, without ECS protection: before that moment (see
+    /// <see cref="ProtectionLossReason"/> for each cause and its timing). <see cref="ProtectionLostToken"/> is cancelled
+    /// first; each handler then runs on its own as a work item of the manager's scheduler (the thread pool), never on the
+    /// manager's loop: a handler that throws is logged and the others still run, and a slow one delays nothing.
     /// </summary>
     public event EventHandler<ProtectionLostEventArgs>? ProtectionLost
     {
@@ -91,8 +93,9 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
     }
 
     /// <summary>
-    /// Cancelled when protection is lost while sessions are active; a fresh token is issued once protection is
-    /// restored or the task has gone idle, so read it again after a loss.
+    /// Cancelled, before any <see cref="ProtectionLost"/> handler runs, when work runs or is about to run without ECS
+    /// protection; stop taking new work and checkpoint. It stays cancelled until protection is confirmed again or the
+    /// task has gone idle, when a fresh token is issued: read it when work starts. Tokens handed out earlier stay usable.
     /// </summary>
     public CancellationToken ProtectionLostToken => _context.Signal.Token;
 
