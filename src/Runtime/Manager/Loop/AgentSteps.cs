@@ -104,23 +104,18 @@ internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentC
 
         status.Publish();
         context.Gate.Pulse();
-        long sentAt = _clock.Now;
-        LateLandings.Pending pending = state.MayLand.BeforeDisable(sentAt);
         try
         {
-            Task call = agent.DisableAsync(stopping);
-            await WatchCallAsync(call, stopping);
-            await call;
-            state.MayLand.AfterDisable(pending, null);
-            OnDisabled(sentAt);
-            request.Completion.TrySetResult();
-        }
-        catch (TaskProtectionAgentException ex)
-        {
-            // Renewals stay stopped; the lease may run to its expiry. The caller decides whether to try again.
-            state.MayLand.AfterDisable(pending, ex);
-            status.OnCallFailed(ex, _clock.Now);
-            request.Completion.TrySetException(ex);
+            if (await SendDisableAsync(stopping) is { } failure)
+            {
+                // Renewals stay stopped; the lease may run to its expiry. The caller decides whether to try again.
+                status.OnCallFailed(failure, _clock.Now);
+                request.Completion.TrySetException(failure);
+            }
+            else
+            {
+                request.Completion.TrySetResult();
+            }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -215,10 +210,22 @@ internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentC
         }
     }
 
-    /// <summary>One disable call; false when it failed (recorded, backed off).</summary>
+    /// <summary>One disable call as a release; false when it failed (recorded, backed off).</summary>
     private async Task<bool> DisableAsync(string operation, CancellationToken stopping)
     {
         state.LastAttempted = state.ReleaseBackoff;
+        if (await SendDisableAsync(stopping) is { } failure)
+        {
+            OnReleaseFailed(operation, failure);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>One disable call, its deadlines kept and what may still land recorded; null when confirmed, else why not.</summary>
+    private async Task<TaskProtectionAgentException?> SendDisableAsync(CancellationToken stopping)
+    {
         long sentAt = _clock.Now;
         LateLandings.Pending pending = state.MayLand.BeforeDisable(sentAt);
         try
@@ -230,13 +237,12 @@ internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentC
         catch (TaskProtectionAgentException ex)
         {
             state.MayLand.AfterDisable(pending, ex);
-            OnReleaseFailed(operation, ex);
-            return false;
+            return ex;
         }
 
         state.MayLand.AfterDisable(pending, null);
         OnDisabled(sentAt);
-        return true;
+        return null;
     }
 
     /// <summary>A confirmed enable: protection holds again; a pending repeat of a disable is moot, losses are over.</summary>
