@@ -21,7 +21,7 @@ public static class ComparisonDesigns
     private static readonly TimeSpan Extension = TimeSpan.FromSeconds(300);
 
     /// <summary>
-    /// The seed design (../shared/seeds): a session that starts while protection is off enables it; a background check
+    /// The seed design (the first sketch the project grew from): a session that starts while protection is off enables it; a background check
     /// every 60 s extends protection when at most the 120 s buffer is left and sessions are active, and disables it when
     /// none is.
     /// </summary>
