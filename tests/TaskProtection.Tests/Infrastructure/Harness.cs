@@ -4,7 +4,7 @@ using TaskProtection.Testing;
 namespace TaskProtection.Tests.Infrastructure;
 
 /// <summary>A manager, registry and in-memory agent on one simulated clock, driven deterministically.</summary>
-public sealed class Harness : IAsyncDisposable
+internal sealed class Harness : IAsyncDisposable
 {
     public Harness(
         TaskProtectionOptions? options = null,

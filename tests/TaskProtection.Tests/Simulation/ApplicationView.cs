@@ -8,7 +8,7 @@ namespace TaskProtection.Tests.Simulation;
 /// What the application sees of a manager, sampled after every step of a simulation at the step's instant: whether
 /// ProtectionLostToken is cancelled, until when sessions entering are covered, and when ProtectionLost was raised.
 /// </summary>
-public sealed class ApplicationView
+internal sealed class ApplicationView
 {
     private readonly Harness _h;
     private readonly List<(DateTimeOffset At, bool Told)> _told = [];

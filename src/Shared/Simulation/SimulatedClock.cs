@@ -1,13 +1,13 @@
 using Microsoft.Extensions.Time.Testing;
 
-namespace TaskProtection.Tests.Infrastructure;
+namespace TaskProtection.Simulation;
 
 /// <summary>
 /// A FakeTimeProvider that moves from one timer's due time to the next (so that a callback, and every timer it
 /// creates, sees the instant the timer was due, not the end of the jump) and pumps the manual scheduler after every
 /// callback, so that work resumed by a timer runs at that instant.
 /// </summary>
-public sealed class SimulatedClock : FakeTimeProvider
+internal sealed class SimulatedClock : FakeTimeProvider
 {
     private readonly Lock _lock = new();
     private readonly HashSet<TrackedTimer> _timers = [];
@@ -167,7 +167,7 @@ public sealed class SimulatedClock : FakeTimeProvider
 /// The manager's view of the clock: the same time, but every timer fires late by what <paramref name="lateness"/>
 /// says for the instant it was due (thread-pool starvation, GC pauses), up to SchedulingTolerance.
 /// </summary>
-public sealed class LateTimeProvider(TimeProvider inner, Func<DateTimeOffset, TimeSpan> lateness) : TimeProvider
+internal sealed class LateTimeProvider(TimeProvider inner, Func<DateTimeOffset, TimeSpan> lateness) : TimeProvider
 {
     public override long TimestampFrequency => inner.TimestampFrequency;
 

@@ -1,7 +1,7 @@
-namespace TaskProtection.Tests.Infrastructure;
+namespace TaskProtection.Simulation;
 
 /// <summary>Runs queued tasks only when pumped, on the pumping thread: makes the manager's loop deterministic.</summary>
-public sealed class ManualTaskScheduler : TaskScheduler
+internal sealed class ManualTaskScheduler : TaskScheduler
 {
     private readonly Queue<Task> _queue = new();
     private readonly Lock _lock = new();
