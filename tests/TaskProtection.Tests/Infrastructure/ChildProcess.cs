@@ -38,13 +38,13 @@ public sealed class ChildProcess : IDisposable
         }
     }
 
-    /// <summary>Starts <c>dotnet {assembly} {arguments}</c> with the given environment.</summary>
-    public static ChildProcess StartDotnet(string assemblyPath, IEnumerable<string> arguments, IDictionary<string, string> environment)
+    /// <summary>Starts <c>dotnet {assembly} {arguments}</c> with the given environment, in <paramref name="workingDirectory"/> or else the assembly's own.</summary>
+    public static ChildProcess StartDotnet(string assemblyPath, IEnumerable<string> arguments, IDictionary<string, string> environment, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
             // Its own directory, as in a container: the test's directory holds other apps' appsettings.json.
-            WorkingDirectory = Path.GetDirectoryName(assemblyPath),
+            WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(assemblyPath),
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

@@ -1,0 +1,3 @@
+using TaskProtection.Cli;
+
+return await CliApp.RunAsync(args).ConfigureAwait(false);
