@@ -30,6 +30,12 @@ internal sealed class StatusReader(ITaskProtectionClient client, Uri agentUri, T
         }
         else
         {
+            // Piped into a file or another tool, a table must not wrap long ARNs at an imagined 80 columns.
+            if (Console.IsOutputRedirected)
+            {
+                AnsiConsole.Profile.Width = 240;
+            }
+
             AnsiConsole.Write(StatusView.Render(report));
         }
 

@@ -1,0 +1,102 @@
+using System.Xml.Linq;
+using TaskProtection.Cli.Tests.Infrastructure;
+
+namespace TaskProtection.Cli.Tests.Check;
+
+/// <summary><c>taskprotect check</c>: the same validation as start-up, what the numbers mean, and the real schedule.</summary>
+public sealed class CheckTests
+{
+    [Fact]
+    public async Task The_defaults_are_valid_and_the_report_gives_their_meaning_and_schedule()
+    {
+        (int exitCode, string output) = await Tool.RunAsync(["check"]);
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("7 min per enable", output, StringComparison.Ordinal);
+        Assert.Contains("Renewal period     5m in practice", output, StringComparison.Ordinal);
+        Assert.Contains("5 consecutive failed renewals", output, StringComparison.Ordinal);
+        Assert.Contains("1h of continuous protection", output, StringComparison.Ordinal);
+
+        // Half an hour: the acquire at 0:00, renewals every 5 minutes, the release ReleaseDelay after the session.
+        Assert.Contains("0:00  acquire  asks 7 min: lease ends 7:00, next renewal due 5:00", output, StringComparison.Ordinal);
+        Assert.Contains("25:00  renew    asks 7 min: lease ends 32:00", output, StringComparison.Ordinal);
+        Assert.Contains("30:05  release", output, StringComparison.Ordinal);
+        Assert.Contains("Protection held without a gap", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_configuration_whose_buffer_cannot_absorb_a_failure_exits_1_naming_the_inequality_and_its_values()
+    {
+        string settings = """{ "TaskProtection": { "ProtectionBuffer": "00:00:15", "CheckInterval": "00:00:05" } }""";
+
+        (int exitCode, string output) = await Tool.RunAsync(["check"], appSettings: settings);
+
+        Assert.True(exitCode == 1, output);
+        Assert.Contains("ProtectionBuffer ≥ (k+1)·RequestTimeout + Σ retry delay caps + (2k+2)·(SchedulingTolerance + 1 ms) fails", output, StringComparison.Ordinal);
+        Assert.Contains("ProtectionBuffer = 00:00:15", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Timeline", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_cap_inside_the_timeline_shows_the_shortened_last_renewal_the_warning_and_the_cool_down()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"cap-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, """{ "TaskProtection": { "MaxProtectionDuration": "00:20:00" } }""");
+        try
+        {
+            (int exitCode, string output) = await Tool.RunAsync(["check", "--config", file]);
+
+            Assert.True(exitCode == 0, output);
+            Assert.Contains("15:00  renew    asks 5 min: lease ends 20:00, the cap", output, StringComparison.Ordinal);
+            Assert.Contains("18:00  told     ProtectionLost (MaxDurationReached)", output, StringComparison.Ordinal);
+            Assert.Contains("25:00  acquire", output, StringComparison.Ordinal);
+            Assert.Contains("Unprotected while the session ran: 20:00–25:00 (the application was told first", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task Svg_writes_a_well_formed_picture_of_the_same_schedule()
+    {
+        using Tool tool = Tool.Start(["check", "--svg", "schedule.svg"]);
+        (int exitCode, _) = await tool.Process.WaitForExitAsync(Tool.Bound);
+
+        Assert.True(exitCode == 0, tool.Process.Output);
+        XDocument picture = XDocument.Load(Path.Combine(tool.WorkingDirectory, "schedule.svg"));
+        XNamespace svg = "http://www.w3.org/2000/svg";
+        Assert.Equal(svg + "svg", picture.Root!.Name);
+        // Seven enables (acquire and six renewals), each a lease and a buffer; the agent's record is unprotected only after the release.
+        string[] titles = [.. picture.Descendants(svg + "rect").Select(r => r.Element(svg + "title")!.Value)];
+        Assert.Equal(7, titles.Count(t => t.StartsWith("lease 7 min", StringComparison.Ordinal)));
+        Assert.Equal(7, titles.Count(t => t.StartsWith("buffer", StringComparison.Ordinal)));
+        Assert.Equal(["unprotected 30:05–30:06"], titles.Where(t => t.StartsWith("unprotected", StringComparison.Ordinal)));
+        Assert.Contains(picture.Descendants(svg + "text"), t => t.Value == "acquire");
+    }
+
+    [Theory]
+    [InlineData("""{ "TaskProtection": { "ReleaseDelai": "00:00:05" } }""", "ReleaseDelai")]
+    [InlineData("""{ "TaskProtection": { "ReleaseDelay": "five seconds" } }""", "TaskProtection:ReleaseDelay")]
+    [InlineData("""{ "TaskProtection": { "ReleaseDelay": """, "appsettings.json")]
+    public async Task A_broken_configuration_file_exits_1_saying_what_is_wrong(string settings, string named)
+    {
+        (int exitCode, string output) = await Tool.RunAsync(["check"], appSettings: settings);
+
+        Assert.True(exitCode == 1, output);
+        Assert.Contains(named, output, StringComparison.Ordinal);
+        Assert.DoesNotContain("unexpected error", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Environment_variables_override_the_file_as_in_the_library()
+    {
+        var environment = new Dictionary<string, string> { ["TaskProtection__ExtensionInterval"] = "00:10:00" };
+
+        (int exitCode, string output) = await Tool.RunAsync(["check"], environment: environment, appSettings: """{ "TaskProtection": { "ExtensionInterval": "00:01:00" } }""");
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("12 min per enable", output, StringComparison.Ordinal);
+    }
+}
