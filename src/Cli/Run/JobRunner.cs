@@ -36,6 +36,7 @@ internal sealed partial class JobRunner(RunRequest request, LoadedOptions loaded
             return ExitCodes.FromSignal(signal);
         }
 
+        // Leaving the session and then disposing the manager releases protection, once the command has exited.
         using (session)
         {
             bool subreaper = Posix.TryBecomeSubreaper();
@@ -44,8 +45,6 @@ internal sealed partial class JobRunner(RunRequest request, LoadedOptions loaded
             await SuperviseAsync(command, signals, firstSignal, manager.Options.DrainTimeout).ConfigureAwait(false);
             return command.ExitCode;
         }
-
-        // Leaving the session, then disposing the manager, releases protection: the command has exited.
     }
 
     private TaskProtectionManager CreateManager(CriticalSessionRegistry registry)

@@ -110,6 +110,35 @@ public sealed class RunTests
     }
 
     [Fact]
+    public async Task When_ECS_refuses_protection_the_command_runs_under_Proceed_and_the_tool_warns()
+    {
+        await using FakeEcsAgent agent = await FakeEcsAgent.StartAsync();
+        agent.Model.Enqueue(AgentFaultKind.TaskNotValid);
+
+        (int exitCode, string output) = await Tool.RunAsync(["run", "--", "sh", "-c", "echo ran-anyway"], agent.AgentUri);
+
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("ran-anyway", output, StringComparison.Ordinal);
+        Assert.Contains("Protection lost", output, StringComparison.Ordinal);
+        Assert.False(agent.Model.IsProtected);
+    }
+
+    [Fact]
+    public async Task When_ECS_refuses_protection_under_Throw_the_command_is_not_started_and_the_tool_exits_1()
+    {
+        await using FakeEcsAgent agent = await FakeEcsAgent.StartAsync();
+        agent.Model.Enqueue(AgentFaultKind.TaskNotValid);
+        var throwOnTimeout = new Dictionary<string, string> { ["TaskProtection__AcquireTimeoutBehavior"] = "Throw" };
+
+        (int exitCode, string output) = await Tool.RunAsync(["run", "--", "sh", "-c", "echo must-not-run"], agent.AgentUri, throwOnTimeout);
+
+        Assert.True(exitCode == 1, output);
+        Assert.Contains("was not started", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("must-not-run", output, StringComparison.Ordinal);
+        Assert.False(agent.Model.IsProtected);
+    }
+
+    [Fact]
     public async Task Orphans_the_command_leaves_behind_are_reaped()
     {
         await using FakeEcsAgent agent = await FakeEcsAgent.StartAsync();

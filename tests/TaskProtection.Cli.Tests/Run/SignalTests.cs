@@ -60,4 +60,32 @@ public sealed class SignalTests
         agent.Model.AssertProtectedThroughout();
         Assert.False(agent.Model.IsProtected);
     }
+
+    [Fact]
+    public async Task A_SIGTERM_while_protection_is_being_acquired_stops_before_the_command_starts()
+    {
+        await using FakeEcsAgent agent = await FakeEcsAgent.StartAsync();
+        var acquiring = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        agent.Model.FaultPolicy = call =>
+        {
+            // The first enable is applied at once but answered only after 5 s: the tool is waiting inside EnterAsync.
+            if (!acquiring.Task.IsCompleted)
+            {
+                acquiring.TrySetResult();
+                return AgentFault.Latency(TimeSpan.Zero, responseDelay: TimeSpan.FromSeconds(5));
+            }
+
+            return null;
+        };
+        using Tool tool = Tool.Start(["run", "--", "sh", "-c", "echo must-not-run"], agent.AgentUri);
+        await acquiring.Task.WaitAsync(Tool.Bound);
+
+        tool.Process.Signal("TERM");
+        (int exitCode, _) = await tool.Process.WaitForExitAsync(Tool.Bound);
+
+        Assert.True(exitCode == 143, tool.Process.Output);
+        Assert.Contains("SIGTERM received before sh started", tool.Process.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("must-not-run", tool.Process.Output, StringComparison.Ordinal);
+        Assert.False(agent.Model.IsProtected);
+    }
 }
