@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using TaskProtection.Cli.Tests.Infrastructure;
 using TaskProtection.Testing;
@@ -46,36 +45,8 @@ public sealed class PackagedToolTests : IDisposable
 
     private async Task<(int ExitCode, string Output)> RunAsync(string file, IEnumerable<string> arguments, IDictionary<string, string>? environment = null, bool expectSuccess = true)
     {
-        var info = new ProcessStartInfo(file) { WorkingDirectory = _work, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        info.Environment["DOTNET_NOLOGO"] = "1";
-        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        info.Environment.Remove("ECS_AGENT_URI");
-        foreach ((string key, string value) in environment ?? new Dictionary<string, string>())
-        {
-            info.Environment[key] = value;
-        }
-
-        using Process process = Process.Start(info)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Bound);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', info.ArgumentList)} did not finish within {Bound}.");
-        }
-
-        string output = await stdout + await stderr;
-        Assert.True(!expectSuccess || process.ExitCode == 0, $"{file} {string.Join(' ', info.ArgumentList)} exited with {process.ExitCode}:{Environment.NewLine}{output}");
-        return (process.ExitCode, output);
+        (int exitCode, string output) = await CommandRunner.RunAsync(file, arguments, _work, Bound, environment);
+        Assert.True(!expectSuccess || exitCode == 0, $"{CommandRunner.Describe(file, arguments)} exited with {exitCode}:{Environment.NewLine}{output}");
+        return (exitCode, output);
     }
 }

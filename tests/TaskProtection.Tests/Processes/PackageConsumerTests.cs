@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using TaskProtection.Testing;
 using TaskProtection.Tests.Infrastructure;
@@ -103,42 +102,8 @@ public sealed class PackageConsumerTests : IDisposable
     /// <summary>Runs dotnet to completion (bounded); fails the test with the output when it does not succeed.</summary>
     private static async Task<string> DotnetAsync(string directory, IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        info.Environment["DOTNET_NOLOGO"] = "1";
-        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        info.Environment.Remove("ECS_AGENT_URI");
-        foreach ((string key, string value) in environment ?? new Dictionary<string, string>())
-        {
-            info.Environment[key] = value;
-        }
-
-        using Process process = Process.Start(info)!;
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Bound);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet {string.Join(' ', info.ArgumentList)} did not finish within {Bound}.");
-        }
-
-        string output = await stdout + await stderr;
-        Assert.True(process.ExitCode == 0, $"dotnet {string.Join(' ', info.ArgumentList)} exited with {process.ExitCode}:{Environment.NewLine}{output}");
+        (int exitCode, string output) = await CommandRunner.RunAsync("dotnet", arguments, directory, Bound, environment);
+        Assert.True(exitCode == 0, $"{CommandRunner.Describe("dotnet", arguments)} exited with {exitCode}:{Environment.NewLine}{output}");
         return output;
     }
 }
