@@ -24,27 +24,45 @@ internal static class CheckCommand
                 result.AddError("--minutes must be between 1 and 1440.");
             }
         });
+        Option<bool> json = CommonOptions.Json();
         var command = new Command("check", "Validate a configuration exactly as start-up does, say what it means, and draw the schedule it gives one session.")
         {
-            config, svg, minutes,
+            config, svg, minutes, json,
         };
         command.SetAction(async (parsed, _) =>
         {
             LoadedOptions loaded = OptionsLoader.Load(parsed.GetValue(config));
+            if (parsed.GetValue(json) && TaskProtectionOptionsValidator.FindFailures(loaded.Options) is { Count: > 0 } failures)
+            {
+                await WriteJsonAsync(CheckDocument.Invalid(loaded.Source, failures)).ConfigureAwait(false);
+                return ExitCodes.Failed;
+            }
+
             OptionsLoader.Validate(loaded);
             ScheduleTimeline timeline = SchedulePreview.Run(loaded.Options, TimeSpan.FromMinutes(parsed.GetValue(minutes)));
-            ConfigurationReport.Write(Console.Out, loaded.Source, timeline);
-            TimelineText.Write(Console.Out, timeline);
+            if (parsed.GetValue(json))
+            {
+                await WriteJsonAsync(CheckDocument.From(loaded.Source, timeline)).ConfigureAwait(false);
+            }
+            else
+            {
+                ConfigurationReport.Write(Console.Out, loaded.Source, timeline);
+                TimelineText.Write(Console.Out, timeline);
+            }
+
             if (parsed.GetValue(svg) is { } file)
             {
                 await WriteSvgAsync(file, TimelineSvg.Render(timeline)).ConfigureAwait(false);
-                await Console.Out.WriteLineAsync($"Wrote {file.FullName}.").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"Wrote {file.FullName}.").ConfigureAwait(false);
             }
 
             return ExitCodes.Success;
         });
         return command;
     }
+
+    private static Task WriteJsonAsync(CheckDocument document) =>
+        Console.Out.WriteLineAsync(System.Text.Json.JsonSerializer.Serialize(document, CheckJson.Output.CheckDocument));
 
     private static async Task WriteSvgAsync(FileInfo file, XDocument picture)
     {

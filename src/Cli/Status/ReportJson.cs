@@ -6,4 +6,7 @@ namespace TaskProtection.Cli.Status;
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(ProtectionReport))]
 [JsonSerializable(typeof(string))]
-internal sealed partial class ReportJson : JsonSerializerContext;
+internal sealed partial class ReportJson : JsonSerializerContext
+{
+    public static ReportJson Output { get; } = new(Configuration.JsonOutput.Options(indented: false));
+}

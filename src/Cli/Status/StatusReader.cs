@@ -26,7 +26,7 @@ internal sealed class StatusReader(ITaskProtectionClient client, Uri agentUri, T
 
         if (json)
         {
-            await output.WriteLineAsync(JsonSerializer.Serialize(report, ReportJson.Default.ProtectionReport)).ConfigureAwait(false);
+            await output.WriteLineAsync(JsonSerializer.Serialize(report, ReportJson.Output.ProtectionReport)).ConfigureAwait(false);
         }
         else
         {
@@ -48,8 +48,8 @@ internal sealed class StatusReader(ITaskProtectionClient client, Uri agentUri, T
         if (json)
         {
             await RepeatAsync(interval, (report, error) => output.WriteLineAsync(report is not null
-                ? JsonSerializer.Serialize(report, ReportJson.Default.ProtectionReport)
-                : $"{{\"error\":{JsonSerializer.Serialize(error, ReportJson.Default.String)}}}"), cancellationToken).ConfigureAwait(false);
+                ? JsonSerializer.Serialize(report, ReportJson.Output.ProtectionReport)
+                : $"{{\"error\":{JsonSerializer.Serialize(error, ReportJson.Output.String)}}}"), cancellationToken).ConfigureAwait(false);
             return ExitCodes.Success;
         }
 

@@ -76,6 +76,34 @@ public sealed class CheckTests
         Assert.Contains(picture.Descendants(svg + "text"), t => t.Value == "acquire");
     }
 
+    [Fact]
+    public async Task Json_gives_the_figures_and_the_schedule_to_a_script()
+    {
+        (int exitCode, string output) = await Tool.RunAsync(["check", "--json"]);
+
+        Assert.True(exitCode == 0, output);
+        using var json = System.Text.Json.JsonDocument.Parse(output);
+        System.Text.Json.JsonElement root = json.RootElement;
+        Assert.True(root.GetProperty("valid").GetBoolean());
+        Assert.Equal(7, root.GetProperty("figures").GetProperty("leaseMinutes").GetInt32());
+        Assert.Equal(300, root.GetProperty("figures").GetProperty("renewalPeriodSeconds").GetDouble());
+        Assert.Equal(5, root.GetProperty("figures").GetProperty("toleratedFailures").GetInt32());
+        double[] enables = [.. root.GetProperty("timeline").GetProperty("enables").EnumerateArray().Select(e => e.GetProperty("atSeconds").GetDouble())];
+        Assert.Equal([0, 300, 600, 900, 1200, 1500, 1800], enables);
+        Assert.Equal([1805.0], root.GetProperty("timeline").GetProperty("releasesSeconds").EnumerateArray().Select(r => r.GetDouble()));
+    }
+
+    [Fact]
+    public async Task Json_of_a_rejected_configuration_lists_each_failed_rule_and_exits_1()
+    {
+        (int exitCode, string output) = await Tool.RunAsync(["check", "--json"], appSettings: """{ "TaskProtection": { "ProtectionBuffer": "00:00:15", "CheckInterval": "00:00:05" } }""");
+
+        Assert.True(exitCode == 1, output);
+        using var json = System.Text.Json.JsonDocument.Parse(output);
+        Assert.False(json.RootElement.GetProperty("valid").GetBoolean());
+        Assert.Contains(json.RootElement.GetProperty("failures").EnumerateArray(), f => f.GetString()!.StartsWith("ProtectionBuffer ≥ (k+1)·RequestTimeout", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("""{ "TaskProtection": { "ReleaseDelai": "00:00:05" } }""", "ReleaseDelai")]
     [InlineData("""{ "TaskProtection": { "ReleaseDelay": "five seconds" } }""", "TaskProtection:ReleaseDelay")]
