@@ -38,6 +38,12 @@ public static class TaskProtectionDiagnostics
     /// <summary>Times continuous protection reached MaxProtectionDuration while sessions ran ({cap}, counter).</summary>
     public const string Caps = "taskprotection.protection.caps";
 
+    /// <summary>Counter: releases not sent because another process of the task still held sessions (with <c>CoordinationDirectory</c>).</summary>
+    public const string ReleasesSkipped = "taskprotection.coordination.releases_skipped";
+
+    /// <summary>Counter: acquires and renewals not sent because another process's lease already covered them (with <c>CoordinationDirectory</c>).</summary>
+    public const string SharedRenewals = "taskprotection.coordination.shared_renewals";
+
     /// <summary>Duration of critical sessions, by session name (s, histogram).</summary>
     public const string SessionDuration = "taskprotection.session.duration";
 

@@ -19,6 +19,8 @@ internal sealed class TaskProtectionMetrics : IDisposable
     private readonly Counter<long> _abandoned;
     private readonly Counter<long> _loopFaults;
     private readonly Counter<long> _caps;
+    private readonly Counter<long> _releasesSkipped;
+    private readonly Counter<long> _sharedRenewals;
 
     public TaskProtectionMetrics(IMeterFactory? meterFactory, Func<int> activeSessions, Func<bool> protectionEnabled, Func<double> leaseRemainingSeconds)
     {
@@ -35,6 +37,8 @@ internal sealed class TaskProtectionMetrics : IDisposable
         _abandoned = _meter.CreateCounter<long>(TaskProtectionDiagnostics.AbandonedSessions, "{session}", "Sessions still running when a shutdown drain gave up.");
         _loopFaults = _meter.CreateCounter<long>(TaskProtectionDiagnostics.LoopFaults, "{fault}", "Unexpected errors the manager's loop survived.");
         _caps = _meter.CreateCounter<long>(TaskProtectionDiagnostics.Caps, "{cap}", "Times continuous protection reached MaxProtectionDuration while sessions ran.");
+        _releasesSkipped = _meter.CreateCounter<long>(TaskProtectionDiagnostics.ReleasesSkipped, "{release}", "Releases not sent because another process of the task still held sessions (CoordinationDirectory).");
+        _sharedRenewals = _meter.CreateCounter<long>(TaskProtectionDiagnostics.SharedRenewals, "{call}", "Acquires and renewals not sent because another process's lease already covered them (CoordinationDirectory).");
     }
 
     public void AgentCall(string operation, string outcome, TimeSpan duration)
@@ -61,6 +65,10 @@ internal sealed class TaskProtectionMetrics : IDisposable
     public void Abandoned(int count) => _abandoned.Add(count);
 
     public void LoopFault() => _loopFaults.Add(1);
+
+    public void ReleaseSkipped() => _releasesSkipped.Add(1);
+
+    public void SharedRenewal() => _sharedRenewals.Add(1);
 
     public void Capped(int runningSessions)
     {

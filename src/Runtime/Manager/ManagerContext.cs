@@ -52,6 +52,9 @@ internal sealed class ManagerContext
 
     public TaskProtectionMetrics Metrics { get; }
 
+    /// <summary>Whether the client coordinates with the task's other processes (CoordinationDirectory is set).</summary>
+    public bool Coordinated { get; set; }
+
     /// <summary>Sessions waiting in EnterAsync for coverage: their bodies have not started.</summary>
     public int WaitingSessions => Volatile.Read(ref _waitingSessions);
 
@@ -77,9 +80,12 @@ internal sealed class ManagerContext
 }
 
 /// <summary>One call to <see cref="TaskProtectionManager.ForceDisableProtectionAsync"/>, waiting for the loop.</summary>
-internal sealed class ForceDisableRequest(string reason)
+internal sealed class ForceDisableRequest(string reason, bool remote = false)
 {
     public string Reason { get; } = reason;
+
+    /// <summary>Another process of the task force-disabled protection: tell and stop renewing, but send nothing.</summary>
+    public bool Remote { get; } = remote;
 
     public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

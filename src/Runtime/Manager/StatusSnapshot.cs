@@ -3,7 +3,7 @@ namespace TaskProtection;
 /// <summary>Turns the loop's last published figures into a <see cref="TaskProtectionStatus"/>, in wall-clock time.</summary>
 internal static class StatusSnapshot
 {
-    public static TaskProtectionStatus Create(ManagerContext context, bool agentAvailable, string? unavailableReason, long abandonedSessions)
+    public static TaskProtectionStatus Create(ManagerContext context, bool agentAvailable, string? unavailableReason, long abandonedSessions, CoordinationStatus? coordination)
     {
         StatusCore core = context.State.Core;
         ManagerClock clock = context.Clock;
@@ -34,6 +34,7 @@ internal static class StatusSnapshot
             CooldownEndsAt = core.CooldownUntil == 0 ? null : clock.ToUtc(core.CooldownUntil, now, utcNow),
             IsShutdownRequested = context.Registry.IsShutdownRequested,
             AbandonedSessions = abandonedSessions,
+            Coordination = coordination,
         };
     }
 }

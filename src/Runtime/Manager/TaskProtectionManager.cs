@@ -19,6 +19,7 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
     private readonly Lock _lifecycleLock = new();
     private readonly SessionAdmission _admission;
     private readonly SessionDrain _drain;
+    private readonly ManagerCoordination? _coordination;
     private ProtectionLoop? _protectionLoop;
     private CancellationTokenSource? _stopping;
     private Task? _loop;
@@ -57,7 +58,8 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
         TaskScheduler scheduler,
         Func<double>? jitter,
         bool validate,
-        IMeterFactory? meterFactory = null)
+        IMeterFactory? meterFactory = null,
+        ICoordinationStore? coordination = null)
     {
         ArgumentNullException.ThrowIfNull(options);
 
@@ -68,11 +70,11 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
             throw new ArgumentException("Invalid TaskProtectionOptions: " + string.Join(" ", failures), nameof(options));
         }
 
-        _client = client;
         CriticalSessionRegistry watched = registry ?? CriticalSessionRegistry.Default;
         TimeProvider time = timeProvider ?? TimeProvider.System;
         _context = new ManagerContext(options.Clone(), watched, time, logger ?? NullLogger.Instance, scheduler, jitter ?? Random.Shared.NextDouble, meterFactory);
         _sharesRegistryClock = ReferenceEquals(watched.TimeProvider, time);
+        _client = ManagerCoordination.Wrap(client, coordination, _context, out _coordination);
         _unavailableReason = client is null
             ? unavailableReason ?? $"{EcsAgentClient.AgentUriVariable} is not set (not running in ECS)"
             : null;
@@ -147,6 +149,7 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
             _stopping = new CancellationTokenSource();
             CancellationToken stopping = _stopping.Token;
             _protectionLoop = new ProtectionLoop(_context, _client, this);
+            _coordination?.Start(OnRemoteForceDisable);
             _context.Registry.Attach(this);
             ProtectionLoop loop = _protectionLoop;
             _loop = _context.Dispatcher.Run(() => loop.RunAsync(stopping));
@@ -235,6 +238,7 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);
+        _coordination?.Dispose();
         _stopping?.Dispose();
         _context.Metrics.Dispose();
     }
@@ -312,7 +316,23 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
 
     /// <summary>A snapshot of the protection state.</summary>
     /// <returns>The status.</returns>
-    public TaskProtectionStatus GetStatus() => StatusSnapshot.Create(_context, _client is not null, _unavailableReason, _drain.AbandonedSessions);
+    public TaskProtectionStatus GetStatus() => StatusSnapshot.Create(_context, _client is not null, _unavailableReason, _drain.AbandonedSessions, _coordination?.Status);
+
+    /// <summary>Another process of the task force-disabled protection: tell this one's sessions and stop renewing, as for a local one.</summary>
+    private void OnRemoteForceDisable(ForceDisableMark mark)
+    {
+        lock (_lifecycleLock)
+        {
+            if (_stopped is not null || _loop is null)
+            {
+                return;
+            }
+
+            _context.Commands.Enqueue(new ForceDisableRequest($"by {mark.By}: {mark.Reason}", remote: true));
+        }
+
+        _context.Wake.Request();
+    }
 
     /// <inheritdoc />
     /// <remarks>

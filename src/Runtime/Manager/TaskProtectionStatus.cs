@@ -65,4 +65,7 @@ public sealed record TaskProtectionStatus
 
     /// <summary>Sessions still running when a shutdown drain gave up.</summary>
     public long AbandonedSessions { get; init; }
+
+    /// <summary>How this process shares protection with the task's other processes; null without <see cref="TaskProtectionOptions.CoordinationDirectory"/>.</summary>
+    public CoordinationStatus? Coordination { get; init; }
 }

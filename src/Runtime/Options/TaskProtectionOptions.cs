@@ -110,6 +110,16 @@ public sealed class TaskProtectionOptions
     /// </summary>
     public Uri? AgentUri { get; set; }
 
+    /// <summary>
+    /// A directory shared by every process of the task that uses TaskProtection (a task volume mounted into each
+    /// container, or a local path for processes in one container): they then share the task's protection safely. The
+    /// task is released only when no process has sessions; a renewal never shortens what another process obtained; agent
+    /// calls are serialized; a process that dies stops counting at once. Default null: this process alone decides, as
+    /// without the option. The directory must exist, be writable and support file locks (flock); checked at start-up.
+    /// Linux and macOS only.
+    /// </summary>
+    public string? CoordinationDirectory { get; set; }
+
     /// <summary>The seed's margin: <see cref="ProtectionBuffer"/> − <see cref="CheckInterval"/>. Must stay positive so the watchdog can still renew a lease whose timer was missed.</summary>
     public TimeSpan GapSafetyMargin => ProtectionBuffer - CheckInterval;
 

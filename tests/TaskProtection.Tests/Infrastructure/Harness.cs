@@ -16,14 +16,17 @@ internal sealed class Harness : IAsyncDisposable
         CriticalSessionRegistry? registry = null,
         System.Diagnostics.Metrics.IMeterFactory? meterFactory = null,
         Func<TimeProvider, TimeProvider>? managerClock = null,
-        Func<ITaskProtectionClient, ITaskProtectionClient>? client = null)
+        Func<ITaskProtectionClient, ITaskProtectionClient>? client = null,
+        Harness? sameTask = null,
+        Func<TimeProvider, ICoordinationStore>? coordination = null)
     {
-        Scheduler = new ManualTaskScheduler();
-        Clock = new SimulatedClock(Scheduler);
-        Start = Clock.GetUtcNow();
+        // Another process of the same task: one clock, one scheduler, one agent.
+        Scheduler = sameTask?.Scheduler ?? new ManualTaskScheduler();
+        Clock = sameTask?.Clock ?? new SimulatedClock(Scheduler);
+        Start = sameTask?.Start ?? Clock.GetUtcNow();
         TimeProvider managerTime = lateness is null ? Clock : new LateTimeProvider(Clock, lateness);
         managerTime = managerClock?.Invoke(managerTime) ?? managerTime;
-        Model = new ProtectionModel(Clock);
+        Model = sameTask?.Model ?? new ProtectionModel(Clock);
         Registry = registry ?? new CriticalSessionRegistry(Clock);
         Options = options ?? new TaskProtectionOptions();
         Manager = new TaskProtectionManager(
@@ -36,7 +39,8 @@ internal sealed class Harness : IAsyncDisposable
             Scheduler,
             jitter ?? (() => 0.5),
             validate,
-            meterFactory);
+            meterFactory,
+            coordination?.Invoke(Clock));
         Manager.StartAsync().GetAwaiter().GetResult();
         Scheduler.RunUntilIdle();
     }

@@ -19,7 +19,7 @@ internal sealed class ApplicationView
     {
         _h = h;
         _told.Add((h.Clock.GetUtcNow(), false));
-        h.Scheduler.Idle = Observe;
+        h.Scheduler.Idle += Observe;
         Observe();
     }
 

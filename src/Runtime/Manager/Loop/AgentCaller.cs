@@ -18,13 +18,20 @@ internal sealed class AgentCaller(ITaskProtectionClient client, TaskProtectionOp
     /// <summary>Calls made since start.</summary>
     public long Calls { get; private set; }
 
-    public Task EnableAsync(int minutes, CancellationToken stopping) =>
+    public Task<TaskProtectionState> EnableAsync(int minutes, CancellationToken stopping) =>
         CallAsync(EnableOperation, token => client.EnableAsync(minutes, token), stopping);
 
-    public Task DisableAsync(CancellationToken stopping) =>
+    public Task<TaskProtectionState> DisableAsync(CancellationToken stopping) =>
         CallAsync(DisableOperation, client.DisableAsync, stopping);
 
-    private async Task CallAsync(string operationName, Func<CancellationToken, Task<TaskProtectionState>> operation, CancellationToken stopping)
+    /// <summary>A disable that, with coordination, is sent even while other processes hold sessions, and announced to them.</summary>
+    public Task<TaskProtectionState> ForceDisableAsync(string reason, CancellationToken stopping) =>
+        CallAsync(DisableOperation, token => client is CoordinatedClient coordinated ? coordinated.ForceDisableAsync(reason, token) : client.DisableAsync(token), stopping);
+
+    /// <summary>Another process's force-disable has been handled here.</summary>
+    public void AcknowledgeRemoteForceDisable() => (client as CoordinatedClient)?.AcknowledgeRemoteForceDisable();
+
+    private async Task<TaskProtectionState> CallAsync(string operationName, Func<CancellationToken, Task<TaskProtectionState>> operation, CancellationToken stopping)
     {
         Calls++;
         long started = clock.Now;
@@ -33,7 +40,7 @@ internal sealed class AgentCaller(ITaskProtectionClient client, TaskProtectionOp
         string outcome = SuccessOutcome;
         try
         {
-            await CallBoundedAsync(operation, stopping);
+            return await CallBoundedAsync(operation, stopping);
         }
         catch (TaskProtectionAgentException ex)
         {
@@ -53,7 +60,7 @@ internal sealed class AgentCaller(ITaskProtectionClient client, TaskProtectionOp
         }
     }
 
-    private async Task CallBoundedAsync(Func<CancellationToken, Task<TaskProtectionState>> operation, CancellationToken stopping)
+    private async Task<TaskProtectionState> CallBoundedAsync(Func<CancellationToken, Task<TaskProtectionState>> operation, CancellationToken stopping)
     {
         using var timeout = new CancellationTokenSource(options.RequestTimeout, clock.Provider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, timeout.Token);
@@ -74,7 +81,7 @@ internal sealed class AgentCaller(ITaskProtectionClient client, TaskProtectionOp
 
         try
         {
-            await call.WaitAsync(linked.Token);
+            return await call.WaitAsync(linked.Token);
         }
         catch (OperationCanceledException ex) when (!stopping.IsCancellationRequested && !timeout.IsCancellationRequested)
         {

@@ -22,6 +22,7 @@ internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentC
         bool renewing = lease.IsHeld;
         long previousExpiry = lease.Expiry;
         long sentAt = _clock.Now;
+        DateTimeOffset sentAtUtc = _clock.UtcNow;
         int minutes = renewing ? lease.MinutesToCap(sentAt) : lease.Minutes;
         state.ServerMayBeProtectedUntil = Math.Max(
             state.ServerMayBeProtectedUntil,
@@ -30,11 +31,12 @@ internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentC
         state.LastAttempted = state.EnableBackoff;
         LateLandings.Pending pending = state.MayLand.BeforeEnable(sentAt, minutes);
         status.Publish();
-        Task call = agent.EnableAsync(minutes, stopping);
+        Task<TaskProtectionState> call = agent.EnableAsync(minutes, stopping);
         await WatchCallAsync(call, stopping);
+        TaskProtectionState answer;
         try
         {
-            await call;
+            answer = await call;
         }
         catch (TaskProtectionAgentException ex)
         {
@@ -52,7 +54,7 @@ internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentC
             losses.ReportLapse();
         }
 
-        lease.Confirm(sentAt, state.MayLand.CountedMinutes(sentAt, minutes), continuous: renewing && !gapped);
+        lease.Confirm(sentAt, state.MayLand.CountedMinutes(sentAt, minutes), continuous: renewing && !gapped, Covered(answer, sentAtUtc));
         OnEnabled();
         LogConfirmed(renewing, firstAttempt, minutes, sentAt - dueAt);
 
@@ -60,6 +62,10 @@ internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentC
         context.Gate.Open(lease.RenewalDue);
         context.Gate.Pulse();
     }
+
+    /// <summary>With coordination, the shared lease's length from the send time (conservative, on this host's clock); else null.</summary>
+    private long? Covered(TaskProtectionState answer, DateTimeOffset sentAtUtc) =>
+        context.Coordinated && answer.ExpirationDate is { } expires ? Math.Max(0, _clock.ToTicks(expires - sentAtUtc)) : null;
 
     public async Task ReleaseAsync(CancellationToken stopping)
     {
@@ -104,9 +110,17 @@ internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentC
 
         status.Publish();
         context.Gate.Pulse();
+        if (request.Remote)
+        {
+            // Another process of the task sent the disable: nothing to send, renewals stop here too.
+            agent.AcknowledgeRemoteForceDisable();
+            request.Completion.TrySetResult();
+            return;
+        }
+
         try
         {
-            if (await SendDisableAsync(stopping) is { } failure)
+            if (await SendDisableAsync(stopping, request.Reason) is { } failure)
             {
                 // Renewals stay stopped; the lease may run to its expiry. The caller decides whether to try again.
                 status.OnCallFailed(failure, _clock.Now);
@@ -224,13 +238,13 @@ internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentC
     }
 
     /// <summary>One disable call, its deadlines kept and what may still land recorded; null when confirmed, else why not.</summary>
-    private async Task<TaskProtectionAgentException?> SendDisableAsync(CancellationToken stopping)
+    private async Task<TaskProtectionAgentException?> SendDisableAsync(CancellationToken stopping, string? forceReason = null)
     {
         long sentAt = _clock.Now;
         LateLandings.Pending pending = state.MayLand.BeforeDisable(sentAt);
         try
         {
-            Task call = agent.DisableAsync(stopping);
+            Task call = forceReason is null ? agent.DisableAsync(stopping) : agent.ForceDisableAsync(forceReason, stopping);
             await WatchCallAsync(call, stopping);
             await call;
         }

@@ -73,7 +73,11 @@ internal sealed class LeaseState(ManagerClock clock, TaskProtectionOptions optio
     /// <param name="sentAt">When the request was sent.</param>
     /// <param name="minutes">What it asked for.</param>
     /// <param name="continuous">Whether it extends the current continuous protection; false starts a new one.</param>
-    public void Confirm(long sentAt, int minutes, bool continuous)
+    /// <param name="coveredTicks">
+    /// With coordination, how long from <paramref name="sentAt"/> the lease the processes share is known to last (it may be
+    /// another process's, adopted instead of sending a call): the lease counts no longer than that.
+    /// </param>
+    public void Confirm(long sentAt, int minutes, bool continuous, long? coveredTicks = null)
     {
         if (!continuous)
         {
@@ -81,7 +85,8 @@ internal sealed class LeaseState(ManagerClock clock, TaskProtectionOptions optio
         }
 
         IsHeld = true;
-        Expiry = sentAt + (minutes * _minuteTicks);
+        long asked = minutes * _minuteTicks;
+        Expiry = sentAt + (coveredTicks is { } covered ? Math.Min(asked, covered) : asked);
     }
 
     public void Drop() => IsHeld = false;

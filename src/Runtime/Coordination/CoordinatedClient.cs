@@ -1,0 +1,246 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+
+namespace TaskProtection;
+
+/// <summary>
+/// Puts the coordination rules between one manager and the agent, so that several processes of a task share its
+/// protection: every call is made under the call lock; an acquire or renewal that another process's confirmed lease
+/// already covers is not sent (the manager adopts that lease); an enable never asks for less than the shared expiry; a
+/// release is not sent while another process holds sessions; nothing is enabled while a release given up on may land.
+/// Its time spent waiting for the lock counts inside the manager's RequestTimeout, so the gap budget still holds.
+/// </summary>
+internal sealed partial class CoordinatedClient : ITaskProtectionClient
+{
+    private readonly ITaskProtectionClient _inner;
+    private readonly ICoordinationStore _store;
+    private readonly string _directory;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly TaskProtectionMetrics _metrics;
+    private readonly TimeSpan _adoptMargin;
+    private readonly TimeSpan _landing;
+    private readonly Lock _statusLock = new();
+    private CoordinationStatus _status;
+    private ForceDisableMark? _seenForceDisable;
+
+    // Set when another process's force-disable is noticed, cleared once the manager has told its sessions: no enable
+    // goes out in between, or a renewal waiting for the lock would undo the force-disable at once.
+    private volatile bool _remoteForceUnhandled;
+
+    public CoordinatedClient(ITaskProtectionClient inner, ICoordinationStore store, string directory, TaskProtectionOptions options, TimeProvider time, ILogger logger, TaskProtectionMetrics metrics)
+    {
+        _metrics = metrics;
+        _inner = inner;
+        _store = store;
+        _directory = directory;
+        _time = time;
+        _logger = logger;
+
+        // An adopted lease must leave the buffer and some time before it is due again, or the loop would spin.
+        _adoptMargin = options.ProtectionBuffer + options.SchedulingTolerance + TimeSpan.FromSeconds(1);
+        _landing = options.RequestTimeout + options.SchedulingTolerance + GapBudget.TimerResolution + GapBudget.LateLandingWindow;
+        _status = new CoordinationStatus(directory, store.Participant, false, 0, null, null, null, 0, 0, null);
+        _seenForceDisable = store.Peek().ForceDisable;
+        store.Changed += CheckForceDisable;
+    }
+
+    /// <summary>Raised when another process force-disabled the task's protection (with the reason and who).</summary>
+    public event Action<ForceDisableMark>? RemoteForceDisable;
+
+    public CoordinationStatus Status
+    {
+        get
+        {
+            lock (_statusLock)
+            {
+                return _status;
+            }
+        }
+    }
+
+    public async Task<TaskProtectionState> EnableAsync(int expiresInMinutes, CancellationToken cancellationToken)
+    {
+        DateTimeOffset waitStarted = _time.GetUtcNow();
+        using ICoordinationSession session = await _store.LockAsync(cancellationToken).ConfigureAwait(false);
+        DateTimeOffset now = _time.GetUtcNow();
+        SharedProtection shared = ReadShared(session, now);
+        if (_remoteForceUnhandled)
+        {
+            throw Retryable($"another process of the task ({shared.ForceDisable?.By}) just force-disabled protection");
+        }
+
+        if (shared.DisableMayLandUntil(now) is { } until)
+        {
+            throw Retryable(string.Create(CultureInfo.InvariantCulture, $"a release given up on (by this or another process of the task) may still take effect until {until:O}; enabling before then could be undone"));
+        }
+
+        session.BecomeHolder();
+        if (shared.ExpiresAt is { } expires && expires - now >= _adoptMargin)
+        {
+            Publish(shared, holder: true, sharedRenewal: true);
+            _metrics.SharedRenewal();
+            return new TaskProtectionState(true, expires, null);
+        }
+
+        if (shared.LastCall is { Enable: true, Succeeded: false } last && last.By != _store.Participant && last.StartedAt >= waitStarted)
+        {
+            // Another process tried while this one waited for the lock, and failed: that was this attempt too.
+            Publish(shared, holder: true);
+            throw new TaskProtectionAgentException(AgentFailureKind.Transport, last.Retryable, $"Another process of the task ({last.By}) just tried to enable protection and failed: {last.Error}");
+        }
+
+        int minutes = Math.Clamp(Math.Max(expiresInMinutes, MinutesToReach(shared.ExpiresAt, now)), GapBudget.MinExpiresInMinutes, GapBudget.MaxExpiresInMinutes);
+        var ours = new PendingCall(true, now, minutes, now + _landing);
+        session.Write(shared with { Pending = [.. shared.Pending, ours] });
+        try
+        {
+            TaskProtectionState answer = await _inner.EnableAsync(minutes, cancellationToken).ConfigureAwait(false);
+            int counted = shared.Pending.Where(static p => p.Enable).Select(static p => p.Minutes).DefaultIfEmpty(minutes).Min();
+            DateTimeOffset confirmed = now + TimeSpan.FromMinutes(Math.Min(minutes, counted));
+            SharedProtection after = shared with { ExpiresAt = confirmed, LastCall = Call(true, now, null) };
+            session.Write(after);
+            Publish(after, holder: true);
+            return answer with { ExpirationDate = confirmed };
+        }
+        catch (Exception ex) when (ex is TaskProtectionAgentException or OperationCanceledException)
+        {
+            bool mayLand = ex is not TaskProtectionAgentException refused || LateLandings.MayHaveLanded(refused);
+            SharedProtection after = shared with { LastCall = Call(true, now, ex), Pending = mayLand ? [.. shared.Pending, ours] : shared.Pending };
+            session.Write(after);
+            Publish(after, holder: true);
+            throw;
+        }
+    }
+
+    public Task<TaskProtectionState> DisableAsync(CancellationToken cancellationToken) => DisableAsync(force: false, null, cancellationToken);
+
+    /// <summary>A force-disable: sent even while other processes hold sessions, and announced to them.</summary>
+    public Task<TaskProtectionState> ForceDisableAsync(string reason, CancellationToken cancellationToken) => DisableAsync(force: true, reason, cancellationToken);
+
+    public Task<TaskProtectionState> GetAsync(CancellationToken cancellationToken) => _inner.GetAsync(cancellationToken);
+
+    /// <summary>The manager has told its sessions of another process's force-disable: enables may go out again.</summary>
+    public void AcknowledgeRemoteForceDisable() => _remoteForceUnhandled = false;
+
+    /// <summary>Looks at the shared state without the lock: notices a force-disable made elsewhere.</summary>
+    public void CheckForceDisable()
+    {
+        ForceDisableMark? mark = _store.Peek().ForceDisable;
+        Notice(mark);
+    }
+
+    private async Task<TaskProtectionState> DisableAsync(bool force, string? reason, CancellationToken cancellationToken)
+    {
+        using ICoordinationSession session = await _store.LockAsync(cancellationToken).ConfigureAwait(false);
+        DateTimeOffset now = _time.GetUtcNow();
+        SharedProtection shared = ReadShared(session, now);
+        if (!force)
+        {
+            session.StopHolding();
+        }
+
+        int others = session.OtherHolders();
+        if (others > 0 && !force)
+        {
+            Publish(shared, holder: false, others: others, skipped: true);
+            _metrics.ReleaseSkipped();
+            LogReleaseSkipped(others);
+            return new TaskProtectionState(false, null, null);
+        }
+
+        ForceDisableMark? mark = force
+            ? new ForceDisableMark((shared.ForceDisable?.Epoch ?? 0) + 1, reason!, _store.Participant, now)
+            : shared.ForceDisable;
+        _seenForceDisable = mark;
+        var ours = new PendingCall(false, now, 0, now + _landing);
+        shared = shared with { ExpiresAt = null, ForceDisable = mark };
+        session.Write(shared with { Pending = [.. shared.Pending, ours] });
+        try
+        {
+            TaskProtectionState answer = await _inner.DisableAsync(cancellationToken).ConfigureAwait(false);
+            SharedProtection after = shared with { LastCall = Call(false, now, null) };
+            session.Write(after);
+            Publish(after, holder: force && _status.IsHolder, others: others);
+            return answer;
+        }
+        catch (Exception ex) when (ex is TaskProtectionAgentException or OperationCanceledException)
+        {
+            bool mayLand = ex is not TaskProtectionAgentException refused || LateLandings.MayHaveLanded(refused);
+            SharedProtection after = shared with { LastCall = Call(false, now, ex), Pending = mayLand ? [.. shared.Pending, ours] : shared.Pending };
+            session.Write(after);
+            Publish(after, holder: false, others: others);
+            throw;
+        }
+    }
+
+    private SharedProtection ReadShared(ICoordinationSession session, DateTimeOffset now)
+    {
+        SharedProtection shared = session.Read();
+        if (session.Recovered)
+        {
+            // Write the worst case back at once, so every process goes by it, not only this call.
+            session.Write(shared);
+            LogRecovered(_directory);
+        }
+
+        Notice(shared.ForceDisable);
+        return shared with { Pending = shared.StillPending(now) };
+    }
+
+    private void Notice(ForceDisableMark? mark)
+    {
+        if (mark is null || mark == _seenForceDisable)
+        {
+            return;
+        }
+
+        _seenForceDisable = mark;
+        if (mark.By != _store.Participant)
+        {
+            _remoteForceUnhandled = true;
+            LogRemoteForceDisable(mark.By, mark.Reason);
+            RemoteForceDisable?.Invoke(mark);
+        }
+    }
+
+    private LastCall Call(bool enable, DateTimeOffset startedAt, Exception? failure) => new(
+        _store.Participant,
+        enable,
+        startedAt,
+        failure is null,
+        failure?.Message,
+        failure is not TaskProtectionAgentException { IsRetryable: false });
+
+    private void Publish(SharedProtection shared, bool holder, int? others = null, bool skipped = false, bool sharedRenewal = false)
+    {
+        lock (_statusLock)
+        {
+            _status = _status with
+            {
+                IsHolder = holder,
+                OtherHolders = others ?? _status.OtherHolders,
+                LastCallBy = shared.LastCall?.By,
+                LastCallAt = shared.LastCall?.StartedAt,
+                SharedExpiresAt = shared.ExpiresAt,
+                ReleasesSkipped = _status.ReleasesSkipped + (skipped ? 1 : 0),
+                SharedRenewals = _status.SharedRenewals + (sharedRenewal ? 1 : 0),
+                ObservedAt = _time.GetUtcNow(),
+            };
+        }
+    }
+
+    private static int MinutesToReach(DateTimeOffset? expires, DateTimeOffset now) =>
+        expires is { } e && e > now ? (int)Math.Min(GapBudget.MaxExpiresInMinutes, Math.Ceiling((e - now).TotalMinutes)) : 0;
+
+    private static TaskProtectionAgentException Retryable(string message) => new(AgentFailureKind.Transport, isRetryable: true, message);
+
+    [LoggerMessage(EventId = 1080, Level = LogLevel.Information, Message = "Release not sent: {Others} other process(es) of the task still hold sessions; the last to finish releases.")]
+    private partial void LogReleaseSkipped(int others);
+
+    [LoggerMessage(EventId = 1081, Level = LogLevel.Warning, Message = "The coordination state in {Directory} could not be read; assuming a release may still land and no expiry is known, then writing it anew.")]
+    private partial void LogRecovered(string directory);
+
+    [LoggerMessage(EventId = 1082, Level = LogLevel.Critical, Message = "Another process of the task ({By}) force-disabled protection: {Reason}. Sessions here are told.")]
+    private partial void LogRemoteForceDisable(string by, string reason);
+}

@@ -1,0 +1,59 @@
+namespace TaskProtection;
+
+/// <summary>
+/// A manager's part in coordination: the client that applies the rules, the store it shares with the task's other
+/// processes, and a check every CheckInterval for a force-disable made elsewhere (change events may not arrive on
+/// every file system).
+/// </summary>
+internal sealed class ManagerCoordination : IDisposable
+{
+    private readonly CoordinatedClient _client;
+    private readonly ICoordinationStore _store;
+    private readonly ManagerContext _context;
+    private ITimer? _poll;
+
+    private ManagerCoordination(CoordinatedClient client, ICoordinationStore store, ManagerContext context)
+    {
+        _client = client;
+        _store = store;
+        _context = context;
+    }
+
+    public CoordinationStatus Status => _client.Status;
+
+    /// <summary>
+    /// The client the manager calls: <paramref name="client"/> itself without coordination, else the coordinated client
+    /// over the directory (opened and checked here: a directory that cannot work fails now, saying what to fix) or over
+    /// <paramref name="store"/> (tests).
+    /// </summary>
+    public static ITaskProtectionClient? Wrap(ITaskProtectionClient? client, ICoordinationStore? store, ManagerContext context, out ManagerCoordination? coordination)
+    {
+        TaskProtectionOptions options = context.Options;
+        coordination = null;
+        if (client is null || (store is null && options.CoordinationDirectory is null))
+        {
+            return client;
+        }
+
+        TimeSpan landing = options.RequestTimeout + options.SchedulingTolerance + GapBudget.TimerResolution + GapBudget.LateLandingWindow;
+        ICoordinationStore shared = store ?? FileCoordinationStore.Open(options.CoordinationDirectory!, context.Clock.Provider, landing);
+        var coordinated = new CoordinatedClient(client, shared, options.CoordinationDirectory ?? "(in memory)", options, context.Clock.Provider, context.Logger, context.Metrics);
+        coordination = new ManagerCoordination(coordinated, shared, context);
+        context.Coordinated = true;
+        return coordinated;
+    }
+
+    /// <summary>Starts listening for force-disables made by other processes.</summary>
+    public void Start(Action<ForceDisableMark> onRemoteForceDisable)
+    {
+        _client.RemoteForceDisable += onRemoteForceDisable;
+        TimeSpan every = _context.Options.CheckInterval;
+        _poll = _context.Clock.Provider.CreateTimer(static s => ((CoordinatedClient)s!).CheckForceDisable(), _client, every, every);
+    }
+
+    public void Dispose()
+    {
+        _poll?.Dispose();
+        _store.Dispose();
+    }
+}

@@ -1,0 +1,163 @@
+using TaskProtection.Testing;
+using TaskProtection.Tests.Infrastructure;
+
+namespace TaskProtection.Tests.Coordination;
+
+/// <summary>Several processes of one task sharing protection through one coordination store, on one simulated clock.</summary>
+public sealed class CoordinationTests
+{
+    private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
+
+    [Fact]
+    public async Task A_process_whose_sessions_end_does_not_release_while_another_still_holds_sessions()
+    {
+        await using var task = new CoordinatedTask(2);
+        CriticalSession a = task[0].Entered("a");
+        CriticalSession b = task[1].Entered("b");
+
+        a.Dispose();
+        task.Advance(task[0].Options.ReleaseDelay + (10 * Second));
+
+        Assert.Empty(task.Puts(enabled: false));
+        Assert.True(task.Model.IsProtected);
+        CoordinationStatus first = task[0].Manager.GetStatus().Coordination!;
+        Assert.Equal(1, first.ReleasesSkipped);
+        Assert.False(first.IsHolder);
+        Assert.Equal(1, first.OtherHolders);
+
+        b.Dispose();
+        task.Advance(task[1].Options.ReleaseDelay + Second);
+
+        AgentCall release = Assert.Single(task.Puts(enabled: false));
+        Assert.False(task.Model.IsProtected);
+        Assert.True(release.ReceivedAt - task[0].Start <= task.Elapsed);
+    }
+
+    [Fact]
+    public async Task The_last_process_to_finish_releases_whichever_it_is()
+    {
+        await using var task = new CoordinatedTask(3);
+        CriticalSession[] sessions = [task[0].Entered(), task[1].Entered(), task[2].Entered()];
+
+        sessions[1].Dispose();
+        task.Advance(TimeSpan.FromMinutes(1));
+        sessions[2].Dispose();
+        task.Advance(TimeSpan.FromMinutes(1));
+        Assert.True(task.Model.IsProtected);
+        sessions[0].Dispose();
+        task.Advance(task[0].Options.ReleaseDelay + Second);
+
+        Assert.Single(task.Puts(enabled: false));
+        Assert.False(task.Model.IsProtected);
+    }
+
+    [Fact]
+    public async Task Holders_share_renewals_so_agent_calls_stay_at_the_single_process_count()
+    {
+        // Three processes hold sessions for 50 minutes, entering a minute apart: one acquire, then a renewal every
+        // 5 minutes for the task, exactly what one process alone makes; the others adopt the shared lease.
+        await using var task = new CoordinatedTask(3);
+        var sessions = new List<CriticalSession> { task[0].Entered() };
+        task.Advance(TimeSpan.FromMinutes(1));
+        sessions.Add(task[1].Entered());
+        task.Advance(TimeSpan.FromMinutes(1));
+        sessions.Add(task[2].Entered());
+        task.AdvanceTo(TimeSpan.FromMinutes(50));
+
+        await using var alone = new Harness();
+        alone.Entered();
+        alone.AdvanceTo(TimeSpan.FromMinutes(50));
+        Assert.Equal(alone.Puts(enabled: true).Count, task.Puts(enabled: true).Count);
+        Assert.DoesNotContain(task.Model.UnprotectedIntervals(task[0].Start), g => g.From < task.Clock.GetUtcNow());
+        Assert.True(task[1].Manager.GetStatus().Coordination!.SharedRenewals > 0);
+        foreach (CriticalSession session in sessions)
+        {
+            session.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task A_process_that_dies_stops_counting_at_once()
+    {
+        await using var task = new CoordinatedTask(2);
+        task[0].Entered("killed mid-session");
+        CriticalSession b = task[1].Entered("b");
+        task.Advance(TimeSpan.FromMinutes(1));
+
+        task.Board.Kill(CoordinatedTask.Participant(0));
+        b.Dispose();
+        task.Advance(task[1].Options.ReleaseDelay + Second);
+
+        Assert.Single(task.Puts(enabled: false));
+        Assert.False(task.Model.IsProtected);
+    }
+
+    [Fact]
+    public async Task A_force_disable_in_one_process_disables_for_the_task_and_every_process_is_told()
+    {
+        await using var task = new CoordinatedTask(2);
+        task[0].Entered("a");
+        task[1].Entered("b");
+        CancellationToken bLost = task[1].Manager.ProtectionLostToken;
+        var reasons = new List<ProtectionLossReason>();
+        task[1].Manager.ProtectionLost += (_, e) => reasons.Add(e.Reason);
+
+        Task forced = task[0].Manager.ForceDisableProtectionAsync("deployment blocked");
+        task.Advance(Second);
+
+        Assert.True(forced.IsCompletedSuccessfully);
+        Assert.False(task.Model.IsProtected);
+        Assert.True(bLost.IsCancellationRequested);
+        Assert.Equal([ProtectionLossReason.ForceDisabled], reasons);
+
+        // And the other process does not undo it with its next renewal.
+        task.Advance(TimeSpan.FromMinutes(10));
+        Assert.False(task.Model.IsProtected);
+        Assert.Single(task.Puts(enabled: true));
+    }
+
+    [Fact]
+    public async Task A_corrupt_state_is_not_trusted_an_enable_waits_until_a_release_could_no_longer_land()
+    {
+        await using var task = new CoordinatedTask(1);
+        task.Board.CorruptNextRead = true;
+
+        Task<CriticalSession> entering = task[0].EnterAsync();
+        task.Advance(TimeSpan.FromSeconds(10));
+        Assert.False(entering.IsCompleted);
+        Assert.Empty(task.Puts(enabled: true));
+
+        TaskProtectionOptions o = task[0].Options;
+        task.Advance(o.RequestTimeout + GapBudget.LateLandingWindow + o.RetryMaxDelay);
+        Assert.True(entering.IsCompletedSuccessfully);
+        Assert.True(task.Model.IsProtected);
+        Assert.NotNull(task.Board.State.ExpiresAt);
+        entering.Result.Dispose();
+    }
+
+    [Fact]
+    public async Task Status_shows_the_holders_the_last_call_and_the_shared_expiry()
+    {
+        await using var task = new CoordinatedTask(2);
+        task[0].Entered();
+        task.Advance(Second);
+        task[1].Entered();
+
+        CoordinationStatus second = task[1].Manager.GetStatus().Coordination!;
+
+        Assert.True(second.IsHolder);
+        Assert.Equal(CoordinatedTask.Participant(0), second.LastCallBy);
+        Assert.Equal(task[0].Start, second.LastCallAt);
+        Assert.Equal(task[0].Start + task[0].Options.LeaseDuration, second.SharedExpiresAt);
+        Assert.Equal(1, second.SharedRenewals);
+        Assert.Equal("(in memory)", second.Directory);
+        Assert.Single(task.Puts(enabled: true));
+    }
+
+    [Fact]
+    public async Task Without_coordination_the_status_has_none()
+    {
+        await using var h = new Harness();
+        Assert.Null(h.Manager.GetStatus().Coordination);
+    }
+}
