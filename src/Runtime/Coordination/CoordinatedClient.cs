@@ -20,6 +20,8 @@ internal sealed partial class CoordinatedClient : ITaskProtectionClient
     private readonly TaskProtectionMetrics _metrics;
     private readonly TimeSpan _adoptMargin;
     private readonly TimeSpan _landing;
+    private readonly TimeSpan _requestTimeout;
+    private readonly TimeSpan _orphanCheckEvery;
     private readonly Lock _statusLock = new();
     private CoordinationStatus _status;
     private ForceDisableMark? _seenForceDisable;
@@ -40,6 +42,10 @@ internal sealed partial class CoordinatedClient : ITaskProtectionClient
         // An adopted lease must leave the buffer and some time before it is due again, or the loop would spin.
         _adoptMargin = options.ProtectionBuffer + options.SchedulingTolerance + TimeSpan.FromSeconds(1);
         _landing = options.RequestTimeout + options.SchedulingTolerance + GapBudget.TimerResolution + GapBudget.LateLandingWindow;
+        _requestTimeout = options.RequestTimeout;
+
+        // A killed last holder's protection is released about a ReleaseDelay after it died, as if it had released.
+        _orphanCheckEvery = options.ReleaseDelay > TimeSpan.FromSeconds(1) ? options.ReleaseDelay : TimeSpan.FromSeconds(1);
         _status = new CoordinationStatus(directory, store.Participant, false, 0, null, null, null, 0, 0, null);
         _seenForceDisable = store.Peek().ForceDisable;
         store.Changed += CheckForceDisable;
@@ -76,6 +82,7 @@ internal sealed partial class CoordinatedClient : ITaskProtectionClient
         }
 
         session.BecomeHolder();
+        StopWatching();
         if (shared.ExpiresAt is { } expires && expires - now >= _adoptMargin)
         {
             Publish(shared, holder: true, sharedRenewal: true);
@@ -145,7 +152,8 @@ internal sealed partial class CoordinatedClient : ITaskProtectionClient
         {
             Publish(shared, holder: false, others: others, skipped: true);
             _metrics.ReleaseSkipped();
-            LogReleaseSkipped(others);
+            Log.ReleaseSkipped(_logger, others);
+            WatchForOrphanedProtection(_orphanCheckEvery);
             return new TaskProtectionState(false, null, null);
         }
 
@@ -181,7 +189,7 @@ internal sealed partial class CoordinatedClient : ITaskProtectionClient
         {
             // Write the worst case back at once, so every process goes by it, not only this call.
             session.Write(shared);
-            LogRecovered(_directory);
+            Log.CoordinationStateRecovered(_logger, _directory);
         }
 
         Notice(shared.ForceDisable);
@@ -199,7 +207,7 @@ internal sealed partial class CoordinatedClient : ITaskProtectionClient
         if (mark.By != _store.Participant)
         {
             _remoteForceUnhandled = true;
-            LogRemoteForceDisable(mark.By, mark.Reason);
+            Log.RemoteForceDisable(_logger, mark.By, mark.Reason);
             RemoteForceDisable?.Invoke(mark);
         }
     }
@@ -234,13 +242,4 @@ internal sealed partial class CoordinatedClient : ITaskProtectionClient
         expires is { } e && e > now ? (int)Math.Min(GapBudget.MaxExpiresInMinutes, Math.Ceiling((e - now).TotalMinutes)) : 0;
 
     private static TaskProtectionAgentException Retryable(string message) => new(AgentFailureKind.Transport, isRetryable: true, message);
-
-    [LoggerMessage(EventId = 1080, Level = LogLevel.Information, Message = "Release not sent: {Others} other process(es) of the task still hold sessions; the last to finish releases.")]
-    private partial void LogReleaseSkipped(int others);
-
-    [LoggerMessage(EventId = 1081, Level = LogLevel.Warning, Message = "The coordination state in {Directory} could not be read; assuming a release may still land and no expiry is known, then writing it anew.")]
-    private partial void LogRecovered(string directory);
-
-    [LoggerMessage(EventId = 1082, Level = LogLevel.Critical, Message = "Another process of the task ({By}) force-disabled protection: {Reason}. Sessions here are told.")]
-    private partial void LogRemoteForceDisable(string by, string reason);
 }

@@ -54,6 +54,7 @@ internal sealed class ManagerCoordination : IDisposable
     public void Dispose()
     {
         _poll?.Dispose();
+        _client.StopWatching();
         _store.Dispose();
     }
 }

@@ -82,4 +82,16 @@ internal static partial class Log
 
     [LoggerMessage(1065, LogLevel.Warning, "Second stop signal ({Signal}) during the drain: giving up the wait for running sessions now.")]
     public static partial void SecondSignal(ILogger logger, string signal);
+
+    [LoggerMessage(1080, LogLevel.Information, "Release not sent: {Others} other process(es) of the task still hold sessions; the last to finish releases.")]
+    public static partial void ReleaseSkipped(ILogger logger, int others);
+
+    [LoggerMessage(1081, LogLevel.Warning, "The coordination state in {Directory} could not be read; assuming a release may still land and no expiry is known, then writing it anew.")]
+    public static partial void CoordinationStateRecovered(ILogger logger, string directory);
+
+    [LoggerMessage(1082, LogLevel.Critical, "Another process of the task ({By}) force-disabled protection: {Reason}. Sessions here are told.")]
+    public static partial void RemoteForceDisable(ILogger logger, string by, string reason);
+
+    [LoggerMessage(1083, LogLevel.Warning, "No process of the task holds sessions any more (the last holder stopped without releasing: killed?): releasing the task's protection on its behalf.")]
+    public static partial void ReleasingOrphaned(ILogger logger);
 }

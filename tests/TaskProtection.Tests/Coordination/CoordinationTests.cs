@@ -93,6 +93,25 @@ public sealed class CoordinationTests
     }
 
     [Fact]
+    public async Task When_the_last_holder_dies_a_process_that_skipped_its_release_releases_for_the_task()
+    {
+        await using var task = new CoordinatedTask(2);
+        CriticalSession a = task[0].Entered("a");
+        task[1].Entered("killed mid-session");
+        a.Dispose();
+        task.Advance(task[0].Options.ReleaseDelay + Second);
+        Assert.True(task.Model.IsProtected);
+
+        task.Board.Kill(CoordinatedTask.Participant(1));
+        TimeSpan killedAt = task.Elapsed;
+        task.Advance(task[0].Options.ReleaseDelay + Second);
+
+        AgentCall release = Assert.Single(task.Puts(enabled: false));
+        Assert.False(task.Model.IsProtected);
+        Assert.InRange(release.ReceivedAt - task[0].Start - killedAt, TimeSpan.Zero, task[0].Options.ReleaseDelay);
+    }
+
+    [Fact]
     public async Task A_force_disable_in_one_process_disables_for_the_task_and_every_process_is_told()
     {
         await using var task = new CoordinatedTask(2);
