@@ -8,6 +8,15 @@ using TaskProtection.TestHost;
 // Usage: TaskProtection.TestHost [--session-seconds S] [--drain-seconds S] [--no-host]
 // Reads ECS_AGENT_URI like any app. Prints READY once started and SESSION STARTED / SESSION ENDED around its one job.
 // --no-host runs without the generic host, through TaskProtectionShutdown.RunUntilStoppedAsync.
+// --coordinated SEED SESSIONS runs SESSIONS overlapping sessions as one of several processes sharing CoordinationDirectory.
+int coordinated = Array.IndexOf(args, "--coordinated");
+if (coordinated >= 0)
+{
+    return await CoordinatedWorker.RunAsync(
+        int.Parse(args[coordinated + 1], CultureInfo.InvariantCulture),
+        int.Parse(args[coordinated + 2], CultureInfo.InvariantCulture));
+}
+
 double sessionSeconds = Argument(args, "--session-seconds", 0);
 double drainSeconds = Argument(args, "--drain-seconds", 20);
 if (args.Contains("--no-host"))
