@@ -1,0 +1,129 @@
+using TaskProtection.Tests.Infrastructure;
+
+namespace TaskProtection.Tests.Coordination;
+
+/// <summary>The coordination directory on a real file system: its checks at start-up, its locks, its state file.</summary>
+public sealed class FileCoordinationStoreTests : IDisposable
+{
+    private static readonly TimeSpan Landing = TimeSpan.FromSeconds(17);
+    private readonly string _directory = Directory.CreateTempSubdirectory("taskprotection-store-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public void A_missing_directory_fails_at_start_up_saying_what_to_fix()
+    {
+        string missing = Path.Combine(_directory, "not-mounted");
+
+        var failure = Assert.Throws<TaskProtectionException>(() => FileCoordinationStore.Open(missing, TimeProvider.System, Landing));
+
+        Assert.Contains($"'{missing}' does not exist", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Mount the task volume there", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_directory_that_cannot_be_written_fails_at_start_up()
+    {
+        // /proc refuses new files even to root.
+        var failure = Assert.Throws<TaskProtectionException>(() => FileCoordinationStore.Open("/proc", TimeProvider.System, Landing));
+
+        Assert.Contains("is not writable by this process", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_manager_fails_at_start_up_too_when_the_directory_is_missing()
+    {
+        var options = new TaskProtectionOptions { CoordinationDirectory = Path.Combine(_directory, "absent") };
+        await using Testing.FakeEcsAgent agent = await Testing.FakeEcsAgent.StartAsync();
+        using var http = new HttpClient();
+
+        var failure = Assert.Throws<TaskProtectionException>(() => new TaskProtectionManager(new EcsAgentClient(http, agent.AgentUri, options.RequestTimeout), options, new CriticalSessionRegistry()));
+
+        Assert.Contains("TaskProtection:CoordinationDirectory", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_call_lock_is_exclusive_across_stores_and_free_again_once_released()
+    {
+        using FileCoordinationStore first = FileCoordinationStore.Open(_directory, TimeProvider.System, Landing);
+        using FileCoordinationStore second = FileCoordinationStore.Open(_directory, TimeProvider.System, Landing);
+
+        ICoordinationSession held = await first.LockAsync(CancellationToken.None);
+        using var patience = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => second.LockAsync(patience.Token).AsTask());
+
+        held.Dispose();
+        using ICoordinationSession taken = await second.LockAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Holders_are_counted_by_their_locks_and_a_released_mark_is_cleared()
+    {
+        using FileCoordinationStore first = FileCoordinationStore.Open(_directory, TimeProvider.System, Landing);
+        using FileCoordinationStore second = FileCoordinationStore.Open(_directory, TimeProvider.System, Landing);
+        using (ICoordinationSession session = await first.LockAsync(CancellationToken.None))
+        {
+            session.BecomeHolder();
+        }
+
+        using (ICoordinationSession session = await second.LockAsync(CancellationToken.None))
+        {
+            Assert.Equal(1, session.OtherHolders());
+        }
+
+        first.Dispose(); // as the process ending: its mark goes
+        using (ICoordinationSession session = await second.LockAsync(CancellationToken.None))
+        {
+            Assert.Equal(0, session.OtherHolders());
+        }
+
+        Assert.Empty(Directory.GetFiles(Path.Combine(_directory, "taskprotection.holders")));
+    }
+
+    [Fact]
+    public async Task The_state_survives_between_stores_and_a_corrupt_file_is_recovered_from_not_trusted()
+    {
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        using FileCoordinationStore store = FileCoordinationStore.Open(_directory, TimeProvider.System, Landing);
+        using (ICoordinationSession session = await store.LockAsync(CancellationToken.None))
+        {
+            session.Write(SharedProtection.Empty with { ExpiresAt = now.AddMinutes(7) });
+        }
+
+        using (ICoordinationSession session = await store.LockAsync(CancellationToken.None))
+        {
+            Assert.Equal(now.AddMinutes(7), session.Read().ExpiresAt);
+            Assert.False(session.Recovered);
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(_directory, "taskprotection.state.json"), """{"expiresAt":"2026-11-29T1""");
+        using (ICoordinationSession session = await store.LockAsync(CancellationToken.None))
+        {
+            SharedProtection recovered = session.Read();
+            Assert.True(session.Recovered);
+            Assert.Null(recovered.ExpiresAt);
+            PendingCall assumed = Assert.Single(recovered.Pending);
+            Assert.False(assumed.Enable);
+            Assert.True(assumed.MayLandUntil >= now + Landing);
+        }
+    }
+
+    [Fact]
+    public async Task Two_managers_over_one_real_directory_share_protection_on_a_simulated_clock()
+    {
+        var options = new TaskProtectionOptions { CoordinationDirectory = _directory };
+        TimeSpan landing = options.RequestTimeout + GapBudget.LateLandingWindow;
+        await using var first = new Harness(options, coordination: clock => FileCoordinationStore.Open(_directory, clock, landing));
+        await using var second = new Harness(options, sameTask: first, coordination: clock => FileCoordinationStore.Open(_directory, clock, landing));
+        CriticalSession a = first.Entered("a");
+        second.Entered("b");
+
+        a.Dispose();
+        first.Advance(options.ReleaseDelay + TimeSpan.FromSeconds(1));
+
+        Assert.True(first.Model.IsProtected);
+        Assert.Single(first.Puts());
+        Assert.Equal(1, first.Manager.GetStatus().Coordination!.ReleasesSkipped);
+        Assert.Equal(_directory, first.Manager.GetStatus().Coordination!.Directory);
+    }
+}
