@@ -18,7 +18,7 @@ internal sealed partial class CoordinatedClient
         lock (_watchLock)
         {
             _orphanWatch?.Dispose();
-            _orphanWatch = _time.CreateTimer(static s => _ = ((CoordinatedClient)s!).CheckOrphanedAsync(), this, delay, Timeout.InfiniteTimeSpan);
+            _orphanWatch = _time.CreateTimer(static s => ((CoordinatedClient)s!).PostOrphanCheck(), this, delay, Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -31,12 +31,15 @@ internal sealed partial class CoordinatedClient
         }
     }
 
+    /// <summary>On the loop's scheduler, like every call this client makes.</summary>
+    private void PostOrphanCheck() => _ = _dispatcher.Run(CheckOrphanedAsync);
+
     private async Task CheckOrphanedAsync()
     {
         try
         {
             using var timeout = new CancellationTokenSource(_requestTimeout, _time);
-            TimeSpan? again = await ReleaseIfOrphanedAsync(timeout.Token).ConfigureAwait(false);
+            TimeSpan? again = await ReleaseIfOrphanedAsync(timeout.Token);
             if (again is { } delay)
             {
                 WatchForOrphanedProtection(delay);
@@ -52,7 +55,7 @@ internal sealed partial class CoordinatedClient
     /// <summary>Releases when no live process holds sessions and the task may still be protected; when to look again, or null.</summary>
     private async Task<TimeSpan?> ReleaseIfOrphanedAsync(CancellationToken cancellationToken)
     {
-        using ICoordinationSession session = await _store.LockAsync(cancellationToken).ConfigureAwait(false);
+        using ICoordinationSession session = await _store.LockAsync(cancellationToken);
         DateTimeOffset now = _time.GetUtcNow();
         SharedProtection shared = ReadShared(session, now);
         if (Status.IsHolder)
@@ -78,7 +81,7 @@ internal sealed partial class CoordinatedClient
         session.Write(shared with { Pending = [.. shared.Pending, ours] });
         try
         {
-            await _inner.DisableAsync(cancellationToken).ConfigureAwait(false);
+            await _inner.DisableAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is TaskProtectionAgentException or OperationCanceledException)
         {

@@ -10,6 +10,7 @@ namespace TaskProtection;
 /// release is not sent while another process holds sessions; nothing is enabled while a release given up on may land.
 /// Its time spent waiting for the lock counts inside the manager's RequestTimeout, so the gap budget still holds.
 /// </summary>
+/// <remarks>Called on the loop's scheduler, and its own checks are posted there: its awaits omit ConfigureAwait.</remarks>
 internal sealed partial class CoordinatedClient : ITaskProtectionClient
 {
     private readonly ITaskProtectionClient _inner;
@@ -18,6 +19,7 @@ internal sealed partial class CoordinatedClient : ITaskProtectionClient
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly TaskProtectionMetrics _metrics;
+    private readonly LoopDispatcher _dispatcher;
     private readonly TimeSpan _adoptMargin;
     private readonly TimeSpan _landing;
     private readonly TimeSpan _requestTimeout;
@@ -30,9 +32,14 @@ internal sealed partial class CoordinatedClient : ITaskProtectionClient
     // goes out in between, or a renewal waiting for the lock would undo the force-disable at once.
     private volatile bool _remoteForceUnhandled;
 
-    public CoordinatedClient(ITaskProtectionClient inner, ICoordinationStore store, string directory, TaskProtectionOptions options, TimeProvider time, ILogger logger, TaskProtectionMetrics metrics)
+    // The expiry this process last confirmed or adopted: a lease is adopted only when another process moved it since,
+    // or a renewal that must reach further (the last one before the cap) would adopt the same lease again and again.
+    private DateTimeOffset _lastKnownExpiry = DateTimeOffset.MinValue;
+
+    public CoordinatedClient(ITaskProtectionClient inner, ICoordinationStore store, string directory, TaskProtectionOptions options, TimeProvider time, ILogger logger, TaskProtectionMetrics metrics, LoopDispatcher dispatcher)
     {
         _metrics = metrics;
+        _dispatcher = dispatcher;
         _inner = inner;
         _store = store;
         _directory = directory;
@@ -68,7 +75,7 @@ internal sealed partial class CoordinatedClient : ITaskProtectionClient
     public async Task<TaskProtectionState> EnableAsync(int expiresInMinutes, CancellationToken cancellationToken)
     {
         DateTimeOffset waitStarted = _time.GetUtcNow();
-        using ICoordinationSession session = await _store.LockAsync(cancellationToken).ConfigureAwait(false);
+        using ICoordinationSession session = await _store.LockAsync(cancellationToken);
         DateTimeOffset now = _time.GetUtcNow();
         SharedProtection shared = ReadShared(session, now);
         if (_remoteForceUnhandled)
@@ -83,8 +90,9 @@ internal sealed partial class CoordinatedClient : ITaskProtectionClient
 
         session.BecomeHolder();
         StopWatching();
-        if (shared.ExpiresAt is { } expires && expires - now >= _adoptMargin)
+        if (shared.ExpiresAt is { } expires && expires - now >= _adoptMargin && expires > _lastKnownExpiry)
         {
+            _lastKnownExpiry = expires;
             Publish(shared, holder: true, sharedRenewal: true);
             _metrics.SharedRenewal();
             return new TaskProtectionState(true, expires, null);
@@ -102,9 +110,10 @@ internal sealed partial class CoordinatedClient : ITaskProtectionClient
         session.Write(shared with { Pending = [.. shared.Pending, ours] });
         try
         {
-            TaskProtectionState answer = await _inner.EnableAsync(minutes, cancellationToken).ConfigureAwait(false);
+            TaskProtectionState answer = await _inner.EnableAsync(minutes, cancellationToken);
             int counted = shared.Pending.Where(static p => p.Enable).Select(static p => p.Minutes).DefaultIfEmpty(minutes).Min();
             DateTimeOffset confirmed = now + TimeSpan.FromMinutes(Math.Min(minutes, counted));
+            _lastKnownExpiry = confirmed;
             SharedProtection after = shared with { ExpiresAt = confirmed, LastCall = Call(true, now, null) };
             session.Write(after);
             Publish(after, holder: true);
@@ -139,7 +148,7 @@ internal sealed partial class CoordinatedClient : ITaskProtectionClient
 
     private async Task<TaskProtectionState> DisableAsync(bool force, string? reason, CancellationToken cancellationToken)
     {
-        using ICoordinationSession session = await _store.LockAsync(cancellationToken).ConfigureAwait(false);
+        using ICoordinationSession session = await _store.LockAsync(cancellationToken);
         DateTimeOffset now = _time.GetUtcNow();
         SharedProtection shared = ReadShared(session, now);
         if (!force)
@@ -157,6 +166,7 @@ internal sealed partial class CoordinatedClient : ITaskProtectionClient
             return new TaskProtectionState(false, null, null);
         }
 
+        _lastKnownExpiry = DateTimeOffset.MinValue;
         ForceDisableMark? mark = force
             ? new ForceDisableMark((shared.ForceDisable?.Epoch ?? 0) + 1, reason!, _store.Participant, now)
             : shared.ForceDisable;
@@ -166,7 +176,7 @@ internal sealed partial class CoordinatedClient : ITaskProtectionClient
         session.Write(shared with { Pending = [.. shared.Pending, ours] });
         try
         {
-            TaskProtectionState answer = await _inner.DisableAsync(cancellationToken).ConfigureAwait(false);
+            TaskProtectionState answer = await _inner.DisableAsync(cancellationToken);
             SharedProtection after = shared with { LastCall = Call(false, now, null) };
             session.Write(after);
             Publish(after, holder: force && _status.IsHolder, others: others);

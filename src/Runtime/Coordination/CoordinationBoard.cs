@@ -10,7 +10,7 @@ internal sealed class CoordinationBoard : IDisposable
     private readonly HashSet<string> _holders = [];
     private readonly HashSet<string> _dead = [];
     private readonly SemaphoreSlim _callLock = new(1, 1);
-    private string? _lockOwner;
+    private Session? _holder;
     private SharedProtection _state = SharedProtection.Empty;
 
     public event Action? Changed;
@@ -39,9 +39,9 @@ internal sealed class CoordinationBoard : IDisposable
         {
             _dead.Add(participant);
             _holders.Remove(participant);
-            if (_lockOwner == participant)
+            if (_holder?.Participant == participant && _holder.MarkReleased())
             {
-                _lockOwner = null;
+                _holder = null;
                 _callLock.Release();
             }
         }
@@ -78,16 +78,17 @@ internal sealed class CoordinationBoard : IDisposable
             if (dead)
             {
                 // A dead process makes no more calls.
-                await Task.Delay(Timeout.InfiniteTimeSpan, time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(Timeout.InfiniteTimeSpan, time, cancellationToken);
             }
 
-            await board._callLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await board._callLock.WaitAsync(cancellationToken);
+            var session = new Session(board, participant, landing, time);
             lock (board._lock)
             {
-                board._lockOwner = participant;
+                board._holder = session;
             }
 
-            return new Session(board, participant, landing, time);
+            return session;
         }
 
         public SharedProtection Peek() => board.State;
@@ -103,7 +104,9 @@ internal sealed class CoordinationBoard : IDisposable
 
     private sealed class Session(CoordinationBoard board, string participant, TimeSpan landing, TimeProvider time) : ICoordinationSession
     {
-        private bool _disposed;
+        private bool _released;
+
+        public string Participant => participant;
 
         public bool Recovered { get; private set; }
 
@@ -165,22 +168,31 @@ internal sealed class CoordinationBoard : IDisposable
             }
         }
 
-        public void Dispose()
+        /// <summary>Marks the lock released by this session; false when it already was (disposed, or its process killed). Under the board's lock.</summary>
+        public bool MarkReleased()
         {
-            if (_disposed)
+            if (_released)
             {
-                return;
+                return false;
             }
 
-            _disposed = true;
+            _released = true;
+            return true;
+        }
+
+        public void Dispose()
+        {
             lock (board._lock)
             {
-                if (board._lockOwner != participant)
+                if (!MarkReleased())
                 {
-                    return; // Killed meanwhile: the lock was already released.
+                    return; // Released already: its process was killed meanwhile.
                 }
 
-                board._lockOwner = null;
+                if (board._holder == this)
+                {
+                    board._holder = null;
+                }
             }
 
             board._callLock.Release();

@@ -74,7 +74,7 @@ internal sealed class FileCoordinationStore : ICoordinationStore
 
     public async ValueTask<ICoordinationSession> LockAsync(CancellationToken cancellationToken)
     {
-        await _inProcess.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _inProcess.WaitAsync(cancellationToken);
         int fd = -1;
         try
         {
@@ -82,7 +82,7 @@ internal sealed class FileCoordinationStore : ICoordinationStore
             while (!FileLocks.TryLock(fd, _lockPath))
             {
                 // Another process is calling the agent (a bounded call): wait for it, then read what it learned.
-                await Task.Delay(LockPoll, _time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(LockPoll, _time, cancellationToken);
             }
 
             return new Session(this, fd);

@@ -37,7 +37,7 @@ internal sealed class ManagerCoordination : IDisposable
 
         TimeSpan landing = options.RequestTimeout + options.SchedulingTolerance + GapBudget.TimerResolution + GapBudget.LateLandingWindow;
         ICoordinationStore shared = store ?? FileCoordinationStore.Open(options.CoordinationDirectory!, context.Clock.Provider, landing);
-        var coordinated = new CoordinatedClient(client, shared, options.CoordinationDirectory ?? "(in memory)", options, context.Clock.Provider, context.Logger, context.Metrics);
+        var coordinated = new CoordinatedClient(client, shared, options.CoordinationDirectory ?? "(in memory)", options, context.Clock.Provider, context.Logger, context.Metrics, context.Dispatcher);
         coordination = new ManagerCoordination(coordinated, shared, context);
         context.Coordinated = true;
         return coordinated;

@@ -98,7 +98,8 @@ public sealed class CoordinatedClientTests : IDisposable
         _options,
         _clock,
         NullLogger.Instance,
-        new TaskProtectionMetrics(null, () => 0, () => false, () => 0));
+        new TaskProtectionMetrics(null, () => 0, () => false, () => 0),
+        new LoopDispatcher(TaskScheduler.Default));
 
     private void Seed(SharedProtection state)
     {

@@ -8,7 +8,11 @@ namespace TaskProtection.Tests.Coordination;
 /// </summary>
 internal sealed class CoordinatedTask : IAsyncDisposable
 {
-    public CoordinatedTask(int processes, Func<int, TaskProtectionOptions>? options = null, Func<int, Func<DateTimeOffset, TimeSpan>?>? lateness = null)
+    public CoordinatedTask(
+        int processes,
+        Func<int, TaskProtectionOptions>? options = null,
+        Func<int, Func<DateTimeOffset, TimeSpan>?>? lateness = null,
+        Func<int, Microsoft.Extensions.Logging.ILogger?>? logger = null)
     {
         var all = new List<Harness>();
         for (int i = 0; i < processes; i++)
@@ -19,6 +23,7 @@ internal sealed class CoordinatedTask : IAsyncDisposable
             all.Add(new Harness(
                 own,
                 lateness: lateness?.Invoke(i),
+                logger: logger?.Invoke(i),
                 sameTask: all.Count > 0 ? all[0] : null,
                 coordination: clock => Board.Join(participant, landing, clock)));
         }
