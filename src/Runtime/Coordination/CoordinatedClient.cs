@@ -48,7 +48,7 @@ internal sealed partial class CoordinatedClient : ITaskProtectionClient
 
         // An adopted lease must leave the buffer and some time before it is due again, or the loop would spin.
         _adoptMargin = options.ProtectionBuffer + options.SchedulingTolerance + TimeSpan.FromSeconds(1);
-        _landing = options.RequestTimeout + options.SchedulingTolerance + GapBudget.TimerResolution + GapBudget.LateLandingWindow;
+        _landing = GapBudget.MayLandWithin(options);
         _requestTimeout = options.RequestTimeout;
 
         // A killed last holder's protection is released about a ReleaseDelay after it died, as if it had released.

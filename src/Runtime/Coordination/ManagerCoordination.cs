@@ -35,7 +35,7 @@ internal sealed class ManagerCoordination : IDisposable
             return client;
         }
 
-        TimeSpan landing = options.RequestTimeout + options.SchedulingTolerance + GapBudget.TimerResolution + GapBudget.LateLandingWindow;
+        TimeSpan landing = GapBudget.MayLandWithin(options);
         ICoordinationStore shared = store ?? FileCoordinationStore.Open(options.CoordinationDirectory!, context.Clock.Provider, landing);
         var coordinated = new CoordinatedClient(client, shared, options.CoordinationDirectory ?? "(in memory)", options, context.Clock.Provider, context.Logger, context.Metrics, context.Dispatcher);
         coordination = new ManagerCoordination(coordinated, shared, context);

@@ -28,6 +28,13 @@ internal static class GapBudget
     /// </summary>
     public static readonly TimeSpan LateLandingWindow = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long after it was sent a call may still take effect: its timeout (itself a timer, so up to
+    /// SchedulingTolerance + 1 ms late), then <see cref="LateLandingWindow"/>.
+    /// </summary>
+    public static TimeSpan MayLandWithin(TaskProtectionOptions options) =>
+        options.RequestTimeout + options.SchedulingTolerance + TimerResolution + LateLandingWindow;
+
     /// <summary>Upper bound on how many failures we count; the answer saturates there.</summary>
     private const int MaxCountedFailures = 1000;
 

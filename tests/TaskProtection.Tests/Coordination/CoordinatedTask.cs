@@ -19,7 +19,7 @@ internal sealed class CoordinatedTask : IAsyncDisposable
         {
             TaskProtectionOptions own = options?.Invoke(i) ?? new TaskProtectionOptions();
             string participant = Participant(i);
-            TimeSpan landing = own.RequestTimeout + own.SchedulingTolerance + GapBudget.TimerResolution + GapBudget.LateLandingWindow;
+            TimeSpan landing = GapBudget.MayLandWithin(own);
             all.Add(new Harness(
                 own,
                 lateness: lateness?.Invoke(i),

@@ -112,7 +112,7 @@ public sealed class FileCoordinationStoreTests : IDisposable
     public async Task Two_managers_over_one_real_directory_share_protection_on_a_simulated_clock()
     {
         var options = new TaskProtectionOptions { CoordinationDirectory = _directory };
-        TimeSpan landing = options.RequestTimeout + GapBudget.LateLandingWindow;
+        TimeSpan landing = GapBudget.MayLandWithin(options);
         await using var first = new Harness(options, coordination: clock => FileCoordinationStore.Open(_directory, clock, landing));
         await using var second = new Harness(options, sameTask: first, coordination: clock => FileCoordinationStore.Open(_directory, clock, landing));
         CriticalSession a = first.Entered("a");
