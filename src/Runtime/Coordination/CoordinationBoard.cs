@@ -4,12 +4,12 @@ namespace TaskProtection;
 /// What a coordination directory holds, in memory: several managers in one test process join it as the processes of
 /// one task would share a directory. <see cref="Kill"/> plays a process dying (its holder mark and lock go at once).
 /// </summary>
-internal sealed class CoordinationBoard : IDisposable
+internal sealed class CoordinationBoard
 {
     private readonly Lock _lock = new();
     private readonly HashSet<string> _holders = [];
     private readonly HashSet<string> _dead = [];
-    private readonly SemaphoreSlim _callLock = new(1, 1);
+    private readonly FairCallLock _callLock = new();
     private Session? _holder;
     private SharedProtection _state = SharedProtection.Empty;
 
@@ -46,8 +46,6 @@ internal sealed class CoordinationBoard : IDisposable
             }
         }
     }
-
-    public void Dispose() => _callLock.Dispose();
 
     public bool IsHolder(string participant)
     {

@@ -5,22 +5,31 @@ internal sealed class ManualTaskScheduler : TaskScheduler
 {
     private readonly Queue<Task> _queue = new();
     private readonly Lock _lock = new();
-    private int _depth;
+
+    // The thread pumping now, or 0. A pump asked for while one runs (re-entrantly from a timer fired while pumping, or
+    // from a pool thread that fired a timer) just returns: the running pump drains the queue. A plain depth counter
+    // raced when a pool thread pumped, and could stay raised for good, so that nothing ran again.
+    private int _pumpingThread;
 
     /// <summary>Called whenever an outermost pump goes idle: what a simulation observes after every step.</summary>
     public Action? Idle { get; set; }
 
+    /// <summary>Whether this thread is pumping the scheduler now.</summary>
+    public bool IsPumpingHere => Volatile.Read(ref _pumpingThread) == Environment.CurrentManagedThreadId;
+
+    /// <summary>Queues <paramref name="action"/> to run at the next pump.</summary>
+    public void Post(Action action) =>
+        Task.Factory.StartNew(action, CancellationToken.None, TaskCreationOptions.DenyChildAttach, this);
+
     public void RunUntilIdle()
     {
-        // Re-entrant pumps (a timer fired while pumping) just return: the outer pump drains the queue.
-        if (_depth > 0)
+        if (Interlocked.CompareExchange(ref _pumpingThread, Environment.CurrentManagedThreadId, 0) != 0)
         {
             return;
         }
 
         SynchronizationContext? context = SynchronizationContext.Current;
         SynchronizationContext.SetSynchronizationContext(null);
-        _depth++;
         try
         {
             for (int steps = 0; ; steps++)
@@ -44,7 +53,7 @@ internal sealed class ManualTaskScheduler : TaskScheduler
         }
         finally
         {
-            _depth--;
+            Volatile.Write(ref _pumpingThread, 0);
             SynchronizationContext.SetSynchronizationContext(context);
         }
 

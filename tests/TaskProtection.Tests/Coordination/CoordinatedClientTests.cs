@@ -22,7 +22,6 @@ public sealed class CoordinatedClientTests : IDisposable
 
     public void Dispose()
     {
-        _board.Dispose();
         _unused.Dispose();
     }
 

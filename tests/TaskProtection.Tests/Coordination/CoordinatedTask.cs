@@ -11,8 +11,7 @@ internal sealed class CoordinatedTask : IAsyncDisposable
     public CoordinatedTask(
         int processes,
         Func<int, TaskProtectionOptions>? options = null,
-        Func<int, Func<DateTimeOffset, TimeSpan>?>? lateness = null,
-        Func<int, Microsoft.Extensions.Logging.ILogger?>? logger = null)
+        Func<int, Func<DateTimeOffset, TimeSpan>?>? lateness = null)
     {
         var all = new List<Harness>();
         for (int i = 0; i < processes; i++)
@@ -23,7 +22,6 @@ internal sealed class CoordinatedTask : IAsyncDisposable
             all.Add(new Harness(
                 own,
                 lateness: lateness?.Invoke(i),
-                logger: logger?.Invoke(i),
                 sameTask: all.Count > 0 ? all[0] : null,
                 coordination: clock => Board.Join(participant, landing, clock)));
         }
@@ -64,7 +62,5 @@ internal sealed class CoordinatedTask : IAsyncDisposable
         {
             await process.DisposeAsync();
         }
-
-        Board.Dispose();
     }
 }
