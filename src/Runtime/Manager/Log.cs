@@ -62,7 +62,7 @@ internal static partial class Log
     [LoggerMessage(1050, LogLevel.Critical, "Protection force-disabled: {Reason}. Active sessions now unprotected: {Sessions}")]
     public static partial void ForceDisabled(ILogger logger, string reason, string sessions);
 
-    [LoggerMessage(1051, LogLevel.Warning, "Stopping with {ActiveSessions} active sessions; releasing protection: {Sessions}")]
+    [LoggerMessage(1051, LogLevel.Warning, "Stopping with {ActiveSessions} active sessions; nothing renews their protection any more: {Sessions}")]
     public static partial void StoppingWithSessions(ILogger logger, int activeSessions, string sessions);
 
     [LoggerMessage(1060, LogLevel.Information, "Shutdown requested with {ActiveSessions} active sessions; waiting up to {DrainTimeout} for them to end while protection is kept: {Sessions}")]

@@ -34,6 +34,36 @@ public sealed class CoordinationTests
     }
 
     [Fact]
+    public async Task A_process_stopped_mid_session_tells_its_sessions_and_leaves_the_others_protected()
+    {
+        // The second process only ever adopts the first one's lease, and its own release was skipped; when it stops,
+        // nothing renews for its session any more, so it must be told, whatever it last sent itself.
+        await using var task = new CoordinatedTask(2);
+        CriticalSession first = task[0].Entered("first");
+        task.Advance(TimeSpan.FromMinutes(1));
+        task[1].Entered("earlier").Dispose();
+        task.Advance(task[1].Options.ReleaseDelay + TimeSpan.FromMinutes(1));
+        Assert.Equal(1, task[1].Manager.GetStatus().Coordination!.ReleasesSkipped);
+        CriticalSession second = task[1].Entered("second");
+        task.Advance(TimeSpan.FromMinutes(12));
+        Assert.True(task[1].Manager.GetStatus().Coordination!.SharedRenewals > 0);
+        var lost = new List<ProtectionLossReason>();
+        task[1].Manager.ProtectionLost += (_, e) => lost.Add(e.Reason);
+
+        await task[1].StopAsync();
+        task[0].Pump();
+
+        Assert.True(task[1].Manager.ProtectionLostToken.IsCancellationRequested);
+        Assert.Equal([ProtectionLossReason.Stopped], lost);
+        Assert.False(task[0].Manager.ProtectionLostToken.IsCancellationRequested);
+        Assert.Empty(task.Puts(enabled: false));
+        task.Advance(TimeSpan.FromMinutes(20));
+        Assert.DoesNotContain(task.Model.UnprotectedIntervals(task[0].Start), g => g.From < task.Clock.GetUtcNow());
+        first.Dispose();
+        second.Dispose();
+    }
+
+    [Fact]
     public async Task The_last_process_to_finish_releases_whichever_it_is()
     {
         await using var task = new CoordinatedTask(3);

@@ -107,7 +107,10 @@ internal sealed class Harness : IAsyncDisposable
     public IReadOnlyList<AgentCall> Puts(bool? enabled = null) =>
         Model.Calls.Where(c => c.Method == "PUT" && (enabled is null || c.Body.Contains($"\"ProtectionEnabled\":{(enabled.Value ? "true" : "false")}", StringComparison.Ordinal))).ToList();
 
-    public async ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync() => await StopAsync();
+
+    /// <summary>Stops the manager (SIGTERM without the host), pumping and moving time in 100 ms steps until it has.</summary>
+    public async Task StopAsync()
     {
         // StopAsync hops through the thread pool while the loop's continuations wait on the manual scheduler:
         // keep pumping until it completes. Bounded: this waits for thread-pool hops, not for timers.

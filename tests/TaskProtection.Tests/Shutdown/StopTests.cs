@@ -25,6 +25,18 @@ public sealed class StopTests
     }
 
     [Fact]
+    public async Task A_session_entered_just_before_the_stop_is_told_even_though_nothing_was_sent_yet()
+    {
+        var h = new Harness();
+        using CriticalSession session = h.Registry.Enter("job");
+
+        await h.StopAsync();
+
+        Assert.True(h.Manager.ProtectionLostToken.IsCancellationRequested);
+        Assert.Empty(h.Puts(enabled: true));
+    }
+
+    [Fact]
     public async Task A_force_disable_queued_before_the_stop_is_answered_by_it()
     {
         var h = new Harness();

@@ -153,23 +153,24 @@ internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentC
 
     /// <summary>
     /// After the loop has stopped: releases protection if the task may still hold it (one attempt, bounded by
-    /// RequestTimeout). Sessions still running are told first: the release leaves them unprotected.
+    /// RequestTimeout). Sessions still running are told first, even when nothing is left to release: no one renews for
+    /// them from now on (with coordination, another process's lease may cover them a while longer, but not for long).
     /// </summary>
     /// <returns>Null when released (or nothing was held), else why the release failed.</returns>
     public async Task<Exception?> ReleaseOnStopAsync()
     {
-        if (_clock.Now >= state.ServerMayBeProtectedUntil)
-        {
-            return null;
-        }
-
         IReadOnlyList<ActiveSessionInfo> sessions = context.Registry.GetActiveSessions();
         state.Lease.Drop();
         context.Gate.Close(_clock.Now);
         if (sessions.Count > 0)
         {
             Log.StoppingWithSessions(context.Logger, sessions.Count, SessionText.Describe(sessions));
-            losses.Raise(ProtectionLossReason.Stopped, "the manager stopped and releases protection while sessions still run", null);
+            losses.Raise(ProtectionLossReason.Stopped, "the manager stopped while sessions still run: nothing renews their protection any more", null);
+        }
+
+        if (_clock.Now >= state.ServerMayBeProtectedUntil)
+        {
+            return null;
         }
 
         Exception? failure = null;
