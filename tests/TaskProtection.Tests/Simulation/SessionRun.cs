@@ -58,6 +58,23 @@ internal sealed class SessionRun(EntryKind entry)
             EndedAt = h.Clock.GetUtcNow();
             entered.Result.Dispose();
         }
+        else if (_entering is { IsCompleted: false } waiting)
+        {
+            // Its time is up before the session was granted: the body runs for no time once it is, as an
+            // application's would that awaited EnterAsync and found its deadline passed.
+            waiting.ContinueWith(
+                t =>
+                {
+                    if (t.IsCompletedSuccessfully)
+                    {
+                        EndedAt = h.Clock.GetUtcNow();
+                        t.Result.Dispose();
+                    }
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
     }
 
     /// <summary>From when the application owes this body protection or word of its absence.</summary>
