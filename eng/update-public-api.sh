@@ -3,7 +3,7 @@
 # Review the diff: each added line is a public API promise. Usage: eng/update-public-api.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for project in src/Runtime/TaskProtection.csproj src/Testing/TaskProtection.Testing.csproj; do
+for project in src/Runtime/TaskProtection.csproj src/Testing/TaskProtection.Testing.csproj src/Integrations/*/*.csproj; do
   dir=$(dirname "$project")
   dotnet build "$project" --no-incremental -nologo -p:TreatWarningsAsErrors=false 2>&1 \
     | grep -oE "RS0016: Symbol '.*' is not part of the declared public API .*\[.*$(basename "$project")\]" \

@@ -9,12 +9,19 @@ using TaskProtection.TestHost;
 // Reads ECS_AGENT_URI like any app. Prints READY once started and SESSION STARTED / SESSION ENDED around its one job.
 // --no-host runs without the generic host, through TaskProtectionShutdown.RunUntilStoppedAsync.
 // --coordinated SEED SESSIONS runs SESSIONS overlapping sessions as one of several processes sharing CoordinationDirectory.
+// --quartz SECONDS runs a Quartz.NET worker with UseTaskProtection() whose one job takes SECONDS.
 int coordinated = Array.IndexOf(args, "--coordinated");
 if (coordinated >= 0)
 {
     return await CoordinatedWorker.RunAsync(
         int.Parse(args[coordinated + 1], CultureInfo.InvariantCulture),
         int.Parse(args[coordinated + 2], CultureInfo.InvariantCulture));
+}
+
+int quartz = Array.IndexOf(args, "--quartz");
+if (quartz >= 0)
+{
+    return await QuartzWorker.RunAsync(TimeSpan.FromSeconds(double.Parse(args[quartz + 1], CultureInfo.InvariantCulture)));
 }
 
 double sessionSeconds = Argument(args, "--session-seconds", 0);

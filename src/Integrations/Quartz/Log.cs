@@ -1,0 +1,10 @@
+using Microsoft.Extensions.Logging;
+
+namespace TaskProtection.Quartz;
+
+/// <summary>The Quartz integration's log events: 1100–1109, listed in docs/observability.md.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1100, LogLevel.Warning, "Quartz job {JobKey} not run (vetoed; it fires again on its schedule): it could not be protected: {Reason}")]
+    public static partial void Vetoed(ILogger logger, string jobKey, string reason);
+}

@@ -1,0 +1,20 @@
+using Quartz;
+
+namespace TaskProtection.Quartz;
+
+/// <summary>Which Quartz jobs run inside a TaskProtection session.</summary>
+public sealed class QuartzTaskProtectionOptions
+{
+    /// <summary>
+    /// Whether only chosen jobs are protected: those whose class has <see cref="ProtectJobAttribute"/> or whose key
+    /// <see cref="JobMatcher"/> accepts. Default <see langword="false"/>: every job is protected except those whose
+    /// class has <see cref="DoNotProtectJobAttribute"/>.
+    /// </summary>
+    public bool OnlyChosenJobs { get; set; }
+
+    /// <summary>
+    /// With <see cref="OnlyChosenJobs"/>, also protects the jobs whose key this matcher accepts (for example
+    /// <c>GroupMatcher&lt;JobKey&gt;.GroupEquals("transcoding")</c>). Default <see langword="null"/>: only marked classes.
+    /// </summary>
+    public IMatcher<JobKey>? JobMatcher { get; set; }
+}

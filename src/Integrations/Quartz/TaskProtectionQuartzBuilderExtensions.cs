@@ -1,0 +1,31 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using TaskProtection.Quartz;
+
+namespace Quartz;
+
+/// <summary>Turns TaskProtection on for Quartz.NET jobs.</summary>
+public static class TaskProtectionQuartzBuilderExtensions
+{
+    /// <summary>
+    /// Runs every Quartz job (or, with <see cref="QuartzTaskProtectionOptions.OnlyChosenJobs"/>, the chosen ones) inside a
+    /// TaskProtection session named <c>quartz {group}.{name}</c>: the job starts once protection covers it, and the
+    /// session ends when the job has run, whether it succeeded, threw or was cancelled. A run that cannot be protected
+    /// (the task is shutting down, or protection was not confirmed and <see cref="TaskProtection.TaskProtectionOptions.AcquireTimeoutBehavior"/>
+    /// is Throw) is vetoed, and fires again on its schedule. Call <c>services.AddTaskProtection()</c> as well.
+    /// </summary>
+    /// <param name="quartz">Quartz.s builder, from <c>services.AddQuartz(q =&gt; …)</c>.</param>
+    /// <param name="configure">Which jobs to protect; optional, every job by default.</param>
+    /// <returns>The same configurator.</returns>
+    public static IQuartzBuilder UseTaskProtection(this IQuartzBuilder quartz, Action<QuartzTaskProtectionOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(quartz);
+        var options = new QuartzTaskProtectionOptions();
+        configure?.Invoke(options);
+        quartz.Services.TryAddSingleton(new JobSelection(options));
+        quartz.Services.TryAddSingleton<JobSessions>();
+        quartz.AddTriggerListener<ProtectionTriggerListener>();
+        quartz.AddJobListener<ProtectionJobListener>();
+        return quartz;
+    }
+}

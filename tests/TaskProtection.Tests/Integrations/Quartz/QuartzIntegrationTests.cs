@@ -1,0 +1,190 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Quartz;
+using TaskProtection.Testing;
+
+namespace TaskProtection.Tests.Integrations.Quartz;
+
+/// <summary>
+/// Quartz.NET's real scheduler (RAM job store, its own thread pool, hosted service) with <c>q.UseTaskProtection()</c>,
+/// against a FakeEcsAgent over real HTTP. Jobs hold on a gate the test opens, so nothing waits on a timer.
+/// </summary>
+public sealed class QuartzIntegrationTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Twenty_concurrent_jobs_run_protected_with_one_acquire_and_one_release_after_the_last()
+    {
+        await using FakeEcsAgent agent = await FakeEcsAgent.StartAsync();
+        var registry = new CriticalSessionRegistry();
+        var record = new JobRecord(registry);
+        using IHost host = await StartAsync(agent, registry, record, q => q.UseTaskProtection());
+        DateTimeOffset start = DateTimeOffset.UtcNow;
+
+        await ScheduleAsync<GatedJob>(host, 20);
+        await WaitUntilAsync(() => record.Started == 20);
+        record.Release.SetResult();
+        await WaitUntilAsync(() => !agent.Model.IsProtected && record.Runs.Count == 20);
+
+        AgentCall enable = Assert.Single(Puts(agent, enabled: true));
+        AgentCall release = Assert.Single(Puts(agent, enabled: false));
+        Assert.True(release.ReceivedAt >= record.Runs.Max(r => r.To), "Released before the last job ended.");
+        Assert.True(enable.ReceivedAt <= record.Runs.Min(r => r.From), "A job started before protection was asked for.");
+        AssertNoJobRanUnprotected(agent, record, start);
+        Assert.All(record.Runs, r => Assert.True(r.ActiveSessions >= 1));
+        Assert.Equal(0, registry.ActiveCount);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_job_that_throws_ends_its_session_and_the_task_is_released()
+    {
+        await using FakeEcsAgent agent = await FakeEcsAgent.StartAsync();
+        var registry = new CriticalSessionRegistry();
+        var record = new JobRecord(registry);
+        using IHost host = await StartAsync(agent, registry, record, q => q.UseTaskProtection());
+        DateTimeOffset start = DateTimeOffset.UtcNow;
+
+        await ScheduleAsync<FailingJob>(host, 3);
+        await WaitUntilAsync(() => record.Started == 3);
+        Assert.Equal(3, registry.ActiveCount);
+        record.Release.SetResult();
+        await WaitUntilAsync(() => !agent.Model.IsProtected && record.Runs.Count == 3);
+
+        Assert.Equal(0, registry.ActiveCount);
+        Assert.Single(Puts(agent, enabled: false));
+        AssertNoJobRanUnprotected(agent, record, start);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task Jobs_opted_out_run_without_a_session_and_chosen_jobs_alone_are_protected_when_asked()
+    {
+        await using FakeEcsAgent agent = await FakeEcsAgent.StartAsync();
+        var registry = new CriticalSessionRegistry();
+        var record = new JobRecord(registry);
+        using IHost host = await StartAsync(agent, registry, record, q => q.UseTaskProtection(o =>
+        {
+            o.OnlyChosenJobs = true;
+            o.JobMatcher = GroupMatcher<JobKey>.GroupEquals("chosen");
+        }));
+
+        await ScheduleAsync<HousekeepingJob>(host, 1, "plain");
+        await ScheduleAsync<GatedJob>(host, 1, "plain");
+        await WaitUntilAsync(() => record.Started == 2);
+        Assert.Equal(0, registry.ActiveCount);
+        Assert.Empty(agent.Model.Calls);
+
+        await ScheduleAsync<MarkedJob>(host, 1, "plain");
+        await ScheduleAsync<GatedJob>(host, 1, "chosen");
+        await WaitUntilAsync(() => record.Started == 4);
+        Assert.Equal(2, registry.ActiveCount);
+        Assert.True(agent.Model.IsProtected);
+        Assert.Contains(registry.GetActiveSessions(), s => s.Name == "quartz chosen.job-0");
+
+        record.Release.SetResult();
+        await WaitUntilAsync(() => record.Runs.Count == 4 && !agent.Model.IsProtected);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_run_that_cannot_be_protected_is_vetoed_not_run_unprotected()
+    {
+        // Access denied and AcquireTimeoutBehavior Throw: the session is refused, so Quartz must not run the job.
+        await using FakeEcsAgent agent = await FakeEcsAgent.StartAsync();
+        agent.Model.FaultPolicy = _ => new AgentFault(AgentFaultKind.AccessDenied);
+        var registry = new CriticalSessionRegistry();
+        var record = new JobRecord(registry);
+        var vetoed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using IHost host = await StartAsync(
+            agent,
+            registry,
+            record,
+            q =>
+            {
+                q.UseTaskProtection();
+                q.AddJobListener(new VetoWatcher(vetoed));
+            },
+            o =>
+            {
+                o.AcquireTimeout = TimeSpan.FromSeconds(1);
+                o.AcquireTimeoutBehavior = AcquireTimeoutBehavior.Throw;
+            });
+
+        await ScheduleAsync<GatedJob>(host, 1);
+        await vetoed.Task.WaitAsync(Bound);
+
+        Assert.Equal(0, record.Started);
+        Assert.Equal(0, registry.ActiveCount);
+        await host.StopAsync();
+    }
+
+    private sealed class VetoWatcher(TaskCompletionSource vetoed) : IJobListener
+    {
+        public string Name => "veto watcher";
+
+        public ValueTask JobExecutionVetoed(IJobExecutionContext context, CancellationToken cancellationToken = default)
+        {
+            vetoed.TrySetResult();
+            return default;
+        }
+    }
+
+    private static async Task<IHost> StartAsync(FakeEcsAgent agent, CriticalSessionRegistry registry, JobRecord record, Action<IQuartzBuilder> quartz, Action<TaskProtectionOptions>? options = null)
+    {
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+        builder.Services.AddSingleton(registry);
+        builder.Services.AddSingleton(record);
+        builder.Services.AddTaskProtection(o =>
+        {
+            o.AgentUri = agent.AgentUri;
+            o.ReleaseDelay = TimeSpan.FromMilliseconds(200);
+            options?.Invoke(o);
+        });
+        builder.Services.AddQuartz(q =>
+        {
+            q.UseDefaultThreadPool(pool => pool.MaxConcurrency = 25);
+            quartz(q);
+        });
+        builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        IHost host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+
+    private static async Task ScheduleAsync<TJob>(IHost host, int count, string group = "jobs")
+        where TJob : IJob
+    {
+        IScheduler scheduler = await host.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        int existing = (await scheduler.GetJobKeys(GroupMatcher<JobKey>.GroupEquals(group))).Count;
+        for (int i = existing; i < existing + count; i++)
+        {
+            IJobDetail job = JobBuilder.Create<TJob>().WithIdentity($"job-{i}", group).Build();
+            await scheduler.ScheduleJob(job, TriggerBuilder.Create().StartNow().Build());
+        }
+    }
+
+    private static IReadOnlyList<AgentCall> Puts(FakeEcsAgent agent, bool enabled) =>
+        [.. agent.Model.Calls.Where(c => c.Method == "PUT" && c.Body.Contains($"\"ProtectionEnabled\":{(enabled ? "true" : "false")}", StringComparison.Ordinal))];
+
+    private static void AssertNoJobRanUnprotected(FakeEcsAgent agent, JobRecord record, DateTimeOffset since)
+    {
+        IReadOnlyList<UnprotectedInterval> gaps = agent.Model.UnprotectedIntervals(since);
+        foreach ((string job, DateTimeOffset from, DateTimeOffset to, _) in record.Runs)
+        {
+            Assert.DoesNotContain(gaps, g => g.From < to && g.To > from);
+        }
+    }
+
+    /// <summary>Real time: Quartz runs jobs on its own threads. Bounded, polled every 20 ms.</summary>
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(watch.Elapsed < Bound, "The condition did not come true in time.");
+            await Task.Delay(20);
+        }
+    }
+}
