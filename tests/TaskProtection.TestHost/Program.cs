@@ -10,6 +10,7 @@ using TaskProtection.TestHost;
 // --no-host runs without the generic host, through TaskProtectionShutdown.RunUntilStoppedAsync.
 // --coordinated SEED SESSIONS runs SESSIONS overlapping sessions as one of several processes sharing CoordinationDirectory.
 // --quartz SECONDS runs a Quartz.NET worker with UseTaskProtection() whose one job takes SECONDS.
+// --hangfire SECONDS does the same with a Hangfire server.
 int coordinated = Array.IndexOf(args, "--coordinated");
 if (coordinated >= 0)
 {
@@ -22,6 +23,12 @@ int quartz = Array.IndexOf(args, "--quartz");
 if (quartz >= 0)
 {
     return await QuartzWorker.RunAsync(TimeSpan.FromSeconds(double.Parse(args[quartz + 1], CultureInfo.InvariantCulture)));
+}
+
+int hangfire = Array.IndexOf(args, "--hangfire");
+if (hangfire >= 0)
+{
+    return await HangfireWorker.RunAsync(TimeSpan.FromSeconds(double.Parse(args[hangfire + 1], CultureInfo.InvariantCulture)));
 }
 
 double sessionSeconds = Argument(args, "--session-seconds", 0);

@@ -11,8 +11,6 @@ namespace TaskProtection.Tests.Integrations.Quartz;
 /// </summary>
 public sealed class QuartzIntegrationTests
 {
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
-
     [Fact]
     public async Task Twenty_concurrent_jobs_run_protected_with_one_acquire_and_one_release_after_the_last()
     {
@@ -23,17 +21,11 @@ public sealed class QuartzIntegrationTests
         DateTimeOffset start = DateTimeOffset.UtcNow;
 
         await ScheduleAsync<GatedJob>(host, 20);
-        await WaitUntilAsync(() => record.Started == 20);
+        await JobAssertions.WaitUntilAsync(() => record.Started == 20, "record.Started == 20");
         record.Release.SetResult();
-        await WaitUntilAsync(() => !agent.Model.IsProtected && record.Runs.Count == 20);
+        await JobAssertions.WaitUntilAsync(() => !agent.Model.IsProtected && record.Runs.Count == 20, "!agent.Model.IsProtected && record.Runs.Count == 20");
 
-        AgentCall enable = Assert.Single(Puts(agent, enabled: true));
-        AgentCall release = Assert.Single(Puts(agent, enabled: false));
-        Assert.True(release.ReceivedAt >= record.Runs.Max(r => r.To), "Released before the last job ended.");
-        Assert.True(enable.ReceivedAt <= record.Runs.Min(r => r.From), "A job started before protection was asked for.");
-        AssertNoJobRanUnprotected(agent, record, start);
-        Assert.All(record.Runs, r => Assert.True(r.ActiveSessions >= 1));
-        Assert.Equal(0, registry.ActiveCount);
+        JobAssertions.ProtectedWithOneAcquireAndOneRelease(agent, record, registry, start);
         await host.StopAsync();
     }
 
@@ -47,14 +39,14 @@ public sealed class QuartzIntegrationTests
         DateTimeOffset start = DateTimeOffset.UtcNow;
 
         await ScheduleAsync<FailingJob>(host, 3);
-        await WaitUntilAsync(() => record.Started == 3);
+        await JobAssertions.WaitUntilAsync(() => record.Started == 3, "record.Started == 3");
         Assert.Equal(3, registry.ActiveCount);
         record.Release.SetResult();
-        await WaitUntilAsync(() => !agent.Model.IsProtected && record.Runs.Count == 3);
+        await JobAssertions.WaitUntilAsync(() => !agent.Model.IsProtected && record.Runs.Count == 3, "!agent.Model.IsProtected && record.Runs.Count == 3");
 
         Assert.Equal(0, registry.ActiveCount);
-        Assert.Single(Puts(agent, enabled: false));
-        AssertNoJobRanUnprotected(agent, record, start);
+        Assert.Single(JobAssertions.Puts(agent, enabled: false));
+        JobAssertions.NoJobRanUnprotected(agent, record, start);
         await host.StopAsync();
     }
 
@@ -72,19 +64,19 @@ public sealed class QuartzIntegrationTests
 
         await ScheduleAsync<HousekeepingJob>(host, 1, "plain");
         await ScheduleAsync<GatedJob>(host, 1, "plain");
-        await WaitUntilAsync(() => record.Started == 2);
+        await JobAssertions.WaitUntilAsync(() => record.Started == 2, "record.Started == 2");
         Assert.Equal(0, registry.ActiveCount);
         Assert.Empty(agent.Model.Calls);
 
         await ScheduleAsync<MarkedJob>(host, 1, "plain");
         await ScheduleAsync<GatedJob>(host, 1, "chosen");
-        await WaitUntilAsync(() => record.Started == 4);
+        await JobAssertions.WaitUntilAsync(() => record.Started == 4, "record.Started == 4");
         Assert.Equal(2, registry.ActiveCount);
         Assert.True(agent.Model.IsProtected);
         Assert.Contains(registry.GetActiveSessions(), s => s.Name == "quartz chosen.job-0");
 
         record.Release.SetResult();
-        await WaitUntilAsync(() => record.Runs.Count == 4 && !agent.Model.IsProtected);
+        await JobAssertions.WaitUntilAsync(() => record.Runs.Count == 4 && !agent.Model.IsProtected, "record.Runs.Count == 4 && !agent.Model.IsProtected");
         await host.StopAsync();
     }
 
@@ -113,7 +105,7 @@ public sealed class QuartzIntegrationTests
             });
 
         await ScheduleAsync<GatedJob>(host, 1);
-        await vetoed.Task.WaitAsync(Bound);
+        await vetoed.Task.WaitAsync(JobAssertions.Bound);
 
         Assert.Equal(0, record.Started);
         Assert.Equal(0, registry.ActiveCount);
@@ -162,29 +154,6 @@ public sealed class QuartzIntegrationTests
         {
             IJobDetail job = JobBuilder.Create<TJob>().WithIdentity($"job-{i}", group).Build();
             await scheduler.ScheduleJob(job, TriggerBuilder.Create().StartNow().Build());
-        }
-    }
-
-    private static IReadOnlyList<AgentCall> Puts(FakeEcsAgent agent, bool enabled) =>
-        [.. agent.Model.Calls.Where(c => c.Method == "PUT" && c.Body.Contains($"\"ProtectionEnabled\":{(enabled ? "true" : "false")}", StringComparison.Ordinal))];
-
-    private static void AssertNoJobRanUnprotected(FakeEcsAgent agent, JobRecord record, DateTimeOffset since)
-    {
-        IReadOnlyList<UnprotectedInterval> gaps = agent.Model.UnprotectedIntervals(since);
-        foreach ((string job, DateTimeOffset from, DateTimeOffset to, _) in record.Runs)
-        {
-            Assert.DoesNotContain(gaps, g => g.From < to && g.To > from);
-        }
-    }
-
-    /// <summary>Real time: Quartz runs jobs on its own threads. Bounded, polled every 20 ms.</summary>
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(watch.Elapsed < Bound, "The condition did not come true in time.");
-            await Task.Delay(20);
         }
     }
 }

@@ -3,14 +3,16 @@ using TaskProtection.Testing;
 using TaskProtection.Tests.Infrastructure;
 using TaskProtection.Tests.Processes;
 
-namespace TaskProtection.Tests.Integrations.Quartz;
+namespace TaskProtection.Tests.Integrations;
 
-/// <summary>A real Quartz.NET worker process (TestHost <c>--quartz</c>) sent SIGTERM mid-job, as ECS does on scale-in.</summary>
+/// <summary>A real worker process of each framework (TestHost <c>--quartz</c>, <c>--hangfire</c>) sent SIGTERM mid-job, as ECS does on scale-in.</summary>
 [Collection(ChildProcessGroup.Name)]
-public sealed class QuartzSigtermTests
+public sealed class FrameworkSigtermTests
 {
-    [Fact]
-    public async Task SIGTERM_mid_job_lets_the_job_finish_protected_then_releases_and_exits_0()
+    [Theory]
+    [InlineData("--quartz")]
+    [InlineData("--hangfire")]
+    public async Task SIGTERM_mid_job_lets_the_job_finish_protected_then_releases_and_exits_0(string framework)
     {
         if (OperatingSystem.IsWindows())
         {
@@ -20,7 +22,7 @@ public sealed class QuartzSigtermTests
         await using FakeEcsAgent agent = await FakeEcsAgent.StartAsync();
         using ChildProcess worker = ChildProcess.StartDotnet(
             ChildProcess.BuiltAssembly("TaskProtection.TestHost"),
-            ["--quartz", "3"],
+            [framework, "3"],
             new Dictionary<string, string> { ["ECS_AGENT_URI"] = agent.AgentUri.ToString(), ["DOTNET_NOLOGO"] = "1" });
         await worker.WaitForLineAsync("JOB STARTED", TimeSpan.FromSeconds(30));
         DateTimeOffset since = agent.Model.Calls[0].ReceivedAt;

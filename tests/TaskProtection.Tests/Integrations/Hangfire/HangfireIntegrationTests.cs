@@ -1,0 +1,118 @@
+using Hangfire;
+using Hangfire.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using TaskProtection.Testing;
+
+namespace TaskProtection.Tests.Integrations.Hangfire;
+
+/// <summary>Hangfire's configuration and filters are global: its tests run one at a time, and remove their filter.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class HangfireGroup
+{
+    public const string Name = "Hangfire (global configuration)";
+}
+
+/// <summary>
+/// Hangfire's real server (Hangfire.InMemory storage, 25 workers) with <c>UseTaskProtection()</c>, against a
+/// FakeEcsAgent over real HTTP. Jobs hold on a gate the test opens.
+/// </summary>
+[Collection(HangfireGroup.Name)]
+public sealed class HangfireIntegrationTests : IDisposable
+{
+    private readonly CriticalSessionRegistry _registry = new();
+    private readonly JobRecord _record;
+
+    public HangfireIntegrationTests() => _record = new JobRecord(_registry);
+
+    [Fact]
+    public async Task Twenty_concurrent_jobs_run_protected_with_one_acquire_and_one_release_after_the_last()
+    {
+        await using FakeEcsAgent agent = await FakeEcsAgent.StartAsync();
+        using IHost host = await StartAsync(agent);
+        DateTimeOffset start = DateTimeOffset.UtcNow;
+
+        var client = host.Services.GetRequiredService<IBackgroundJobClient>();
+        for (int i = 0; i < 20; i++)
+        {
+            client.Enqueue<GatedHangfireJob>(j => j.RunAsync(CancellationToken.None));
+        }
+
+        await JobAssertions.WaitUntilAsync(() => _record.Started == 20, "20 jobs started");
+        Assert.Contains(_registry.GetActiveSessions(), s => s.Name == "hangfire GatedHangfireJob.RunAsync");
+        _record.Release.SetResult();
+        await JobAssertions.WaitUntilAsync(() => !agent.Model.IsProtected && _record.Runs.Count == 20, "20 jobs ran and the task was released");
+
+        JobAssertions.ProtectedWithOneAcquireAndOneRelease(agent, _record, _registry, start);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_job_that_throws_ends_its_session_and_an_opted_out_job_runs_without_one()
+    {
+        await using FakeEcsAgent agent = await FakeEcsAgent.StartAsync();
+        using IHost host = await StartAsync(agent);
+        var client = host.Services.GetRequiredService<IBackgroundJobClient>();
+
+        client.Enqueue<GatedHangfireJob>(j => j.HousekeepAsync(CancellationToken.None));
+        await JobAssertions.WaitUntilAsync(() => _record.Started == 1, "the opted-out job started");
+        Assert.Equal(0, _registry.ActiveCount);
+        Assert.Empty(agent.Model.Calls);
+
+        client.Enqueue<GatedHangfireJob>(j => j.FailAsync(CancellationToken.None));
+        await JobAssertions.WaitUntilAsync(() => _record.Started == 2, "the failing job started");
+        Assert.Equal(1, _registry.ActiveCount);
+        _record.Release.SetResult();
+        await JobAssertions.WaitUntilAsync(() => !agent.Model.IsProtected && _record.Runs.Count == 2, "both ran and the task was released");
+
+        Assert.Equal(0, _registry.ActiveCount);
+        Assert.Single(JobAssertions.Puts(agent, enabled: false));
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_job_that_cannot_be_protected_is_not_run_and_is_left_for_a_retry()
+    {
+        await using FakeEcsAgent agent = await FakeEcsAgent.StartAsync();
+        agent.Model.FaultPolicy = _ => new AgentFault(AgentFaultKind.AccessDenied);
+        using IHost host = await StartAsync(agent, o =>
+        {
+            o.AcquireTimeout = TimeSpan.FromSeconds(1);
+            o.AcquireTimeoutBehavior = AcquireTimeoutBehavior.Throw;
+        });
+
+        string id = host.Services.GetRequiredService<IBackgroundJobClient>().Enqueue<GatedHangfireJob>(j => j.RunAsync(CancellationToken.None));
+        using IStorageConnection connection = host.Services.GetRequiredService<JobStorage>().GetConnection();
+        await JobAssertions.WaitUntilAsync(() => connection.GetStateData(id)?.Name == "Scheduled", "the job was scheduled for a retry");
+
+        Assert.Equal(0, _record.Started);
+        Assert.Equal(0, _registry.ActiveCount);
+        await host.StopAsync();
+    }
+
+    public void Dispose()
+    {
+        foreach (var filter in GlobalJobFilters.Filters.Where(static f => f.Instance.GetType().Name == "TaskProtectionServerFilter").ToList())
+        {
+            GlobalJobFilters.Filters.Remove(filter.Instance);
+        }
+    }
+
+    private async Task<IHost> StartAsync(FakeEcsAgent agent, Action<TaskProtectionOptions>? options = null)
+    {
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+        builder.Services.AddSingleton(_registry);
+        builder.Services.AddSingleton(_record);
+        builder.Services.AddTaskProtection(o =>
+        {
+            o.AgentUri = agent.AgentUri;
+            o.ReleaseDelay = TimeSpan.FromMilliseconds(200);
+            options?.Invoke(o);
+        });
+        builder.Services.AddHangfire(c => c.UseInMemoryStorage().UseTaskProtection(o => o.Registry = _registry));
+        builder.Services.AddHangfireServer(o => o.WorkerCount = 25);
+        IHost host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+}
