@@ -10,7 +10,7 @@ using TaskProtection.TestHost;
 // --no-host runs without the generic host, through TaskProtectionShutdown.RunUntilStoppedAsync.
 // --coordinated SEED SESSIONS runs SESSIONS overlapping sessions as one of several processes sharing CoordinationDirectory.
 // --quartz SECONDS runs a Quartz.NET worker with UseTaskProtection() whose one job takes SECONDS.
-// --hangfire SECONDS does the same with a Hangfire server.
+// --hangfire SECONDS and --masstransit SECONDS do the same with a Hangfire server and a MassTransit consumer.
 int coordinated = Array.IndexOf(args, "--coordinated");
 if (coordinated >= 0)
 {
@@ -29,6 +29,12 @@ int hangfire = Array.IndexOf(args, "--hangfire");
 if (hangfire >= 0)
 {
     return await HangfireWorker.RunAsync(TimeSpan.FromSeconds(double.Parse(args[hangfire + 1], CultureInfo.InvariantCulture)));
+}
+
+int massTransit = Array.IndexOf(args, "--masstransit");
+if (massTransit >= 0)
+{
+    return await MassTransitWorker.RunAsync(TimeSpan.FromSeconds(double.Parse(args[massTransit + 1], CultureInfo.InvariantCulture)));
 }
 
 double sessionSeconds = Argument(args, "--session-seconds", 0);

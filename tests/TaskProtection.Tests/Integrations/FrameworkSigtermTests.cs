@@ -5,13 +5,14 @@ using TaskProtection.Tests.Processes;
 
 namespace TaskProtection.Tests.Integrations;
 
-/// <summary>A real worker process of each framework (TestHost <c>--quartz</c>, <c>--hangfire</c>) sent SIGTERM mid-job, as ECS does on scale-in.</summary>
+/// <summary>A real worker process of each framework (TestHost <c>--quartz</c>, <c>--hangfire</c>, <c>--masstransit</c>) sent SIGTERM mid-job, as ECS does on scale-in.</summary>
 [Collection(ChildProcessGroup.Name)]
 public sealed class FrameworkSigtermTests
 {
     [Theory]
     [InlineData("--quartz")]
     [InlineData("--hangfire")]
+    [InlineData("--masstransit")]
     public async Task SIGTERM_mid_job_lets_the_job_finish_protected_then_releases_and_exits_0(string framework)
     {
         if (OperatingSystem.IsWindows())

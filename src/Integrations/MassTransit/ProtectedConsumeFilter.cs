@@ -1,0 +1,31 @@
+using MassTransit;
+
+namespace TaskProtection.MassTransit;
+
+/// <summary>
+/// Runs one consumer's consumption of one message inside a session named <c>masstransit {Consumer}/{Message}</c>: the
+/// consumer is called once protection covers it, and the session ends when consumption ends, however it ends. The
+/// message is acknowledged by the transport after that, as MassTransit always does. A session that cannot be had is a
+/// consume fault, so MassTransit's retry and redelivery policies decide what becomes of the message.
+/// </summary>
+internal sealed class ProtectedConsumeFilter<TConsumer, TMessage>(CriticalSessionRegistry registry) : IFilter<ConsumerConsumeContext<TConsumer, TMessage>>
+    where TConsumer : class
+    where TMessage : class
+{
+    private static readonly string SessionName = $"masstransit {typeof(TConsumer).Name}/{typeof(TMessage).Name}";
+
+    public async Task Send(ConsumerConsumeContext<TConsumer, TMessage> context, IPipe<ConsumerConsumeContext<TConsumer, TMessage>> next)
+    {
+        CriticalSession session = await registry.EnterAsync(SessionName, context.CancellationToken).ConfigureAwait(false);
+        try
+        {
+            await next.Send(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            session.Dispose();
+        }
+    }
+
+    public void Probe(ProbeContext context) => context.CreateFilterScope("taskProtection");
+}

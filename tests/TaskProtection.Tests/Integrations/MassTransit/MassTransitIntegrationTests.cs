@@ -1,0 +1,141 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using TaskProtection.Testing;
+
+namespace TaskProtection.Tests.Integrations.MassTransit;
+
+/// <summary>
+/// MassTransit's real bus on its in-memory transport with <c>cfg.UseTaskProtection(context)</c>, against a
+/// FakeEcsAgent over real HTTP. Consumers hold on a gate the test opens.
+/// </summary>
+public sealed class MassTransitIntegrationTests
+{
+    private readonly CriticalSessionRegistry _registry = new();
+    private readonly JobRecord _record;
+
+    public MassTransitIntegrationTests() => _record = new JobRecord(_registry);
+
+    [Fact]
+    public async Task Twenty_concurrent_messages_are_consumed_protected_with_one_acquire_and_one_release_after_the_last()
+    {
+        await using FakeEcsAgent agent = await FakeEcsAgent.StartAsync();
+        using IHost host = await StartAsync(agent);
+        DateTimeOffset start = DateTimeOffset.UtcNow;
+
+        var bus = host.Services.GetRequiredService<IBus>();
+        for (int i = 0; i < 20; i++)
+        {
+            await bus.Publish(new TranscodeVideo(i));
+        }
+
+        await JobAssertions.WaitUntilAsync(() => _record.Started == 20, "20 consumers started");
+        Assert.Contains(_registry.GetActiveSessions(), s => s.Name == "masstransit TranscodeConsumer/TranscodeVideo");
+        _record.Release.SetResult();
+        await JobAssertions.WaitUntilAsync(() => !agent.Model.IsProtected && _record.Runs.Count == 20, "20 consumed and the task was released");
+
+        JobAssertions.ProtectedWithOneAcquireAndOneRelease(agent, _record, _registry, start);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_consumer_that_throws_ends_its_session_and_an_opted_out_consumer_runs_without_one()
+    {
+        await using FakeEcsAgent agent = await FakeEcsAgent.StartAsync();
+        using IHost host = await StartAsync(agent);
+        var bus = host.Services.GetRequiredService<IBus>();
+
+        await bus.Publish(new RefreshCache(1));
+        await JobAssertions.WaitUntilAsync(() => _record.Started == 1, "the opted-out consumer started");
+        Assert.Equal(0, _registry.ActiveCount);
+        Assert.Empty(agent.Model.Calls);
+
+        await bus.Publish(new BrokenVideo(1));
+        await JobAssertions.WaitUntilAsync(() => _record.Started == 2, "the failing consumer started");
+        Assert.Equal(1, _registry.ActiveCount);
+        _record.Release.SetResult();
+        await JobAssertions.WaitUntilAsync(() => !agent.Model.IsProtected && _record.Runs.Count == 2, "both ran and the task was released");
+
+        Assert.Equal(0, _registry.ActiveCount);
+        Assert.Single(JobAssertions.Puts(agent, enabled: false));
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task On_shutdown_the_bus_stops_taking_messages_while_the_one_in_flight_finishes_protected()
+    {
+        // One message at a time: the first is in flight when the host stops, the second waits in the queue. The drain
+        // keeps protection for the first; the second must stay queued, not be taken and refused (a consume fault).
+        await using FakeEcsAgent agent = await FakeEcsAgent.StartAsync();
+        var faults = new FaultCounter();
+        using IHost host = await StartAsync(agent, concurrency: 1, faults);
+        var bus = host.Services.GetRequiredService<IBus>();
+        await bus.Publish(new TranscodeVideo(1));
+        await bus.Publish(new TranscodeVideo(2));
+        await JobAssertions.WaitUntilAsync(() => _record.Started == 1, "the first consumer started");
+        DateTimeOffset start = DateTimeOffset.UtcNow;
+
+        Task stopping = host.StopAsync();
+        await JobAssertions.WaitUntilAsync(() => _registry.ShutdownRequested.IsCancellationRequested, "the drain began");
+        Assert.True(agent.Model.IsProtected);
+        _record.Release.SetResult();
+        await stopping.WaitAsync(JobAssertions.Bound);
+
+        Assert.Equal(1, _record.Started);
+        Assert.Equal(0, faults.Count);
+        JobAssertions.NoJobRanUnprotected(agent, _record, start);
+        Assert.True(Assert.Single(JobAssertions.Puts(agent, enabled: false)).ReceivedAt >= _record.Runs[0].To);
+    }
+
+    private sealed class FaultCounter : IConsumeObserver
+    {
+        private int _count;
+
+        public int Count => Volatile.Read(ref _count);
+
+        public Task PreConsume<T>(ConsumeContext<T> context)
+            where T : class => Task.CompletedTask;
+
+        public Task PostConsume<T>(ConsumeContext<T> context)
+            where T : class => Task.CompletedTask;
+
+        public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception)
+            where T : class
+        {
+            Interlocked.Increment(ref _count);
+            return Task.CompletedTask;
+        }
+    }
+
+    private async Task<IHost> StartAsync(FakeEcsAgent agent, int concurrency = 25, IConsumeObserver? observer = null)
+    {
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+        builder.Services.AddSingleton(_registry);
+        builder.Services.AddSingleton(_record);
+        builder.Services.AddTaskProtection(o =>
+        {
+            o.AgentUri = agent.AgentUri;
+            o.ReleaseDelay = TimeSpan.FromMilliseconds(200);
+        });
+        builder.Services.AddMassTransit(x =>
+        {
+            x.AddConsumer<TranscodeConsumer>();
+            x.AddConsumer<BrokenConsumer>();
+            x.AddConsumer<CacheConsumer>();
+            x.UsingInMemory((context, cfg) =>
+            {
+                cfg.UseTaskProtection(context);
+                cfg.ConcurrentMessageLimit = concurrency;
+                if (observer is not null)
+                {
+                    cfg.ConnectConsumeObserver(observer);
+                }
+
+                cfg.ConfigureEndpoints(context);
+            });
+        });
+        IHost host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+}
