@@ -90,15 +90,50 @@ public sealed class HangfireIntegrationTests : IDisposable
         await host.StopAsync();
     }
 
+    [Fact]
+    public async Task A_filter_inside_this_one_that_cancels_the_job_still_ends_its_session()
+    {
+        await using FakeEcsAgent agent = await FakeEcsAgent.StartAsync();
+        var cancelling = new CancellingFilter(_registry);
+        using IHost host = await StartAsync(agent, configure: c => c.UseFilter(cancelling));
+
+        host.Services.GetRequiredService<IBackgroundJobClient>().Enqueue<GatedHangfireJob>(j => j.RunAsync(CancellationToken.None));
+        await JobAssertions.WaitUntilAsync(() => cancelling.SawSessions > 0 && !agent.Model.IsProtected, "the job was cancelled and the task released");
+
+        Assert.Equal(0, _record.Started);
+        Assert.Equal(0, _registry.ActiveCount);
+        Assert.Single(JobAssertions.Puts(agent, enabled: true));
+        Assert.Single(JobAssertions.Puts(agent, enabled: false));
+        await host.StopAsync();
+    }
+
+    /// <summary>Runs inside the protection filter (added after it, same order) and cancels every job.</summary>
+    private sealed class CancellingFilter(CriticalSessionRegistry registry) : global::Hangfire.Server.IServerFilter
+    {
+        private int _sawSessions;
+
+        public int SawSessions => Volatile.Read(ref _sawSessions);
+
+        public void OnPerforming(global::Hangfire.Server.PerformingContext context)
+        {
+            Volatile.Write(ref _sawSessions, registry.ActiveCount);
+            context.Canceled = true;
+        }
+
+        public void OnPerformed(global::Hangfire.Server.PerformedContext context)
+        {
+        }
+    }
+
     public void Dispose()
     {
-        foreach (var filter in GlobalJobFilters.Filters.Where(static f => f.Instance.GetType().Name == "TaskProtectionServerFilter").ToList())
+        foreach (var filter in GlobalJobFilters.Filters.Where(static f => f.Instance.GetType().Name is "TaskProtectionServerFilter" or nameof(CancellingFilter)).ToList())
         {
             GlobalJobFilters.Filters.Remove(filter.Instance);
         }
     }
 
-    private async Task<IHost> StartAsync(FakeEcsAgent agent, Action<TaskProtectionOptions>? options = null)
+    private async Task<IHost> StartAsync(FakeEcsAgent agent, Action<TaskProtectionOptions>? options = null, Action<IGlobalConfiguration>? configure = null)
     {
         HostApplicationBuilder builder = Host.CreateApplicationBuilder();
         builder.Services.AddSingleton(_registry);
@@ -109,7 +144,11 @@ public sealed class HangfireIntegrationTests : IDisposable
             o.ReleaseDelay = TimeSpan.FromMilliseconds(200);
             options?.Invoke(o);
         });
-        builder.Services.AddHangfire(c => c.UseInMemoryStorage().UseTaskProtection(o => o.Registry = _registry));
+        builder.Services.AddHangfire(c =>
+        {
+            c.UseInMemoryStorage().UseTaskProtection(o => o.Registry = _registry);
+            configure?.Invoke(c);
+        });
         builder.Services.AddHangfireServer(o => o.WorkerCount = 25);
         IHost host = builder.Build();
         await host.StartAsync();

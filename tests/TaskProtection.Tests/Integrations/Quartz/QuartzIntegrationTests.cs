@@ -21,9 +21,9 @@ public sealed class QuartzIntegrationTests
         DateTimeOffset start = DateTimeOffset.UtcNow;
 
         await ScheduleAsync<GatedJob>(host, 20);
-        await JobAssertions.WaitUntilAsync(() => record.Started == 20, "record.Started == 20");
+        await JobAssertions.WaitUntilAsync(() => record.Started == 20, "20 jobs started");
         record.Release.SetResult();
-        await JobAssertions.WaitUntilAsync(() => !agent.Model.IsProtected && record.Runs.Count == 20, "!agent.Model.IsProtected && record.Runs.Count == 20");
+        await JobAssertions.WaitUntilAsync(() => !agent.Model.IsProtected && record.Runs.Count == 20, "20 jobs ran and the task was released");
 
         JobAssertions.ProtectedWithOneAcquireAndOneRelease(agent, record, registry, start);
         await host.StopAsync();
@@ -39,10 +39,10 @@ public sealed class QuartzIntegrationTests
         DateTimeOffset start = DateTimeOffset.UtcNow;
 
         await ScheduleAsync<FailingJob>(host, 3);
-        await JobAssertions.WaitUntilAsync(() => record.Started == 3, "record.Started == 3");
+        await JobAssertions.WaitUntilAsync(() => record.Started == 3, "3 jobs started");
         Assert.Equal(3, registry.ActiveCount);
         record.Release.SetResult();
-        await JobAssertions.WaitUntilAsync(() => !agent.Model.IsProtected && record.Runs.Count == 3, "!agent.Model.IsProtected && record.Runs.Count == 3");
+        await JobAssertions.WaitUntilAsync(() => !agent.Model.IsProtected && record.Runs.Count == 3, "3 jobs ran and the task was released");
 
         Assert.Equal(0, registry.ActiveCount);
         Assert.Single(JobAssertions.Puts(agent, enabled: false));
@@ -64,19 +64,19 @@ public sealed class QuartzIntegrationTests
 
         await ScheduleAsync<HousekeepingJob>(host, 1, "plain");
         await ScheduleAsync<GatedJob>(host, 1, "plain");
-        await JobAssertions.WaitUntilAsync(() => record.Started == 2, "record.Started == 2");
+        await JobAssertions.WaitUntilAsync(() => record.Started == 2, "the 2 unprotected jobs started");
         Assert.Equal(0, registry.ActiveCount);
         Assert.Empty(agent.Model.Calls);
 
         await ScheduleAsync<MarkedJob>(host, 1, "plain");
         await ScheduleAsync<GatedJob>(host, 1, "chosen");
-        await JobAssertions.WaitUntilAsync(() => record.Started == 4, "record.Started == 4");
+        await JobAssertions.WaitUntilAsync(() => record.Started == 4, "the 2 chosen jobs started");
         Assert.Equal(2, registry.ActiveCount);
         Assert.True(agent.Model.IsProtected);
         Assert.Contains(registry.GetActiveSessions(), s => s.Name == "quartz chosen.job-0");
 
         record.Release.SetResult();
-        await JobAssertions.WaitUntilAsync(() => record.Runs.Count == 4 && !agent.Model.IsProtected, "record.Runs.Count == 4 && !agent.Model.IsProtected");
+        await JobAssertions.WaitUntilAsync(() => record.Runs.Count == 4 && !agent.Model.IsProtected, "4 jobs ran and the task was released");
         await host.StopAsync();
     }
 
