@@ -135,23 +135,13 @@ public sealed class HangfireIntegrationTests : IDisposable
 
     private async Task<IHost> StartAsync(FakeEcsAgent agent, Action<TaskProtectionOptions>? options = null, Action<IGlobalConfiguration>? configure = null)
     {
-        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
-        builder.Services.AddSingleton(_registry);
-        builder.Services.AddSingleton(_record);
-        builder.Services.AddTaskProtection(o =>
-        {
-            o.AgentUri = agent.AgentUri;
-            o.ReleaseDelay = TimeSpan.FromMilliseconds(200);
-            options?.Invoke(o);
-        });
+        HostApplicationBuilder builder = IntegrationHost.CreateBuilder(agent, _registry, _record, options);
         builder.Services.AddHangfire(c =>
         {
             c.UseInMemoryStorage().UseTaskProtection(o => o.Registry = _registry);
             configure?.Invoke(c);
         });
         builder.Services.AddHangfireServer(o => o.WorkerCount = 25);
-        IHost host = builder.Build();
-        await host.StartAsync();
-        return host;
+        return await IntegrationHost.StartAsync(builder);
     }
 }

@@ -109,14 +109,7 @@ public sealed class MassTransitIntegrationTests
 
     private async Task<IHost> StartAsync(FakeEcsAgent agent, int concurrency = 25, IConsumeObserver? observer = null)
     {
-        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
-        builder.Services.AddSingleton(_registry);
-        builder.Services.AddSingleton(_record);
-        builder.Services.AddTaskProtection(o =>
-        {
-            o.AgentUri = agent.AgentUri;
-            o.ReleaseDelay = TimeSpan.FromMilliseconds(200);
-        });
+        HostApplicationBuilder builder = IntegrationHost.CreateBuilder(agent, _registry, _record);
         builder.Services.AddMassTransit(x =>
         {
             x.AddConsumer<TranscodeConsumer>();
@@ -134,8 +127,6 @@ public sealed class MassTransitIntegrationTests
                 cfg.ConfigureEndpoints(context);
             });
         });
-        IHost host = builder.Build();
-        await host.StartAsync();
-        return host;
+        return await IntegrationHost.StartAsync(builder);
     }
 }

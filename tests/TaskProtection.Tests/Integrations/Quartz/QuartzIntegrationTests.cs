@@ -125,24 +125,14 @@ public sealed class QuartzIntegrationTests
 
     private static async Task<IHost> StartAsync(FakeEcsAgent agent, CriticalSessionRegistry registry, JobRecord record, Action<IQuartzBuilder> quartz, Action<TaskProtectionOptions>? options = null)
     {
-        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
-        builder.Services.AddSingleton(registry);
-        builder.Services.AddSingleton(record);
-        builder.Services.AddTaskProtection(o =>
-        {
-            o.AgentUri = agent.AgentUri;
-            o.ReleaseDelay = TimeSpan.FromMilliseconds(200);
-            options?.Invoke(o);
-        });
+        HostApplicationBuilder builder = IntegrationHost.CreateBuilder(agent, registry, record, options);
         builder.Services.AddQuartz(q =>
         {
             q.UseDefaultThreadPool(pool => pool.MaxConcurrency = 25);
             quartz(q);
         });
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
-        IHost host = builder.Build();
-        await host.StartAsync();
-        return host;
+        return await IntegrationHost.StartAsync(builder);
     }
 
     private static async Task ScheduleAsync<TJob>(IHost host, int count, string group = "jobs")
