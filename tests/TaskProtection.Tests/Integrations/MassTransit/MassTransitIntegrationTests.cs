@@ -119,6 +119,7 @@ public sealed class MassTransitIntegrationTests
             {
                 cfg.UseTaskProtection(context);
                 cfg.ConcurrentMessageLimit = concurrency;
+                cfg.PrefetchCount = concurrency;
                 if (observer is not null)
                 {
                     cfg.ConnectConsumeObserver(observer);
