@@ -87,6 +87,38 @@ public sealed class MassTransitIntegrationTests
         Assert.True(Assert.Single(JobAssertions.Puts(agent, enabled: false)).ReceivedAt >= _record.Runs[0].To);
     }
 
+    [Fact]
+    public async Task On_a_receive_endpoint_it_protects_that_endpoints_consumers_only()
+    {
+        await using FakeEcsAgent agent = await FakeEcsAgent.StartAsync();
+        HostApplicationBuilder builder = IntegrationHost.CreateBuilder(agent, _registry, _record);
+        builder.Services.AddMassTransit(x =>
+        {
+            x.AddConsumer<TranscodeConsumer>();
+            x.AddConsumer<BrokenConsumer>();
+            x.UsingInMemory((context, cfg) =>
+            {
+                cfg.ReceiveEndpoint("protected", e =>
+                {
+                    e.UseTaskProtection(context);
+                    e.ConfigureConsumer<TranscodeConsumer>(context);
+                });
+                cfg.ReceiveEndpoint("plain", e => e.ConfigureConsumer<BrokenConsumer>(context));
+            });
+        });
+        using IHost host = await IntegrationHost.StartAsync(builder);
+        var bus = host.Services.GetRequiredService<IBus>();
+
+        await bus.Publish(new BrokenVideo(1));
+        await bus.Publish(new TranscodeVideo(1));
+        await JobAssertions.WaitUntilAsync(() => _record.Started == 2, "both consumers started");
+
+        Assert.Equal(["masstransit TranscodeConsumer/TranscodeVideo"], _registry.GetActiveSessions().Select(static s => s.Name));
+        _record.Release.SetResult();
+        await JobAssertions.WaitUntilAsync(() => !agent.Model.IsProtected && _record.Runs.Count == 2, "both ran and the task was released");
+        await host.StopAsync();
+    }
+
     private sealed class FaultCounter : IConsumeObserver
     {
         private int _count;
