@@ -51,6 +51,22 @@ internal sealed class ManagerCoordination : IDisposable
         _poll = _context.Clock.Provider.CreateTimer(static s => ((CoordinatedClient)s!).CheckForceDisable(), _client, every, every);
     }
 
+    /// <summary>
+    /// Tells this process's running sessions of another process's force-disable now, not when the loop gets to it: the
+    /// loop may be waiting for the call lock the other process holds while its disable goes out. The loop then does the
+    /// rest, and finds the signal raised already.
+    /// </summary>
+    public void TellSessionsAtOnce(object sender, ForceDisableMark mark)
+    {
+        _context.Gate.Close(_context.Clock.Now);
+        if (_context.RunningSessions > 0)
+        {
+            _context.Signal.TryRaise(sender, ProtectionLossReason.ForceDisabled, $"protection was force-disabled by another process of the task ({mark.By}): {mark.Reason}", null, _context.Registry.GetActiveSessions());
+        }
+
+        _context.Gate.Pulse();
+    }
+
     public void Dispose()
     {
         _poll?.Dispose();

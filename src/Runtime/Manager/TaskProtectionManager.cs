@@ -331,15 +331,7 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
             _context.Commands.Enqueue(new ForceDisableRequest($"by {mark.By}: {mark.Reason}", remote: true));
         }
 
-        // Told now, not when the loop gets to the request: it may be waiting for the call lock the other process holds
-        // while its disable goes out. The loop then does the rest (it finds the signal raised already).
-        _context.Gate.Close(_context.Clock.Now);
-        if (_context.RunningSessions > 0)
-        {
-            _context.Signal.TryRaise(this, ProtectionLossReason.ForceDisabled, $"protection was force-disabled by another process of the task ({mark.By}): {mark.Reason}", null, _context.Registry.GetActiveSessions());
-        }
-
-        _context.Gate.Pulse();
+        _coordination!.TellSessionsAtOnce(this, mark);
         _context.Wake.Request();
     }
 
