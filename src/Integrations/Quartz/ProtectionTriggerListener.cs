@@ -10,7 +10,7 @@ namespace TaskProtection.Quartz;
 /// before job listeners hear of it, and awaits the answer, so the job starts only once protection covers it (or as
 /// <see cref="TaskProtectionOptions.AcquireTimeoutBehavior"/> says). A session that cannot be had (the task is
 /// shutting down, or protection could not be confirmed and the behaviour is Throw) vetoes the run: Quartz then records
-/// it as vetoed and the trigger fires again on its schedule, on this task or another.
+/// it as vetoed, and the job runs at the trigger's next fire time, if it has one.
 /// </summary>
 internal sealed class ProtectionTriggerListener(IServiceProvider services, JobSelection selection, JobSessions sessions) : ITriggerListener
 {

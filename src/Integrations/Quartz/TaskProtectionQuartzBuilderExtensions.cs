@@ -12,7 +12,9 @@ public static class TaskProtectionQuartzBuilderExtensions
     /// TaskProtection session named <c>quartz {group}.{name}</c>: the job starts once protection covers it, and the
     /// session ends when the job has run, whether it succeeded, threw or was cancelled. A run that cannot be protected
     /// (the task is shutting down, or protection was not confirmed and <see cref="TaskProtection.TaskProtectionOptions.AcquireTimeoutBehavior"/>
-    /// is Throw) is vetoed, and fires again on its schedule. Call <c>services.AddTaskProtection()</c> as well.
+    /// is Throw) is vetoed, and runs at its trigger's next fire time, if there is one. Once the task starts shutting down
+    /// the scheduler is put in standby, so that triggers coming due stay in the job store rather than be fired here and
+    /// vetoed. Call <c>services.AddTaskProtection()</c> as well.
     /// </summary>
     /// <param name="quartz">Quartz.s builder, from <c>services.AddQuartz(q =&gt; …)</c>.</param>
     /// <param name="configure">Which jobs to protect; optional, every job by default.</param>
@@ -26,6 +28,7 @@ public static class TaskProtectionQuartzBuilderExtensions
         quartz.Services.TryAddSingleton<JobSessions>();
         quartz.AddTriggerListener<ProtectionTriggerListener>();
         quartz.AddJobListener<ProtectionJobListener>();
+        quartz.Services.AddHostedService<StandbyOnShutdown>();
         return quartz;
     }
 }

@@ -112,6 +112,35 @@ public sealed class QuartzIntegrationTests
         await host.StopAsync();
     }
 
+    [Fact]
+    public async Task Once_shutdown_begins_the_scheduler_stands_by_so_triggers_coming_due_stay_in_the_store()
+    {
+        // Without the standby a trigger coming due during the drain is fired here and vetoed; a one-shot one never
+        // fires again. With it, the trigger stays as it was for another node (or this one after a restart).
+        await using FakeEcsAgent agent = await FakeEcsAgent.StartAsync();
+        var registry = new CriticalSessionRegistry();
+        var record = new JobRecord(registry);
+        var vetoed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using IHost host = await StartAsync(agent, registry, record, q =>
+        {
+            q.UseTaskProtection();
+            q.AddJobListener(new VetoWatcher(vetoed));
+        });
+        IScheduler scheduler = await host.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        await ScheduleAsync<GatedJob>(host, 1);
+        await JobAssertions.WaitUntilAsync(() => record.Started == 1, "the first job started");
+
+        Task stopping = host.StopAsync();
+        await JobAssertions.WaitUntilAsync(() => scheduler.GetStatus().AsTask().GetAwaiter().GetResult() == SchedulerStatus.Standby, "the scheduler stood by once the drain began");
+        await scheduler.ScheduleJob(JobBuilder.Create<GatedJob>().WithIdentity("late").Build(), TriggerBuilder.Create().WithIdentity("late").StartNow().Build());
+        record.Release.SetResult();
+        await stopping.WaitAsync(JobAssertions.Bound);
+
+        Assert.Equal(1, record.Started);
+        Assert.False(vetoed.Task.IsCompleted, "A trigger that came due during the drain was fired and vetoed.");
+        Assert.True(registry.ShutdownRequested.IsCancellationRequested);
+    }
+
     private sealed class VetoWatcher(TaskCompletionSource vetoed) : IJobListener
     {
         public string Name => "veto watcher";
