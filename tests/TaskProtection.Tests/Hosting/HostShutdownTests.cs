@@ -35,17 +35,16 @@ public sealed class HostShutdownTests
         CriticalSession session = await registry.EnterAsync("transcode").AsTask().WaitAsync(Bound);
         Assert.True(agent.Model.IsProtected);
 
-        // The job notices the shutdown and finishes (checkpoints) shortly after.
-        bool protectedAtEnd = false;
-        registry.ShutdownRequested.Register(() => _ = Task.Run(async () =>
-        {
-            await Task.Delay(200);
-            protectedAtEnd = agent.Model.IsProtected;
-            session.Dispose();
-        }));
-        await host.StopAsync().WaitAsync(Bound);
+        // The job notices the shutdown; while it checkpoints, the stop waits for it with protection held.
+        var noticed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        registry.ShutdownRequested.Register(noticed.SetResult);
+        Task stopping = host.StopAsync();
+        await noticed.Task.WaitAsync(Bound);
+        Assert.True(agent.Model.IsProtected, "Protection ended before the session did.");
+        Assert.False(stopping.IsCompleted, "The stop did not wait for the running session.");
+        session.Dispose();
+        await stopping.WaitAsync(Bound);
 
-        Assert.True(protectedAtEnd, "Protection ended before the session did.");
         Assert.False(agent.Model.IsProtected);
         Assert.False(session.IsActive);
         Assert.Throws<CriticalSessionRefusedException>(() => registry.Enter("after"));
