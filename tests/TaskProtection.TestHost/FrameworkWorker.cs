@@ -40,11 +40,12 @@ internal static class FrameworkWorker
         return 0;
     }
 
-    /// <summary>The job's body: real time, not cancelled by shutdown (the drain waits for it).</summary>
-    public static async Task RunJobAsync(JobSettings settings)
+    /// <summary>The job's body: real time; <paramref name="cancellationToken"/> is the framework's own, which the
+    /// drain must not see cancelled (a cancelled job prints no JOB ENDED).</summary>
+    public static async Task RunJobAsync(JobSettings settings, CancellationToken cancellationToken = default)
     {
         Output.Line("JOB STARTED");
-        await Task.Delay(settings.SessionLength, CancellationToken.None);
+        await Task.Delay(settings.SessionLength, cancellationToken);
         Output.Line("JOB ENDED " + DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
     }
 }

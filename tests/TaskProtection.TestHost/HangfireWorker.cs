@@ -11,12 +11,18 @@ internal static class HangfireWorker
     {
         HostApplicationBuilder builder = FrameworkWorker.CreateBuilder(jobLength);
         builder.Services.AddHangfire(c => c.UseInMemoryStorage().UseTaskProtection());
-        builder.Services.AddHangfireServer(o => o.WorkerCount = 2);
-        return FrameworkWorker.RunAsync(builder, services => services.GetRequiredService<IBackgroundJobClient>().Enqueue<TranscodeJob>(j => j.RunAsync()));
+        // Hangfire cancels running jobs' tokens when it is told to stop (at SIGTERM) unless StopTimeout says to wait:
+        // wait as long as the drain, so the job finishes protected.
+        builder.Services.AddHangfireServer(o =>
+        {
+            o.WorkerCount = 2;
+            o.StopTimeout = TimeSpan.FromSeconds(20);
+        });
+        return FrameworkWorker.RunAsync(builder, services => services.GetRequiredService<IBackgroundJobClient>().Enqueue<TranscodeJob>(j => j.RunAsync(CancellationToken.None)));
     }
 
     internal sealed class TranscodeJob(JobSettings settings)
     {
-        public Task RunAsync() => FrameworkWorker.RunJobAsync(settings);
+        public Task RunAsync(CancellationToken cancellationToken) => FrameworkWorker.RunJobAsync(settings, cancellationToken);
     }
 }

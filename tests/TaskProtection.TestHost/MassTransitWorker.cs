@@ -29,6 +29,6 @@ internal static class MassTransitWorker
 
     internal sealed class TranscodeConsumer(JobSettings settings) : IConsumer<TranscodeVideo>
     {
-        public Task Consume(ConsumeContext<TranscodeVideo> context) => FrameworkWorker.RunJobAsync(settings);
+        public Task Consume(ConsumeContext<TranscodeVideo> context) => FrameworkWorker.RunJobAsync(settings, context.CancellationToken);
     }
 }

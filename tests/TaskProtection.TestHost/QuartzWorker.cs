@@ -20,6 +20,6 @@ internal static class QuartzWorker
 
     private sealed class TranscodeJob(JobSettings settings) : IJob
     {
-        public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) => await FrameworkWorker.RunJobAsync(settings);
+        public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) => await FrameworkWorker.RunJobAsync(settings, cancellationToken);
     }
 }
