@@ -20,6 +20,17 @@ public sealed class DiagnosticTests
         """;
 
     [Fact]
+    public void Every_generator_error_is_an_error_that_pragma_and_editorconfig_cannot_silence()
+    {
+        Assert.Equal(10, TaskProtection.Generators.Diagnostics.GeneratorDiagnostics.All.Length);
+        Assert.All(TaskProtection.Generators.Diagnostics.GeneratorDiagnostics.All, d =>
+        {
+            Assert.Equal(DiagnosticSeverity.Error, d.DefaultSeverity);
+            Assert.Contains(WellKnownDiagnosticTags.NotConfigurable, d.CustomTags);
+        });
+    }
+
+    [Fact]
     public void TP0101_attribute_on_a_method_with_a_body()
     {
         Diagnostic error = SingleError("TP0101", """

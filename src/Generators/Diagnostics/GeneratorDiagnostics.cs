@@ -60,7 +60,8 @@ internal static class GeneratorDiagnostics
         "A critical section must not have a hand-written implementing part",
         "'{0}' cannot be protected: it already has an implementing part, which would run unprotected. Remove it; the generator writes it, and the work belongs in '{1}'.");
 
-    private static readonly DiagnosticDescriptor[] All =
+    /// <summary>Every descriptor the generator reports.</summary>
+    public static readonly DiagnosticDescriptor[] All =
     [
         NotPartialDeclaration, ContainingTypeNotPartial, ImplementationMissing, ImplementationMismatch,
         AsyncVoidImplementation, CannotCrossAwait, UnsupportedReturnType, UnsupportedContainingType,
@@ -89,5 +90,9 @@ internal static class GeneratorDiagnostics
             DiagnosticSeverity.Error,
             isEnabledByDefault: true,
             description: null,
-            helpLinkUri: $"https://github.com/taskprotection/taskprotection/blob/main/docs/rules/{id}.md");
+            helpLinkUri: $"https://github.com/taskprotection/taskprotection/blob/main/docs/rules/{id}.md",
+
+            // Not configurable: neither #pragma nor .editorconfig may turn an unwrappable critical section into a build
+            // that passes and a method that runs unprotected.
+            customTags: WellKnownDiagnosticTags.NotConfigurable);
 }
