@@ -4,26 +4,6 @@ using System.Text.Json;
 
 namespace TaskProtection.Testing;
 
-/// <summary>One call the model received.</summary>
-/// <param name="ReceivedAt">When the agent received it.</param>
-/// <param name="Method">GET or PUT.</param>
-/// <param name="Path">The request path.</param>
-/// <param name="Body">The request body (only the protection fields exist in it).</param>
-/// <param name="Fault">The scripted behaviour.</param>
-/// <param name="StatusCode">The status answered (or that would have been).</param>
-public sealed record AgentCall(DateTimeOffset ReceivedAt, string Method, string Path, string Body, AgentFaultKind Fault, int StatusCode);
-
-/// <summary>An answer of the model, before any transport.</summary>
-/// <param name="StatusCode">HTTP status.</param>
-/// <param name="ContentType">Media type.</param>
-/// <param name="Body">Body text.</param>
-public sealed record AgentAnswer(int StatusCode, string ContentType, string Body);
-
-/// <summary>A stretch of time in which the task was not protected.</summary>
-/// <param name="From">Start (inclusive).</param>
-/// <param name="To">End (exclusive); <see cref="DateTimeOffset.MaxValue"/> when still unprotected.</param>
-public readonly record struct UnprotectedInterval(DateTimeOffset From, DateTimeOffset To);
-
 /// <summary>
 /// The ECS side of task protection, as the agent and ECS behave: expiry counted from when a call is received, each
 /// enable call resetting (not extending) the expiry to now + N minutes, 1–2880 validation, unknown fields rejected
@@ -322,9 +302,3 @@ public sealed class ProtectionModel
 
     internal static string BodyText(byte[]? body) => body is null ? string.Empty : Encoding.UTF8.GetString(body);
 }
-
-/// <summary>What a fault policy is asked about.</summary>
-/// <param name="Method">GET or PUT.</param>
-/// <param name="Body">The request body.</param>
-/// <param name="SentAt">When the client sent it.</param>
-public sealed record AgentCallContext(string Method, string Body, DateTimeOffset SentAt);

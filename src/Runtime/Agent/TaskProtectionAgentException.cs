@@ -1,27 +1,5 @@
 namespace TaskProtection;
 
-/// <summary>What kind of failure an agent call met.</summary>
-public enum AgentFailureKind
-{
-    /// <summary>HTTP 200 with a <c>failure</c> object (for example <c>TASK_NOT_VALID</c>, <c>DEPLOYMENT_BLOCKED</c>).</summary>
-    Failure,
-
-    /// <summary>An HTTP error status with an <c>error</c> object from the agent or ECS.</summary>
-    Error,
-
-    /// <summary>HTTP 429 from the agent's own rate limiter, or ECS <c>ThrottlingException</c>.</summary>
-    Throttled,
-
-    /// <summary>No complete answer within the request timeout.</summary>
-    Timeout,
-
-    /// <summary>The connection could not be made or broke.</summary>
-    Transport,
-
-    /// <summary>An answer that does not follow the agent contract (bad JSON, missing fields, too large).</summary>
-    MalformedResponse,
-}
-
 /// <summary>
 /// A failed call to the ECS agent's task-protection endpoint, with everything the agent said about it.
 /// <see cref="IsRetryable"/> says whether trying again can help.
