@@ -32,6 +32,26 @@ internal static class JobAssertions
         Assert.Equal(0, registry.ActiveCount);
     }
 
+    /// <summary>
+    /// The acceptance test every framework shares: 20 jobs started by <paramref name="startJob"/> all run at once in
+    /// sessions named <paramref name="sessionNamePrefix"/>…, are let go together, and cost one acquire and one release.
+    /// </summary>
+    public static async Task TwentyConcurrentJobsAsync(FakeEcsAgent agent, JobRecord record, CriticalSessionRegistry registry, Func<int, Task> startJob, string sessionNamePrefix)
+    {
+        DateTimeOffset start = DateTimeOffset.UtcNow;
+        for (int i = 0; i < 20; i++)
+        {
+            await startJob(i);
+        }
+
+        await WaitUntilAsync(() => record.Started == 20, "20 jobs started");
+        Assert.Contains(registry.GetActiveSessions(), s => s.Name.StartsWith(sessionNamePrefix, StringComparison.Ordinal));
+        record.Release.SetResult();
+        await WaitUntilAsync(() => !agent.Model.IsProtected && record.Runs.Count == 20, "20 jobs ran and the task was released");
+
+        ProtectedWithOneAcquireAndOneRelease(agent, record, registry, start);
+    }
+
     /// <summary>Real time: the frameworks run jobs on their own threads. Bounded, polled every 20 ms.</summary>
     public static async Task WaitUntilAsync(Func<bool> condition, string what)
     {

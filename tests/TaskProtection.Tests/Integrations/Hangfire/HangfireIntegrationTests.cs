@@ -30,20 +30,9 @@ public sealed class HangfireIntegrationTests : IDisposable
     {
         await using FakeEcsAgent agent = await FakeEcsAgent.StartAsync();
         using IHost host = await StartAsync(agent);
-        DateTimeOffset start = DateTimeOffset.UtcNow;
-
         var client = host.Services.GetRequiredService<IBackgroundJobClient>();
-        for (int i = 0; i < 20; i++)
-        {
-            client.Enqueue<GatedHangfireJob>(j => j.RunAsync(CancellationToken.None));
-        }
 
-        await JobAssertions.WaitUntilAsync(() => _record.Started == 20, "20 jobs started");
-        Assert.Contains(_registry.GetActiveSessions(), s => s.Name == "hangfire GatedHangfireJob.RunAsync");
-        _record.Release.SetResult();
-        await JobAssertions.WaitUntilAsync(() => !agent.Model.IsProtected && _record.Runs.Count == 20, "20 jobs ran and the task was released");
-
-        JobAssertions.ProtectedWithOneAcquireAndOneRelease(agent, _record, _registry, start);
+        await JobAssertions.TwentyConcurrentJobsAsync(agent, _record, _registry, _ => Task.FromResult(client.Enqueue<GatedHangfireJob>(j => j.RunAsync(CancellationToken.None))), "hangfire GatedHangfireJob.RunAsync");
         await host.StopAsync();
     }
 

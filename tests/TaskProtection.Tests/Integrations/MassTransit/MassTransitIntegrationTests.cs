@@ -21,20 +21,9 @@ public sealed class MassTransitIntegrationTests
     {
         await using FakeEcsAgent agent = await FakeEcsAgent.StartAsync();
         using IHost host = await StartAsync(agent);
-        DateTimeOffset start = DateTimeOffset.UtcNow;
-
         var bus = host.Services.GetRequiredService<IBus>();
-        for (int i = 0; i < 20; i++)
-        {
-            await bus.Publish(new TranscodeVideo(i));
-        }
 
-        await JobAssertions.WaitUntilAsync(() => _record.Started == 20, "20 consumers started");
-        Assert.Contains(_registry.GetActiveSessions(), s => s.Name == "masstransit TranscodeConsumer/TranscodeVideo");
-        _record.Release.SetResult();
-        await JobAssertions.WaitUntilAsync(() => !agent.Model.IsProtected && _record.Runs.Count == 20, "20 consumed and the task was released");
-
-        JobAssertions.ProtectedWithOneAcquireAndOneRelease(agent, _record, _registry, start);
+        await JobAssertions.TwentyConcurrentJobsAsync(agent, _record, _registry, i => bus.Publish(new TranscodeVideo(i)), "masstransit TranscodeConsumer/TranscodeVideo");
         await host.StopAsync();
     }
 

@@ -18,14 +18,8 @@ public sealed class QuartzIntegrationTests
         var registry = new CriticalSessionRegistry();
         var record = new JobRecord(registry);
         using IHost host = await StartAsync(agent, registry, record, q => q.UseTaskProtection());
-        DateTimeOffset start = DateTimeOffset.UtcNow;
 
-        await ScheduleAsync<GatedJob>(host, 20);
-        await JobAssertions.WaitUntilAsync(() => record.Started == 20, "20 jobs started");
-        record.Release.SetResult();
-        await JobAssertions.WaitUntilAsync(() => !agent.Model.IsProtected && record.Runs.Count == 20, "20 jobs ran and the task was released");
-
-        JobAssertions.ProtectedWithOneAcquireAndOneRelease(agent, record, registry, start);
+        await JobAssertions.TwentyConcurrentJobsAsync(agent, record, registry, _ => ScheduleAsync<GatedJob>(host, 1), "quartz jobs.job-");
         await host.StopAsync();
     }
 
