@@ -10,7 +10,13 @@ internal sealed class HttpRequestReader(Stream stream)
     private int _start;
     private int _end;
 
-    internal sealed record Request(string Method, string Path, byte[] Body);
+    /// <summary>One request: its target split into path and query, its headers in the order sent, its body.</summary>
+    internal sealed record Request(string Method, string Path, byte[] Body)
+    {
+        public string Query { get; init; } = string.Empty;
+
+        public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
+    }
 
     /// <summary>The next request, or null when the client closed the connection cleanly.</summary>
     public async Task<Request?> ReadAsync(int maxBytes, CancellationToken cancellationToken)
@@ -28,6 +34,7 @@ internal sealed class HttpRequestReader(Stream stream)
         }
 
         int contentLength = 0;
+        var headers = new List<KeyValuePair<string, string>>();
         while (true)
         {
             string? header = await ReadLineAsync(cancellationToken).ConfigureAwait(false) ?? throw new InvalidDataException("The connection closed inside the headers.");
@@ -37,6 +44,11 @@ internal sealed class HttpRequestReader(Stream stream)
             }
 
             int colon = header.IndexOf(':', StringComparison.Ordinal);
+            if (colon > 0)
+            {
+                headers.Add(new(header[..colon].Trim(), header[(colon + 1)..].Trim()));
+            }
+
             if (colon > 0 && header[..colon].Trim().Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
             {
                 contentLength = int.Parse(header[(colon + 1)..].Trim(), NumberStyles.None, CultureInfo.InvariantCulture);
@@ -69,7 +81,11 @@ internal sealed class HttpRequestReader(Stream stream)
 
         string path = parts[1];
         int query = path.IndexOf('?', StringComparison.Ordinal);
-        return new Request(parts[0], query >= 0 ? path[..query] : path, body);
+        return new Request(parts[0], query >= 0 ? path[..query] : path, body)
+        {
+            Query = query >= 0 ? path[(query + 1)..] : string.Empty,
+            Headers = headers,
+        };
     }
 
     private async Task<string?> ReadLineAsync(CancellationToken cancellationToken)

@@ -85,7 +85,12 @@ public sealed class EcsAgentClient : ITaskProtectionClient
             byte[] buffer = ArrayPool<byte>.Shared.Rent(MaxResponseBytes + 1);
             try
             {
-                int length = await ReadBoundedAsync(response.Content, buffer, linked.Token).ConfigureAwait(false);
+                int length = await BoundedContent.ReadAsync(response.Content, buffer, MaxResponseBytes, linked.Token).ConfigureAwait(false);
+                if (length < 0)
+                {
+                    throw TooLarge(response.Content.Headers.ContentLength);
+                }
+
                 return AgentResponseParser.Parse((int)response.StatusCode, buffer.AsSpan(0, length), expectedEnabled);
             }
             finally
@@ -119,39 +124,11 @@ public sealed class EcsAgentClient : ITaskProtectionClient
         }
     }
 
-    private static async Task<int> ReadBoundedAsync(HttpContent content, byte[] buffer, CancellationToken cancellationToken)
-    {
-        if (content.Headers.ContentLength is > MaxResponseBytes)
-        {
-            throw TooLarge(content.Headers.ContentLength.Value);
-        }
-
-        Stream stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            int total = 0;
-            while (true)
-            {
-                int read = await stream.ReadAsync(buffer.AsMemory(total, buffer.Length - total), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    return total;
-                }
-
-                total += read;
-                if (total > MaxResponseBytes)
-                {
-                    throw TooLarge(null);
-                }
-            }
-        }
-    }
-
     private static TaskProtectionAgentException TooLarge(long? declared) =>
         new(
             AgentFailureKind.MalformedResponse,
             isRetryable: true,
-            $"The ECS agent's answer is larger than {MaxResponseBytes} bytes{(declared is null ? string.Empty : $" (Content-Length {declared})")}; the agent's answers are a few hundred bytes, so something else answered.");
+            $"The ECS agent's answer is larger than {MaxResponseBytes} bytes{(declared is > MaxResponseBytes ? $" (Content-Length {declared})" : string.Empty)}; the agent's answers are a few hundred bytes, so something else answered.");
 }
 
 /// <summary>The request bodies: only the two fields the agent knows, since it rejects unknown fields with 400.</summary>
