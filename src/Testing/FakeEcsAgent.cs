@@ -19,7 +19,14 @@ public sealed class FakeEcsAgent : IAsyncDisposable
         Model = model;
         _server = new LoopbackHttpServer(RespondAsync);
         AgentUri = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{_server.Port}/api/fake-container-id"));
+        MetadataUri = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{_server.Port}/v4/fake-container-id"));
     }
+
+    /// <summary>
+    /// What <c>ECS_CONTAINER_METADATA_URI_V4</c> would hold: <c>{MetadataUri}/task</c> answers the task metadata
+    /// document with the model's task ARN, its cluster, a service name, launch type and availability zone.
+    /// </summary>
+    public Uri MetadataUri { get; }
 
     /// <summary>What <c>ECS_AGENT_URI</c> would hold: the endpoint is <c>{AgentUri}/task-protection/v1/state</c>.</summary>
     public Uri AgentUri { get; }
@@ -44,6 +51,12 @@ public sealed class FakeEcsAgent : IAsyncDisposable
     /// <summary>Answers one request; false when the connection must close.</summary>
     private async Task<bool> RespondAsync(NetworkStream stream, HttpRequestReader.Request request, CancellationToken stopping)
     {
+        if (request.Method == "GET" && request.Path == MetadataUri.AbsolutePath + "/task")
+        {
+            await LoopbackHttpServer.WriteAsync(stream, 200, "application/json", TaskMetadataDocument(), keepAlive: true, stopping).ConfigureAwait(false);
+            return true;
+        }
+
         TimeProvider time = Model.TimeProvider;
         string body = ProtectionModel.BodyText(request.Body);
         AgentFault fault = Model.NextFault(new AgentCallContext(request.Method, body, time.GetUtcNow()));
@@ -78,6 +91,24 @@ public sealed class FakeEcsAgent : IAsyncDisposable
                 await LoopbackHttpServer.WriteAsync(stream, answer.StatusCode, answer.ContentType, answer.Body, keepAlive: true, stopping).ConfigureAwait(false);
                 return true;
         }
+    }
+
+    private string TaskMetadataDocument()
+    {
+        // arn:aws:ecs:REGION:ACCOUNT:task/CLUSTER/ID
+        string[] arn = Model.TaskArn.Split(':');
+        string[] resource = arn.Length == 6 ? arn[5].Split('/') : [];
+        string cluster = resource.Length == 3 ? $"arn:aws:ecs:{arn[3]}:{arn[4]}:cluster/{resource[1]}" : "default";
+        return new System.Text.Json.Nodes.JsonObject
+        {
+            ["Cluster"] = cluster,
+            ["TaskARN"] = Model.TaskArn,
+            ["ServiceName"] = "fake-service",
+            ["LaunchType"] = "FARGATE",
+            ["AvailabilityZone"] = arn.Length == 6 ? arn[3] + "a" : "us-east-1a",
+            ["DesiredStatus"] = "RUNNING",
+            ["KnownStatus"] = "RUNNING",
+        }.ToJsonString();
     }
 
     private static Task DelayAsync(TimeSpan delay, TimeProvider time, CancellationToken stopping) =>

@@ -135,10 +135,12 @@ internal static class AgentResponseParser
             requestId);
     }
 
-    private static TaskProtectionAgentException FromFailure(int statusCode, JsonElement failure, string? requestId)
+    private static TaskProtectionAgentException FromFailure(int statusCode, JsonElement failure, string? requestId) =>
+        Refused(statusCode, GetString(failure, "Reason"), GetString(failure, "Detail"), requestId);
+
+    /// <summary>ECS refused protection for the task (a <c>failure</c>), with whether retrying can help.</summary>
+    internal static TaskProtectionAgentException Refused(int statusCode, string? reason, string? detail, string? requestId)
     {
-        string? reason = GetString(failure, "Reason");
-        string? detail = GetString(failure, "Detail");
         bool retryable = reason is null || !NonRetryableFailureReasons.Contains(reason);
         return new TaskProtectionAgentException(
             AgentFailureKind.Failure,
@@ -153,6 +155,7 @@ internal static class AgentResponseParser
     private static string Advice(string? code) => code switch
     {
         "TASK_NOT_VALID" => " Task protection only works for tasks that belong to an ECS service.",
+        "MISSING" => " ECS does not know this task in that cluster (yet: a task that just started may take a moment to be known); check the cluster, the task ARN and the region.",
         "DEPLOYMENT_BLOCKED" => " More tasks are protected than the service's desired count; this task should stop taking new work.",
         "AccessDeniedException" => " Give the task role ecs:UpdateTaskProtection and ecs:GetTaskProtection.",
         "InvalidParameterException" => " The agent rejected the request body.",

@@ -63,7 +63,17 @@ public static class TaskProtectionServiceCollectionExtensions
 
         ITaskProtectionClient? client = services.GetService<ITaskProtectionClient>();
         string? unavailableReason = null;
-        if (client is null)
+        if (client is null && options.Backend == ProtectionBackend.EcsApi)
+        {
+            Uri? metadataUri = ReadUri(services, TaskMetadata.MetadataUriVariable);
+            unavailableReason = OwnTaskApiClient.UnavailableReason(options.EcsApi, metadataUri);
+            if (unavailableReason is null)
+            {
+                HttpClient http = services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName);
+                client = new OwnTaskApiClient(http, options, metadataUri, services.GetService<Amazon.Runtime.AWSCredentials>(), time);
+            }
+        }
+        else if (client is null)
         {
             Uri? agentUri = options.AgentUri ?? ReadAgentUri(services, out unavailableReason);
             if (agentUri is not null)
@@ -78,20 +88,24 @@ public static class TaskProtectionServiceCollectionExtensions
 
     private static Uri? ReadAgentUri(IServiceProvider services, out string? unavailableReason)
     {
-        string? text = services.GetService<IConfiguration>()?[EcsAgentClient.AgentUriVariable]
-                       ?? Environment.GetEnvironmentVariable(EcsAgentClient.AgentUriVariable);
+        Uri? uri = ReadUri(services, EcsAgentClient.AgentUriVariable);
+        unavailableReason = uri is null
+            ? $"{EcsAgentClient.AgentUriVariable} is not set (not running in ECS, or the task definition does not enable the agent endpoint)"
+            : null;
+        return uri;
+    }
+
+    /// <summary>An address ECS sets in the environment (configuration first, so tests and hosts can set it), or null when unset.</summary>
+    private static Uri? ReadUri(IServiceProvider services, string variable)
+    {
+        string? text = services.GetService<IConfiguration>()?[variable] ?? Environment.GetEnvironmentVariable(variable);
         if (string.IsNullOrWhiteSpace(text))
         {
-            unavailableReason = $"{EcsAgentClient.AgentUriVariable} is not set (not running in ECS, or the task definition does not enable the agent endpoint)";
             return null;
         }
 
-        if (!Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-        {
-            throw new InvalidOperationException($"{EcsAgentClient.AgentUriVariable} = '{text}' is not an absolute http(s) URI. Unset it to run without protection, or fix its value.");
-        }
-
-        unavailableReason = null;
-        return uri;
+        return Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            ? uri
+            : throw new InvalidOperationException($"{variable} = '{text}' is not an absolute http(s) URI. Unset it to run without protection, or fix its value.");
     }
 }

@@ -120,6 +120,16 @@ public sealed class TaskProtectionOptions
     /// </summary>
     public string? CoordinationDirectory { get; set; }
 
+    /// <summary>
+    /// How the manager reaches ECS. <see cref="ProtectionBackend.Agent"/> (the default) calls the agent endpoint inside the
+    /// task; <see cref="ProtectionBackend.EcsApi"/> calls the ECS API with the task role's credentials, configured by
+    /// <see cref="EcsApi"/>. Same manager, same guarantees.
+    /// </summary>
+    public ProtectionBackend Backend { get; set; } = ProtectionBackend.Agent;
+
+    /// <summary>Region, endpoint, profile, cluster and task ARN for <see cref="ProtectionBackend.EcsApi"/>; all optional. Bound from <c>TaskProtection:EcsApi</c>.</summary>
+    public EcsApiOptions EcsApi { get; set; } = new();
+
     /// <summary>The seed's margin: <see cref="ProtectionBuffer"/> − <see cref="CheckInterval"/>. Must stay positive so the watchdog can still renew a lease whose timer was missed.</summary>
     public TimeSpan GapSafetyMargin => ProtectionBuffer - CheckInterval;
 
@@ -133,5 +143,10 @@ public sealed class TaskProtectionOptions
     public int ToleratedConsecutiveFailures => GapBudget.ToleratedFailures(this);
 
     /// <summary>A copy, so that a running manager never sees later changes.</summary>
-    public TaskProtectionOptions Clone() => (TaskProtectionOptions)MemberwiseClone();
+    public TaskProtectionOptions Clone()
+    {
+        var copy = (TaskProtectionOptions)MemberwiseClone();
+        copy.EcsApi = EcsApi.Clone();
+        return copy;
+    }
 }

@@ -66,6 +66,7 @@ public sealed class TaskProtectionOptionsValidator : IValidateOptions<TaskProtec
             failures.Add(Invariant($"AcquireTimeoutBehavior must be Proceed or Throw, but is {(int)options.AcquireTimeoutBehavior}."));
         }
 
+        BackendRules.AddFailures(failures, options);
         if (options.RetryMaxDelay < options.RetryBaseDelay)
         {
             failures.Add(Invariant(

@@ -1,0 +1,42 @@
+namespace TaskProtection;
+
+/// <summary>
+/// Where and as whom to call the ECS API. Every setting is optional: unset ones are found the way every AWS SDK finds
+/// them. Bound from <c>TaskProtection:EcsApi</c> when used as <see cref="TaskProtectionOptions.EcsApi"/>.
+/// </summary>
+public sealed class EcsApiOptions
+{
+    /// <summary>
+    /// The region, for example <c>eu-west-1</c>. Default null: the task ARN's region, else <c>AWS_REGION</c>, else
+    /// <c>AWS_DEFAULT_REGION</c>, else the profile's region.
+    /// </summary>
+    public string? Region { get; set; }
+
+    /// <summary>
+    /// The ECS endpoint, for example a VPC endpoint or a local fake. Default null: <c>AWS_ENDPOINT_URL_ECS</c>, else
+    /// <c>AWS_ENDPOINT_URL</c>, else <c>https://ecs.{region}.{partition DNS suffix}</c>. Must be an absolute http(s) URI.
+    /// </summary>
+    public Uri? EndpointUrl { get; set; }
+
+    /// <summary>
+    /// The named profile of the shared AWS config and credentials files. Default null: the default credential chain
+    /// (environment, web identity, <c>AWS_PROFILE</c> or default profile, ECS container credentials, EC2 instance role).
+    /// </summary>
+    public string? Profile { get; set; }
+
+    /// <summary>
+    /// With <see cref="ProtectionBackend.EcsApi"/>: the task's cluster (name or ARN). Default null: read from the task
+    /// metadata endpoint (<c>ECS_CONTAINER_METADATA_URI_V4</c>/task).
+    /// </summary>
+    public string? Cluster { get; set; }
+
+    /// <summary>
+    /// With <see cref="ProtectionBackend.EcsApi"/>: the task's ARN. Default null: read from the task metadata endpoint
+    /// (<c>ECS_CONTAINER_METADATA_URI_V4</c>/task).
+    /// </summary>
+    public string? TaskArn { get; set; }
+
+    /// <summary>A copy, so that later changes do not reach a running client.</summary>
+    /// <returns>The copy.</returns>
+    public EcsApiOptions Clone() => (EcsApiOptions)MemberwiseClone();
+}

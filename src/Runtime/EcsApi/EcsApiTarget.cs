@@ -1,0 +1,93 @@
+using Amazon;
+using Amazon.Runtime;
+using Amazon.Runtime.CredentialManagement;
+using Amazon.Runtime.Credentials;
+
+namespace TaskProtection;
+
+/// <summary>
+/// Where the ECS API is and as whom to call it, resolved the way every AWS SDK does: explicit settings first, then the
+/// environment variables, then the shared config files. Environment lookups go through a function so tests can give
+/// their own.
+/// </summary>
+internal sealed record EcsApiTarget(Uri Endpoint, string Region, AWSCredentials Credentials)
+{
+    public const string EcsEndpointVariable = "AWS_ENDPOINT_URL_ECS";
+    public const string EndpointVariable = "AWS_ENDPOINT_URL";
+
+    public static EcsApiTarget Resolve(EcsApiOptions options, string? taskArn, AWSCredentials? credentials, Func<string, string?> environment)
+    {
+        string region = ResolveRegion(options, taskArn, environment);
+        return new EcsApiTarget(ResolveEndpoint(options, region, environment), region, credentials ?? ResolveCredentials(options.Profile));
+    }
+
+    public static string ResolveRegion(EcsApiOptions options, string? taskArn, Func<string, string?> environment)
+    {
+        string? region = NonEmpty(options.Region)
+                         ?? RegionOf(taskArn)
+                         ?? NonEmpty(environment("AWS_REGION"))
+                         ?? NonEmpty(environment("AWS_DEFAULT_REGION"))
+                         ?? ProfileRegion(options.Profile ?? NonEmpty(environment("AWS_PROFILE")));
+        return region ?? throw new InvalidOperationException(
+            "No AWS region for the ECS API: set --region (the tool), TaskProtection:EcsApi:Region (the library), AWS_REGION, or a region in the AWS profile.");
+    }
+
+    public static Uri ResolveEndpoint(EcsApiOptions options, string region, Func<string, string?> environment)
+    {
+        if (options.EndpointUrl is { } configured)
+        {
+            return Checked(configured.OriginalString, "the EndpointUrl setting");
+        }
+
+        foreach (string variable in (ReadOnlySpan<string>)[EcsEndpointVariable, EndpointVariable])
+        {
+            if (NonEmpty(environment(variable)) is { } text)
+            {
+                return Checked(text, variable);
+            }
+        }
+
+        return new Uri($"https://ecs.{region}.{RegionEndpoint.GetBySystemName(region).PartitionDnsSuffix}/");
+    }
+
+    /// <summary>The region part of an ARN (<c>arn:aws:ecs:eu-west-1:123456789012:task/…</c>), if it is one.</summary>
+    public static string? RegionOf(string? arn)
+    {
+        string[]? parts = arn?.Split(':', 6);
+        return parts is { Length: 6 } && parts[0] == "arn" && parts[3].Length > 0 ? parts[3] : null;
+    }
+
+    private static AWSCredentials ResolveCredentials(string? profile)
+    {
+        if (profile is null)
+        {
+            try
+            {
+                return new DefaultAWSCredentialsIdentityResolver().ResolveIdentity(null!);
+            }
+            catch (AmazonClientException ex)
+            {
+                throw new InvalidOperationException(
+                    $"No AWS credentials for the ECS API: {ex.Message} Give the task a task role, set AWS_PROFILE or --profile, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.",
+                    ex);
+            }
+        }
+
+        if (!new CredentialProfileStoreChain().TryGetAWSCredentials(profile, out AWSCredentials? credentials))
+        {
+            throw new InvalidOperationException($"The AWS profile '{profile}' was not found or has no credentials in the shared config and credentials files.");
+        }
+
+        return credentials;
+    }
+
+    private static string? ProfileRegion(string? profile) =>
+        new CredentialProfileStoreChain().TryGetProfile(profile ?? "default", out CredentialProfile? found) ? found.Region?.SystemName : null;
+
+    private static Uri Checked(string text, string source) =>
+        Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            ? uri
+            : throw new InvalidOperationException($"The ECS endpoint from {source}, '{text}', is not an absolute http(s) URI.");
+
+    private static string? NonEmpty(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+}

@@ -1,0 +1,92 @@
+using System.Text;
+using Amazon.Runtime;
+using TaskProtection.Testing;
+
+namespace TaskProtection.Tests.EcsApi;
+
+/// <summary>
+/// Both SigV4 implementations (the client's, on AWSSDK.Core's signer, and the fake ECS API's own verifier) against the
+/// published AWS Signature Version 4 test suite (credentials AKIDEXAMPLE, us-east-1, service "service",
+/// 20150830T123600Z): the cases that apply to a POST / or GET / without a query, header sorting, case, trimming and
+/// folding, a signed body and a signed session token.
+/// </summary>
+public sealed class SigV4VectorTests
+{
+    private const string AccessKey = "AKIDEXAMPLE";
+    private const string SecretKey = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+    private const string AmzDate = "20150830T123600Z";
+    private const string Token =
+        "AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQWLWsKWHGBuFqwAeMicRXmxfpSPfIeoIYRqTflfKD8YUuwthAx7mSEI/qkPpKPi/kMcGdQrmGdeehM4IC1NtBmUpp2wUE8phUZampKsburEDy0KPkyQDYwT7WZ0wq5VSXDvp75YU9HFvlRd8Tx6q6fE8YQcHNVXAkiY9q6d+xo0rKwT38xVqr7ZD0u0iPPkUL64lIZbqBAz+scqKmlzm8FDrypNC9Yjc8fPOLn9FX9KSYvKTr4rvx3iSIlTJabIQwj2ICCR/oLxBA==";
+
+    private static readonly DateTime SignedAt = new(2015, 8, 30, 12, 36, 0, DateTimeKind.Utc);
+
+    public static TheoryData<string, string, string, string, string> Vectors => new()
+    {
+        // name, method, extra headers ("Name:value" lines), body, expected SignedHeaders + Signature
+        { "get-vanilla", "GET", "", "", "host;x-amz-date|5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31" },
+        { "post-vanilla", "POST", "", "", "host;x-amz-date|5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b" },
+        { "post-header-key-sort", "POST", "My-Header1:value1", "", "host;my-header1;x-amz-date|c5410059b04c1ee005303aed430f6e6645f61f4dc9e1461ec8f8916fdf18852c" },
+        { "post-header-value-case", "POST", "My-Header1:VALUE1", "", "host;my-header1;x-amz-date|cdbc9802e29d2942e5e10b5bccfdd67c5f22c7c4e8ae67b53629efa58b974b7d" },
+        { "get-header-value-trim", "GET", "My-Header1: value1\nMy-Header2: \"a   b   c\"", "", "host;my-header1;my-header2;x-amz-date|acc3ed3afb60bb290fc8d2dd0098b9911fcaa05412b367055dee359757a9c736" },
+        { "post-x-www-form-urlencoded", "POST", "Content-Type:application/x-www-form-urlencoded", "Param1=value1", "content-type;host;x-amz-date|ff11897932ad3f4e8b18135d722051e5ac45fc38421b1da7b9d196a0fe09473a" },
+        { "post-sts-header-before", "POST", "X-Amz-Security-Token:" + Token, "", "host;x-amz-date;x-amz-security-token|85d96828115b5dc0cfc3bd16ad9e210dd772bbebba041836c64533a82be05ead" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Vectors))]
+    public void The_client_signer_produces_the_published_authorization(string name, string method, string extraHeaders, string body, string expected)
+    {
+        List<KeyValuePair<string, string>> headers = Headers(extraHeaders);
+        bool withToken = headers.Exists(static h => h.Key == "X-Amz-Security-Token");
+        var credentials = new ImmutableCredentials(AccessKey, SecretKey, withToken ? Token : null);
+
+        string authorization = SigV4Signer.Authorization(
+            credentials, "us-east-1", "service", SignedAt, method, "/", string.Empty, headers, SigV4Signer.PayloadHash(Encoding.UTF8.GetBytes(body)));
+
+        string[] parts = expected.Split('|');
+        Assert.True(
+            authorization == $"AWS4-HMAC-SHA256 Credential={AccessKey}/20150830/us-east-1/service/aws4_request, SignedHeaders={parts[0]}, Signature={parts[1]}",
+            $"{name}: {authorization}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Vectors))]
+    public void The_fake_verifier_computes_the_published_signature(string name, string method, string extraHeaders, string body, string expected)
+    {
+        List<KeyValuePair<string, string>> headers = Headers(extraHeaders);
+        var request = new HttpRequestReader.Request(method, "/", Encoding.UTF8.GetBytes(body)) { Headers = headers };
+        string[] parts = expected.Split('|');
+
+        string canonical = SigV4Verifier.CanonicalRequest(request, "example.amazonaws.com", parts[0].Split(';'));
+
+        Assert.True(SigV4Verifier.Signature(SecretKey, AmzDate, "us-east-1", "service", canonical) == parts[1], name);
+    }
+
+    [Fact]
+    public void The_fake_verifier_accepts_a_published_request_and_refuses_it_once_tampered()
+    {
+        var keys = new Dictionary<string, FakeEcsApiCredentials> { [AccessKey] = new(AccessKey, SecretKey) };
+        List<KeyValuePair<string, string>> headers = Headers("Content-Type:application/x-www-form-urlencoded");
+        headers.Add(new("Authorization", $"AWS4-HMAC-SHA256 Credential={AccessKey}/20150830/us-east-1/service/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=ff11897932ad3f4e8b18135d722051e5ac45fc38421b1da7b9d196a0fe09473a"));
+        var now = new DateTimeOffset(SignedAt);
+
+        var good = new HttpRequestReader.Request("POST", "/", "Param1=value1"u8.ToArray()) { Headers = headers };
+        var tampered = good with { Body = "Param1=value2"u8.ToArray() };
+
+        Assert.Null(SigV4Verifier.Verify(good, "example.amazonaws.com", keys, "us-east-1", "service", now));
+        Assert.Equal("InvalidSignatureException", SigV4Verifier.Verify(tampered, "example.amazonaws.com", keys, "us-east-1", "service", now)?.Type);
+        Assert.Contains("expired", SigV4Verifier.Verify(good, "example.amazonaws.com", keys, "us-east-1", "service", now.AddMinutes(6))?.Message, StringComparison.Ordinal);
+    }
+
+    private static List<KeyValuePair<string, string>> Headers(string extra)
+    {
+        var headers = new List<KeyValuePair<string, string>> { new("Host", "example.amazonaws.com"), new("X-Amz-Date", AmzDate) };
+        foreach (string line in extra.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            int colon = line.IndexOf(':', StringComparison.Ordinal);
+            headers.Add(new(line[..colon], line[(colon + 1)..]));
+        }
+
+        return headers;
+    }
+}
