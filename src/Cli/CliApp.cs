@@ -12,11 +12,14 @@ internal static class CliApp
 {
     public static RootCommand CreateRoot()
     {
-        var root = new RootCommand("Protect any command from ECS scale-in, see a task's protection, and check a TaskProtection configuration.")
+        var root = new RootCommand("Protect any command from ECS scale-in, see a task's protection, check a TaskProtection configuration, and list, protect or unprotect a service's tasks through the ECS API.")
         {
             RunCommand.Create(),
             StatusCommand.Create(),
             CheckCommand.Create(),
+            ListCommand.Create(),
+            ProtectCommand.CreateProtect(),
+            ProtectCommand.CreateUnprotect(),
         };
         return root;
     }

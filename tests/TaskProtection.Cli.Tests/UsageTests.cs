@@ -7,7 +7,9 @@ public sealed class UsageTests
 {
     [Theory]
     [InlineData(new string[0], "Required command was not provided")]
-    [InlineData(new[] { "protect" }, "Unrecognized command or argument 'protect'")]
+    [InlineData(new[] { "protectt" }, "Unrecognized command or argument 'protectt'")]
+    [InlineData(new[] { "protect" }, "Option '--task' is required")]
+    [InlineData(new[] { "list" }, "Option '--cluster' is required")]
     [InlineData(new[] { "run" }, "Required argument missing for command: 'run'")]
     [InlineData(new[] { "run", "--drain-timeout", "soon", "--", "true" }, "'soon' is not a positive duration")]
     [InlineData(new[] { "status", "--interval", "100ms" }, "--interval must be at least 1s")]
@@ -26,6 +28,9 @@ public sealed class UsageTests
     [InlineData("run", "--drain-timeout")]
     [InlineData("status", "--watch")]
     [InlineData("check", "--svg")]
+    [InlineData("list", "--endpoint-url")]
+    [InlineData("protect", "--minutes")]
+    [InlineData("unprotect", "--reason")]
     public async Task Every_command_has_help(string command, string option)
     {
         (int exitCode, string output) = await Tool.RunAsync([command, "--help"]);
