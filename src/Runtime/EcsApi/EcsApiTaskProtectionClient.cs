@@ -22,7 +22,7 @@ public sealed class EcsApiTaskProtectionClient
     public const int ListTasksPageSize = 100;
 
     private readonly EcsApiCaller _caller;
-    private readonly Lazy<EcsApiTarget> _target;
+    private readonly Lazy<EcsApiTarget>? _target;
 
     /// <summary>Creates the client. Nothing is resolved or called until the first call.</summary>
     /// <param name="httpClient">The HTTP client; its own timeout should be at least <paramref name="requestTimeout"/>.</param>
@@ -52,15 +52,21 @@ public sealed class EcsApiTaskProtectionClient
         TimeSpan timeout = requestTimeout ?? TimeSpan.FromSeconds(10);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero, nameof(requestTimeout));
         EcsApiOptions settings = options?.Clone() ?? new EcsApiOptions();
-        _target = new Lazy<EcsApiTarget>(() => EcsApiTarget.Resolve(settings, settings.TaskArn, credentials, environment), LazyThreadSafetyMode.ExecutionAndPublication);
-        _caller = new EcsApiCaller(httpClient, () => _target.Value, timeout, timeProvider ?? TimeProvider.System);
+        Lazy<EcsApiTarget> target = new(() => EcsApiTarget.Resolve(settings, settings.TaskArn, credentials, environment), LazyThreadSafetyMode.ExecutionAndPublication);
+        _target = target;
+        TimeProvider time = timeProvider ?? TimeProvider.System;
+        _caller = new EcsApiCaller(new HttpEcsApiTransport(httpClient, () => target.Value, time), timeout, time);
     }
 
-    /// <summary>The endpoint calls go to (resolving it on first use).</summary>
-    public Uri Endpoint => _target.Value.Endpoint;
+    /// <summary>A client over another transport: in memory, for simulations on a fake clock.</summary>
+    internal EcsApiTaskProtectionClient(IEcsApiTransport transport, TimeSpan requestTimeout, TimeProvider timeProvider) =>
+        _caller = new EcsApiCaller(transport, requestTimeout, timeProvider);
 
-    /// <summary>The region requests are signed for (resolving it on first use).</summary>
-    public string Region => _target.Value.Region;
+    /// <summary>The endpoint calls go to (resolving it on first use); null for an in-memory client.</summary>
+    public Uri? Endpoint => _target?.Value.Endpoint;
+
+    /// <summary>The region requests are signed for (resolving it on first use); null for an in-memory client.</summary>
+    public string? Region => _target?.Value.Region;
 
     /// <summary>Enables or disables protection of <paramref name="tasks"/>, ten per call.</summary>
     /// <param name="cluster">The cluster's name or ARN.</param>
