@@ -5,7 +5,8 @@ namespace TaskProtection.Testing;
 /// <param name="RequestDelay">Time from the client sending to ECS receiving (and applying) the call.</param>
 /// <param name="ResponseDelay">Time from ECS applying the call to the client receiving the answer.</param>
 /// <param name="NoResponse">The call is applied but no answer ever comes (the client times out; the call landed).</param>
-public sealed record EcsApiFault(string? ErrorType = null, TimeSpan RequestDelay = default, TimeSpan ResponseDelay = default, bool NoResponse = false)
+/// <param name="FailureReason">When set, the call answers 200 with every task in <c>failures</c> with this reason (for example <c>DEPLOYMENT_BLOCKED</c>), and changes nothing.</param>
+public sealed record EcsApiFault(string? ErrorType = null, TimeSpan RequestDelay = default, TimeSpan ResponseDelay = default, bool NoResponse = false, string? FailureReason = null)
 {
     /// <summary>A normal call with latency.</summary>
     /// <param name="requestDelay">Time until ECS receives the call.</param>

@@ -83,6 +83,30 @@ public sealed partial class EcsApiModel
         }
     }
 
+    /// <summary>Adds a running task of a service whose protection is <paramref name="protection"/> (its ARN is the model's task ARN).</summary>
+    /// <param name="cluster">The cluster's name.</param>
+    /// <param name="service">The service's name.</param>
+    /// <param name="protection">The task's protection, for example a simulation's own model.</param>
+    public void AddTaskWith(string cluster, string service, ProtectionModel protection)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(cluster);
+        ArgumentNullException.ThrowIfNull(protection);
+        lock (_lock)
+        {
+            _clusters.Add(cluster);
+            _tasks.Add(new FakeTask(cluster, protection.TaskArn, protection.TaskArn[(protection.TaskArn.LastIndexOf('/') + 1)..], service, protection));
+        }
+    }
+
+    /// <summary>
+    /// A client of this model that needs no sockets and no credentials, on the model's clock: the real client's JSON,
+    /// error mapping and timeouts, for simulations with a fake clock. Contract tests use <see cref="FakeEcsApi"/>.
+    /// </summary>
+    /// <param name="requestTimeout">Bound on each call.</param>
+    /// <returns>The client.</returns>
+    public EcsApiTaskProtectionClient CreateInMemoryClient(TimeSpan requestTimeout) =>
+        new(new InMemoryEcsApiTransport(this), requestTimeout, TimeProvider);
+
     /// <summary>Adds an empty cluster.</summary>
     /// <param name="cluster">The cluster's name.</param>
     public void AddCluster(string cluster)
@@ -149,9 +173,12 @@ public sealed partial class EcsApiModel
         ArgumentNullException.ThrowIfNull(fault);
         lock (_lock)
         {
-            (int status, string answer, string? error) = fault.ErrorType is { } type
-                ? Error(new EcsApiError(fault.StatusCode, type, type == "ThrottlingException" ? "Rate exceeded" : "Scripted failure."))
-                : Apply(action, body);
+            (int status, string answer, string? error) = fault switch
+            {
+                { ErrorType: { } type } => Error(new EcsApiError(fault.StatusCode, type, type == "ThrottlingException" ? "Rate exceeded" : "Scripted failure.")),
+                { FailureReason: { } reason } => (200, FailedForEveryTask(body, reason), null),
+                _ => Apply(action, body),
+            };
             _calls.Add(new EcsApiCall(TimeProvider.GetUtcNow(), action, body, status, error));
             return (status, answer);
         }
@@ -192,6 +219,14 @@ public sealed partial class EcsApiModel
             _ => Unknown(action, ref invalid),
         };
         return answer is null ? Error(invalid!) : (200, answer.ToJsonString(), null);
+    }
+
+    /// <summary>A scripted refusal: every task of the request comes back in <c>failures</c> with the reason, and none is changed.</summary>
+    private static string FailedForEveryTask(string body, string reason)
+    {
+        JsonArray tasks = (JsonNode.Parse(body) as JsonObject)?["tasks"] as JsonArray ?? [];
+        var failures = new JsonArray([.. tasks.Select(t => (JsonNode)new JsonObject { ["arn"] = t?.GetValue<string>(), ["reason"] = reason })]);
+        return new JsonObject { ["protectedTasks"] = new JsonArray(), ["failures"] = failures }.ToJsonString();
     }
 
     private static JsonObject? Unknown(string action, ref EcsApiError? invalid)

@@ -18,7 +18,8 @@ internal sealed class Harness : IAsyncDisposable
         Func<TimeProvider, TimeProvider>? managerClock = null,
         Func<ITaskProtectionClient, ITaskProtectionClient>? client = null,
         Harness? sameTask = null,
-        Func<TimeProvider, ICoordinationStore>? coordination = null)
+        Func<TimeProvider, ICoordinationStore>? coordination = null,
+        Func<ProtectionModel, ITaskProtectionClient>? backend = null)
     {
         // Another process of the same task: one clock, one scheduler, one agent.
         Scheduler = sameTask?.Scheduler ?? new ManualTaskScheduler();
@@ -30,7 +31,7 @@ internal sealed class Harness : IAsyncDisposable
         Registry = registry ?? new CriticalSessionRegistry(Clock);
         Options = options ?? new TaskProtectionOptions();
         Manager = new TaskProtectionManager(
-            withClient ? (client ?? (static c => c))(new InMemoryTaskProtectionClient(Model)) : null,
+            withClient ? (client ?? (static c => c))(backend?.Invoke(Model) ?? new InMemoryTaskProtectionClient(Model)) : null,
             Options,
             Registry,
             managerTime,

@@ -41,7 +41,8 @@ public static class TellingSimulation
 
     private static readonly AgentFaultKind[] Refusals = [AgentFaultKind.DeploymentBlocked, AgentFaultKind.TaskNotValid, AgentFaultKind.AccessDenied];
 
-    public static TellingResult Run(TellingScenario scenario)
+    /// <summary>Runs the scenario; with <see cref="ProtectionBackend.EcsApi"/>, through the real ECS API client (in memory) and API faults.</summary>
+    public static TellingResult Run(TellingScenario scenario, ProtectionBackend backend = ProtectionBackend.Agent)
     {
         TaskProtectionOptions options = scenario.ToOptions();
         var random = new Random(scenario.Seed);
@@ -50,7 +51,8 @@ public static class TellingSimulation
             options,
             lateness: _ => options.SchedulingTolerance * random.NextDouble(),
             jitter: () => random.Next(1000) < mix.LoopFaults ? throw new InvalidOperationException("injected: the loop's own code throws") : random.NextDouble(),
-            client: inner => new FlakyClient(inner, random, mix.ClientThrows));
+            client: inner => new FlakyClient(inner, random, mix.ClientThrows),
+            backend: backend == ProtectionBackend.EcsApi ? model => ApiSimulation.ClientFor(model, random, mix, options) : null);
         h.Model.FaultPolicy = _ => NextFault(random, mix, options);
         var watch = new ApplicationView(h);
         if (mix.ThrowingHandler)
