@@ -22,7 +22,10 @@ public static class TaskProtectionServiceCollectionExtensions
     /// saying so.
     /// Options bind from the configuration section <c>TaskProtection</c>, then <paramref name="configure"/> runs,
     /// and the result is validated at start-up. The agent address is <see cref="TaskProtectionOptions.AgentUri"/>, else
-    /// the <c>ECS_AGENT_URI</c> environment variable; without either the manager runs in unavailable mode. A registered
+    /// the <c>ECS_AGENT_URI</c> environment variable; without either the manager runs in unavailable mode. With
+    /// <see cref="TaskProtectionOptions.Backend"/> = <see cref="ProtectionBackend.EcsApi"/> the task is protected through
+    /// the ECS API instead (credentials: a registered <see cref="Amazon.Runtime.AWSCredentials"/>, else the default
+    /// chain), found from <c>ECS_CONTAINER_METADATA_URI_V4</c> unless configured. A registered
     /// <see cref="ITaskProtectionClient"/> (for example an in-memory one in tests) is used instead of HTTP.
     /// </summary>
     /// <param name="services">The services.</param>
