@@ -1,4 +1,5 @@
 using CsCheck;
+using TaskProtection.Tests.Infrastructure;
 using TaskProtection.Tests.Simulation;
 using Xunit.Abstractions;
 
@@ -8,8 +9,7 @@ namespace TaskProtection.Tests.Coordination;
 public sealed class CoordinationInvariantTests(ITestOutputHelper output)
 {
     /// <summary>Scenarios per run: 300 in CI; TASKPROTECTION_COORDINATION_SCENARIOS raises it for a soak.</summary>
-    private static readonly int Scenarios =
-        int.TryParse(Environment.GetEnvironmentVariable("TASKPROTECTION_COORDINATION_SCENARIOS"), out int n) && n > 0 ? n : 300;
+    private static readonly int Scenarios = Soak.Scenarios("TASKPROTECTION_COORDINATION_SCENARIOS", 300);
 
     [Fact]
     public void No_live_process_runs_a_session_unprotected_untold_and_the_task_is_released()

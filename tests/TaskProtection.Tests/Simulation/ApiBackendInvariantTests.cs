@@ -1,4 +1,5 @@
 using CsCheck;
+using TaskProtection.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace TaskProtection.Tests.Simulation;
@@ -7,8 +8,7 @@ namespace TaskProtection.Tests.Simulation;
 public sealed class ApiBackendInvariantTests(ITestOutputHelper output)
 {
     /// <summary>Scenarios per run: 300 in CI; TASKPROTECTION_API_SCENARIOS raises it for a soak.</summary>
-    private static readonly int Scenarios =
-        int.TryParse(Environment.GetEnvironmentVariable("TASKPROTECTION_API_SCENARIOS"), out int n) && n > 0 ? n : 300;
+    private static readonly int Scenarios = Soak.Scenarios("TASKPROTECTION_API_SCENARIOS", 300);
 
     [Fact]
     public void No_session_runs_unprotected_untold_through_the_ECS_API_either()

@@ -1,7 +1,7 @@
 using CsCheck;
-using Xunit.Abstractions;
 using TaskProtection.Testing;
 using TaskProtection.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace TaskProtection.Tests.Simulation;
 
@@ -9,8 +9,7 @@ namespace TaskProtection.Tests.Simulation;
 public sealed class GapInvariantTests(ITestOutputHelper output)
 {
     /// <summary>Scenarios per run: 2,000 in CI; TASKPROTECTION_SCENARIOS raises it for a longer soak.</summary>
-    public static readonly int Scenarios =
-        int.TryParse(Environment.GetEnvironmentVariable("TASKPROTECTION_SCENARIOS"), out int n) && n > 0 ? n : 2000;
+    public static readonly int Scenarios = Soak.Scenarios("TASKPROTECTION_SCENARIOS", 2000);
 
     private static readonly AgentFaultKind[] RetryableFaults =
     [
