@@ -98,6 +98,32 @@ public sealed class FleetCommandTests : IAsyncLifetime
         Assert.Contains("ClusterNotFoundException", noClusterOutput, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_named_profile_gives_the_credentials_and_the_region()
+    {
+        string task = _api.Model.AddServiceTasks(Cluster, "video", 1)[0];
+        string directory = Directory.CreateTempSubdirectory("aws-profile-").FullName;
+        string credentials = Path.Combine(directory, "credentials");
+        string config = Path.Combine(directory, "config");
+        await File.WriteAllTextAsync(credentials, $"[ops]\naws_access_key_id = {_api.Credentials.AccessKeyId}\naws_secret_access_key = {_api.Credentials.SecretAccessKey}\n");
+        await File.WriteAllTextAsync(config, $"[profile ops]\nregion = {_api.Model.Region}\n");
+        var environment = new Dictionary<string, string>
+        {
+            ["AWS_SHARED_CREDENTIALS_FILE"] = credentials,
+            ["AWS_CONFIG_FILE"] = config,
+            ["AWS_EC2_METADATA_DISABLED"] = "true",
+        };
+
+        (int exitCode, string output) = await Tool.RunAsync(["protect", "--cluster", Cluster, "--task", task, "--profile", "ops", "--endpoint-url", _api.EndpointUri.ToString()], environment: environment);
+        (int missingCode, string missingOutput) = await Tool.RunAsync(["list", "--cluster", Cluster, "--profile", "nobody", "--region", "us-east-1", "--endpoint-url", _api.EndpointUri.ToString()], environment: environment);
+
+        Assert.True(exitCode == 0, output);
+        Assert.True(_api.Model.Protection(task).IsProtected);
+        Assert.Equal(1, missingCode);
+        Assert.Contains("The AWS profile 'nobody' was not found", missingOutput, StringComparison.Ordinal);
+        Directory.Delete(directory, recursive: true);
+    }
+
     [Theory]
     [InlineData("unprotect --cluster jobs --task t1", "--reason")]
     [InlineData("protect --cluster jobs --task t1 --minutes 0", "--minutes must be between 1 and 2880")]
