@@ -1,6 +1,6 @@
 namespace TaskProtection;
 
-/// <summary>A snapshot of the protection state, with everything the original design's status listed.</summary>
+/// <summary>A snapshot of the protection state, with everything a status page needs.</summary>
 public sealed record TaskProtectionStatus
 {
     /// <summary>Where the state machine stands.</summary>
@@ -30,7 +30,7 @@ public sealed record TaskProtectionStatus
     /// <summary>When the current continuous protection began.</summary>
     public DateTimeOffset? ProtectedSince { get; init; }
 
-    /// <summary>The seed's margin, <c>ProtectionBuffer − CheckInterval</c>.</summary>
+    /// <summary>The reference design's margin, <c>ProtectionBuffer − CheckInterval</c>.</summary>
     public required TimeSpan GapSafetyMargin { get; init; }
 
     /// <summary>How many consecutive failed renewal calls the configuration survives without a gap.</summary>

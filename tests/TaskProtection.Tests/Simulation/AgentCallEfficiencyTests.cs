@@ -22,7 +22,7 @@ public sealed class AgentCallEfficiencyTests(ITestOutputHelper output)
     /// </summary>
     private static readonly TaskProtectionOptions Defaults = new() { MaxProtectionDuration = TimeSpan.FromHours(25) };
 
-    /// <summary>The same with the seed's release lag allowed, for a like-for-like comparison with it.</summary>
+    /// <summary>The same with the reference design's release lag allowed, for a like-for-like comparison with it.</summary>
     private static readonly TaskProtectionOptions SlowRelease = new() { MaxProtectionDuration = TimeSpan.FromHours(25), ReleaseDelay = TimeSpan.FromSeconds(60) };
 
     private static readonly Lazy<List<Row>> Report = new(BuildReport);
@@ -46,12 +46,12 @@ public sealed class AgentCallEfficiencyTests(ITestOutputHelper output)
     [MemberData(nameof(WorkloadNames))]
     public void The_seed_design_protects_all_work_within_its_bounds(string workload)
     {
-        Row seed = Report.Value.Single(r => r.Workload == workload && r.Design == Design.Seed);
-        output.WriteLine(Describe(seed));
+        Row reference = Report.Value.Single(r => r.Workload == workload && r.Design == Design.Reference);
+        output.WriteLine(Describe(reference));
 
-        Assert.Equal(TimeSpan.Zero, seed.Figures.UnprotectedWork);
-        Assert.True(seed.Figures.AgentCalls >= seed.Figures.LowerBound, Describe(seed));
-        Assert.True(seed.Figures.OverProtected <= seed.Figures.OverProtectionFloor, Describe(seed));
+        Assert.Equal(TimeSpan.Zero, reference.Figures.UnprotectedWork);
+        Assert.True(reference.Figures.AgentCalls >= reference.Figures.LowerBound, Describe(reference));
+        Assert.True(reference.Figures.OverProtected <= reference.Figures.OverProtectionFloor, Describe(reference));
     }
 
     [Fact]
@@ -106,8 +106,8 @@ public sealed class AgentCallEfficiencyTests(ITestOutputHelper output)
         {
             rows.Add(RunManager(workload, Design.TaskProtection, Defaults));
             rows.Add(RunManager(workload, Design.TaskProtectionSlowRelease, SlowRelease));
-            DesignRun seed = ComparisonDesigns.Seed(workload.Sessions);
-            rows.Add(Measure(workload, Design.Seed, seed.AgentCalls, seed.Unprotected, ComparisonDesigns.CheckInterval));
+            DesignRun reference = ComparisonDesigns.Reference(workload.Sessions);
+            rows.Add(Measure(workload, Design.Reference, reference.AgentCalls, reference.Unprotected, ComparisonDesigns.CheckInterval));
             DesignRun perJob = ComparisonDesigns.PerJob(workload.Sessions);
             rows.Add(Measure(workload, Design.PerJob, perJob.AgentCalls, perJob.Unprotected, TimeSpan.Zero));
         }
@@ -163,7 +163,7 @@ public sealed class AgentCallEfficiencyTests(ITestOutputHelper output)
     {
         Design.TaskProtection => "**TaskProtection** (defaults)",
         Design.TaskProtectionSlowRelease => "TaskProtection, `ReleaseDelay` 60 s",
-        Design.Seed => "seed design (check every 60 s)",
+        Design.Reference => "reference design (check every 60 s)",
         _ => "by hand, per job",
     };
 
@@ -171,7 +171,7 @@ public sealed class AgentCallEfficiencyTests(ITestOutputHelper output)
     {
         TaskProtection,
         TaskProtectionSlowRelease,
-        Seed,
+        Reference,
         PerJob,
     }
 

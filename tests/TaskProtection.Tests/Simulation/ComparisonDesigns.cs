@@ -15,17 +15,17 @@ public static class ComparisonDesigns
 {
     private const int LeaseMinutes = 7;
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(LeaseMinutes);
-    /// <summary>The seed's check period: the longest it holds protection after the work ends.</summary>
+    /// <summary>The reference design's check period: the longest it holds protection after the work ends.</summary>
     public static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan Buffer = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan Extension = TimeSpan.FromSeconds(300);
 
     /// <summary>
-    /// The seed design (the first sketch the project grew from): a session that starts while protection is off enables it; a background check
+    /// The reference design (the simple loop TaskProtection is measured against): a session that starts while protection is off enables it; a background check
     /// every 60 s extends protection when at most the 120 s buffer is left and sessions are active, and disables it when
     /// none is.
     /// </summary>
-    public static DesignRun Seed(IReadOnlyList<SimSession> sessions)
+    public static DesignRun Reference(IReadOnlyList<SimSession> sessions)
     {
         var events = new List<Event>();
         AddSessionEvents(events, sessions);

@@ -36,7 +36,7 @@ public sealed class GapInvariantTests(ITestOutputHelper output)
 
     /// <summary>
     /// Configurations built to pass: the buffer is exactly what k failures need plus a random slack (often none, so the
-    /// boundary itself is tested), and the watchdog period leaves the margin the seed rule needs.
+    /// boundary itself is tested), and the watchdog period leaves the margin the reference design's rule needs.
     /// </summary>
     internal static readonly Gen<SimConfig> GenAcceptedConfig =
         from call in GenCallSettings

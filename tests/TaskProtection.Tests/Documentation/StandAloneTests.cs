@@ -1,0 +1,22 @@
+using TaskProtection.Tests.Shared;
+
+namespace TaskProtection.Tests.Documentation;
+
+/// <summary>The repository stands alone: its docs and code never send a reader to files outside it.</summary>
+public sealed class StandAloneTests
+{
+    [Fact]
+    public void No_document_or_source_file_points_outside_the_repository()
+    {
+        string root = RepositoryFiles.Path();
+        string[] offending = [.. new[] { "README.md", "CHANGELOG.md" }.Select(f => Path.Combine(root, f))
+            .Concat(Directory.EnumerateFiles(Path.Combine(root, "docs"), "*.md", SearchOption.AllDirectories))
+            .Concat(Directory.EnumerateFiles(Path.Combine(root, "src"), "*.cs", SearchOption.AllDirectories))
+            .Concat(Directory.EnumerateFiles(Path.Combine(root, "samples"), "*.md", SearchOption.AllDirectories))
+            .Where(static f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Where(static f => File.ReadAllText(f) is var text && (text.Contains("../shared", StringComparison.Ordinal) || text.Contains("DESIGN.md", StringComparison.Ordinal)))
+            .Select(f => Path.GetRelativePath(root, f))];
+
+        Assert.True(offending.Length == 0, $"These files point outside the repository: {string.Join(", ", offending)}");
+    }
+}
