@@ -1,7 +1,7 @@
 using Microsoft.CodeAnalysis.Testing;
 using static TaskProtection.Analyzers.Tests.Verification;
 
-namespace TaskProtection.Analyzers.Tests;
+namespace TaskProtection.Analyzers.Tests.CannotBeProtected;
 
 /// <summary>
 /// The code fixes for the generator's errors. The generator runs inside the test, as in a build, and reports them;

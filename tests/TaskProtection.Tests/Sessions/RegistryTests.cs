@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 
-namespace TaskProtection.Tests.Registry;
+namespace TaskProtection.Tests.Sessions;
 
 public sealed class RegistryTests
 {

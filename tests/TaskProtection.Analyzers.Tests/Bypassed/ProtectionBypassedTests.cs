@@ -1,6 +1,6 @@
 using static TaskProtection.Analyzers.Tests.Verification;
 
-namespace TaskProtection.Analyzers.Tests;
+namespace TaskProtection.Analyzers.Tests.Bypassed;
 
 public sealed class ProtectionBypassedTests
 {
