@@ -9,7 +9,7 @@ using TaskProtection.Generators;
 namespace TaskProtection.Analyzers.Tests;
 
 /// <summary>
-/// The test set-up every analyzer and code fix test shares: net10.0 reference assemblies (DESIGN §7), the runtime
+/// The test set-up every analyzer and code fix test shares: net10.0 reference assemblies, the runtime
 /// referenced, and the source generator running, so critical sections are implemented as in a real build and its
 /// TP01xx diagnostics are there for the fixes.
 /// </summary>
