@@ -31,6 +31,8 @@ public sealed class NotAwaitedTests
     [InlineData("Action a = async () => await {|TP0001:w.RunAsync()|};")]
     [InlineData("Task.WhenAll({|TP0001:w.RunAsync()|}, Task.CompletedTask);")]
     [InlineData("var t = {|TP0001:w.RunAsync()|}; var u = t;")]
+    [InlineData("Task.Factory.StartNew(() => {|TP0001:w.RunAsync()|});")]
+    [InlineData("System.Threading.ThreadPool.QueueUserWorkItem(async _ => await {|TP0001:w.RunAsync()|});")]
     public async Task Flags_a_dropped_critical_task(string statement) =>
         await AnalyzeAsync<NotAwaitedAnalyzer>(Worker + $$"""
             public static class Caller
@@ -55,6 +57,8 @@ public sealed class NotAwaitedTests
     [InlineData("_ = w.PlainAsync();")]
     [InlineData("var t = w.RunAsync(); await t.WaitAsync(TimeSpan.FromSeconds(1));")]
     [InlineData("Task[] all = [w.RunAsync(), w.RunAsync()]; await Task.WhenAll(all);")]
+    [InlineData("await Task.Factory.StartNew(() => w.RunAsync()).Unwrap();")]
+    [InlineData("await Task.Run(async () => await w.RunAsync());")]
     public async Task Leaves_an_awaited_returned_or_kept_task_alone(string statement) =>
         await AnalyzeAsync<NotAwaitedAnalyzer>(Worker + $$"""
             public static class Caller
@@ -124,6 +128,95 @@ public sealed class NotAwaitedTests
                 public static void Use(Worker w)
                 {
                     {|TP0001:w.RunAsync()|};
+                }
+            }
+            """);
+
+    [Fact]
+    public async Task Flags_StartNew_of_an_async_lambda_even_when_awaited() =>
+        await AnalyzeAsync<NotAwaitedAnalyzer>(Worker + """
+            public static class Caller
+            {
+                public static async Task UseAsync(Worker w)
+                {
+                    await Task.Factory.StartNew(async () => await {|TP0001:w.RunAsync()|});
+                }
+            }
+            """);
+
+    [Fact]
+    public async Task Flags_an_async_void_method_such_as_an_event_handler() =>
+        await AnalyzeAsync<NotAwaitedAnalyzer>(Worker + """
+            public sealed class Listener(Worker w)
+            {
+                public event EventHandler? Message;
+
+                public void Wire() => Message += OnMessage;
+
+                private async void OnMessage(object? sender, EventArgs e) => await {|TP0001:w.RunAsync()|};
+
+                private async void Tick()
+                {
+                    Console.WriteLine();
+                    await {|TP0001:w.RunAsync()|};
+                }
+
+                private async Task TickAsync() => await w.RunAsync();
+            }
+            """);
+
+    [Fact]
+    public async Task Makes_an_async_void_method_that_is_only_called_return_Task() =>
+        await FixAsync<NotAwaitedAnalyzer, ReturnTaskFromAsyncVoidCodeFix>(
+            Worker + """
+            public sealed class Scheduler(Worker w)
+            {
+                public void Start() => Tick();
+
+                private async void Tick()
+                {
+                    await {|TP0001:w.RunAsync()|};
+                }
+            }
+            """,
+            Worker + """
+            public sealed class Scheduler(Worker w)
+            {
+                public void Start() => Tick();
+
+                private async Task Tick()
+                {
+                    await w.RunAsync();
+                }
+            }
+            """);
+
+    [Fact]
+    public async Task Keeps_void_where_an_event_or_delegate_requires_it() =>
+        await FixAsync<NotAwaitedAnalyzer, ReturnTaskFromAsyncVoidCodeFix>(
+            Worker + """
+            public sealed class Listener(Worker w)
+            {
+                public event EventHandler? Message;
+
+                public void Wire() => Message += OnMessage;
+
+                private async void OnMessage(object? sender, EventArgs e)
+                {
+                    await {|TP0001:w.RunAsync()|};
+                }
+            }
+            """,
+            Worker + """
+            public sealed class Listener(Worker w)
+            {
+                public event EventHandler? Message;
+
+                public void Wire() => Message += OnMessage;
+
+                private async void OnMessage(object? sender, EventArgs e)
+                {
+                    await {|TP0001:w.RunAsync()|};
                 }
             }
             """);
