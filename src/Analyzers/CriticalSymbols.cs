@@ -23,6 +23,9 @@ internal sealed class CriticalSymbols
         ValueTaskAwaiter = compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.ValueTaskAwaiter");
         ValueTaskAwaiterOfT = compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.ValueTaskAwaiter`1");
         TaskFactory = compilation.GetTypeByMetadataName("System.Threading.Tasks.TaskFactory");
+        SemaphoreSlim = compilation.GetTypeByMetadataName("System.Threading.SemaphoreSlim");
+        WaitHandle = compilation.GetTypeByMetadataName("System.Threading.WaitHandle");
+        SpinWait = compilation.GetTypeByMetadataName("System.Threading.SpinWait");
     }
 
     public INamedTypeSymbol Attribute { get; }
@@ -48,6 +51,12 @@ internal sealed class CriticalSymbols
     public INamedTypeSymbol? ValueTaskAwaiterOfT { get; }
 
     public INamedTypeSymbol? TaskFactory { get; }
+
+    public INamedTypeSymbol? SemaphoreSlim { get; }
+
+    public INamedTypeSymbol? WaitHandle { get; }
+
+    public INamedTypeSymbol? SpinWait { get; }
 
     /// <summary>
     /// Registers a rule's per-compilation actions only where the compilation references TaskProtection, with the symbols

@@ -68,15 +68,40 @@ public sealed class UnboundedLoopAnalyzer : DiagnosticAnalyzer
                     return true;
                 case BreakStatementSyntax brk when BreaksOut(brk, loop):
                     return true;
-                case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ThrowIfCancellationRequested" } }:
+                case InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ThrowIfCancellationRequested" } }
+                    when !CancellationSwallowed(node, loop, model, cancellationToken):
                     return true;
-                case AwaitExpressionSyntax { Expression: var awaited } when PassesToken(awaited, model, symbols, cancellationToken):
+                case AwaitExpressionSyntax { Expression: var awaited } when PassesToken(awaited, model, symbols, cancellationToken) && !CancellationSwallowed(node, loop, model, cancellationToken):
                     return true;
             }
         }
 
         return false;
     }
+
+    /// <summary>
+    /// Whether a cancellation exit is caught inside the loop by a catch that takes every exception or every
+    /// cancellation (<c>catch</c>, <c>catch (Exception)</c>, <c>catch (OperationCanceledException)</c> without a filter):
+    /// the loop then goes round again. (A catch that rethrows or returns is an exit of its own.)
+    /// </summary>
+    private static bool CancellationSwallowed(SyntaxNode exit, SyntaxNode loop, SemanticModel model, CancellationToken cancellationToken)
+    {
+        for (SyntaxNode? child = exit, parent = exit.Parent; parent is not null && child != loop; child = parent, parent = parent.Parent)
+        {
+            if (parent is TryStatementSyntax attempt && attempt.Block == child && attempt.Catches.Any(c => CatchesCancellation(c, model, cancellationToken)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool CatchesCancellation(CatchClauseSyntax clause, SemanticModel model, CancellationToken cancellationToken) =>
+        clause.Filter is null
+        && (clause.Declaration is null
+            || model.GetTypeInfo(clause.Declaration.Type, cancellationToken).Type?.ToDisplayString() is
+                "System.Exception" or "System.SystemException" or "System.OperationCanceledException" or "System.Threading.Tasks.TaskCanceledException");
 
     /// <summary>A break leaves the nearest enclosing loop or switch; it exits this loop only if that is this loop.</summary>
     private static bool BreaksOut(BreakStatementSyntax brk, SyntaxNode loop)

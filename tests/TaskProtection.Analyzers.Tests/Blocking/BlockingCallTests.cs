@@ -27,6 +27,9 @@ public sealed class BlockingCallTests
     [InlineData("{|TP0004:Task.WaitAll(input)|}; await Task.Yield();")]
     [InlineData("Func<int> f = () => {|TP0004:input.Result|}; await Task.Yield(); f();")]
     [InlineData("ValueTask<int> v = new(input); int x = {|TP0004:v.Result|}; await Task.Yield();")]
+    [InlineData("using var gate = new SemaphoreSlim(1); {|TP0004:gate.Wait()|}; await Task.Yield();")]
+    [InlineData("using var ev = new ManualResetEvent(false); {|TP0004:ev.WaitOne(10)|}; await Task.Yield();")]
+    [InlineData("{|TP0004:SpinWait.SpinUntil(() => input.IsCompleted)|}; await Task.Yield();")]
     public async Task Flags_blocking_in_an_async_implementation(string body) =>
         await AnalyzeAsync<BlockingCallAnalyzer>(Implementation(body));
 
@@ -41,6 +44,8 @@ public sealed class BlockingCallTests
     [InlineData("await Task.WhenAll(input, Task.Delay(1));")]
     [InlineData("await input.WaitAsync(TimeSpan.FromSeconds(1));")]
     [InlineData("await Task.Yield(); Console.WriteLine(input.Status);")]
+    [InlineData("using var gate = new SemaphoreSlim(1); await gate.WaitAsync(); gate.Release();")]
+    [InlineData("using var gate = new SemaphoreSlim(1); if (gate.Wait(0)) { gate.Release(); } await Task.Yield();")]
     public async Task Leaves_awaits_and_look_alikes_alone(string body) =>
         await AnalyzeAsync<BlockingCallAnalyzer>(Implementation(body));
 

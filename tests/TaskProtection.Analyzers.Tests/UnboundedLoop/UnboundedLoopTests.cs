@@ -34,6 +34,9 @@ public sealed class UnboundedLoopTests
     [InlineData("void Spin() { {|TP0002:while|} (true) { Work(); } } Spin();")]
     [InlineData("Action spin = () => { {|TP0002:for|} (;;) { Work(); } }; spin();")]
     [InlineData("{|TP0002:while|} (true) { await Task.Delay(10); }")]
+    [InlineData("{|TP0002:while|} (true) { try { await Task.Delay(10, ct); } catch (Exception) { Work(); } }")]
+    [InlineData("{|TP0002:while|} (true) { try { ct.ThrowIfCancellationRequested(); Work(); } catch { } }")]
+    [InlineData("{|TP0002:while|} (true) { try { await Task.Delay(10, ct); } catch (OperationCanceledException) { } }")]
     public async Task Flags_a_constant_true_loop_without_a_way_out(string body) =>
         await AnalyzeAsync<UnboundedLoopAnalyzer>(Implementation(body));
 
@@ -47,6 +50,9 @@ public sealed class UnboundedLoopTests
     [InlineData("for (int i = 0; i < 10; i++) { Work(); }")]
     [InlineData("while (true) { if (_n > 3) goto done; Work(); } done: Work();")]
     [InlineData("while (true) { _n = _n > 3 ? throw new InvalidOperationException() : _n + 1; }")]
+    [InlineData("while (true) { try { await Task.Delay(10, ct); } catch (InvalidOperationException) { Work(); } }")]
+    [InlineData("while (true) { try { await Task.Delay(10, ct); } catch (Exception) when (!ct.IsCancellationRequested) { Work(); } }")]
+    [InlineData("while (true) { try { await Task.Delay(10, ct); } catch (Exception) { Work(); throw; } }")]
     public async Task Leaves_a_loop_with_an_exit_alone(string body) =>
         await AnalyzeAsync<UnboundedLoopAnalyzer>(Implementation(body));
 
