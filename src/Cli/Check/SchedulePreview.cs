@@ -22,7 +22,7 @@ internal static class SchedulePreview
         var told = new List<Told>();
         var manager = new TaskProtectionManager(
             new InMemoryTaskProtectionClient(model), options, registry, clock, NullLogger.Instance,
-            unavailableReason: null, scheduler, jitter: static () => 0.5, validate: true);
+            scheduler, jitter: static () => 0.5, validate: true);
         manager.ProtectionLost += (_, lost) => told.Add(new Told(clock.GetUtcNow() - start, lost.Reason));
         manager.StartAsync().GetAwaiter().GetResult();
         scheduler.RunUntilIdle();

@@ -34,7 +34,7 @@ internal static class OptionsLoader
     /// <summary>Throws a <see cref="CliException"/> listing every rule the options break, as start-up would.</summary>
     public static void Validate(LoadedOptions loaded)
     {
-        List<string> failures = TaskProtectionOptionsValidator.FindFailures(loaded.Options);
+        IReadOnlyList<string> failures = TaskProtectionOptionsValidator.FindFailures(loaded.Options);
         if (failures.Count > 0)
         {
             throw new CliException($"the configuration ({loaded.Source}) is invalid:{Environment.NewLine}  - " + string.Join(Environment.NewLine + "  - ", failures));

@@ -53,8 +53,9 @@ internal sealed partial class JobRunner(RunRequest request, LoadedOptions loaded
         ILogger<TaskProtectionManager> logger = loggers.CreateLogger<TaskProtectionManager>();
         if (loaded.AgentUri is null)
         {
-            return new TaskProtectionManager(null, options, registry, TimeProvider.System, logger,
+            var unavailable = new UnavailableTaskProtectionClient(
                 $"no agent address: {EcsAgentClient.AgentUriVariable} is not set (not running in ECS?) and neither --agent-uri nor TaskProtection:AgentUri is given");
+            return new TaskProtectionManager(unavailable, options, registry, TimeProvider.System, logger);
         }
 
         // Each call is bounded by RequestTimeout inside the client; the HttpClient must not cut it shorter.

@@ -86,7 +86,8 @@ public static class TaskProtectionServiceCollectionExtensions
             }
         }
 
-        return new TaskProtectionManager(client, options, registry, time, logger, unavailableReason, meters);
+        client ??= new UnavailableTaskProtectionClient(unavailableReason ?? $"{EcsAgentClient.AgentUriVariable} is not set (not running in ECS)");
+        return new TaskProtectionManager(client, options, registry, time, logger, meters);
     }
 
     private static Uri? ReadAgentUri(IServiceProvider services, out string? unavailableReason)

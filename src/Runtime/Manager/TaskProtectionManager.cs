@@ -16,6 +16,9 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
     private readonly ManagerContext _context;
     private readonly bool _sharesRegistryClock;
     private readonly string? _unavailableReason;
+
+    /// <summary>A copy of the settings for readers; the loop runs on its own copy, so changing this one changes nothing.</summary>
+    private readonly TaskProtectionOptions _options;
     private readonly Lock _lifecycleLock = new();
     private readonly SessionAdmission _admission;
     private readonly SessionDrain _drain;
@@ -28,43 +31,41 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
     private TaskCompletionSource<Exception?>? _stopped;
 
     /// <summary>Creates a manager for <paramref name="registry"/>.</summary>
-    /// <param name="client">The agent client; null runs in unavailable mode (sessions tracked, nothing called).</param>
+    /// <param name="client">The agent client; an <see cref="UnavailableTaskProtectionClient"/> runs in unavailable mode (sessions tracked, nothing called).</param>
     /// <param name="options">The settings; validated here, and copied so later changes have no effect.</param>
     /// <param name="registry">The registry to watch; <see cref="CriticalSessionRegistry.Default"/> when null.</param>
     /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when null.</param>
     /// <param name="logger">The logger; none when null.</param>
-    /// <param name="unavailableReason">Why <paramref name="client"/> is null, for status and the log.</param>
     /// <param name="meterFactory">Creates the "TaskProtection" meter; a meter of the manager's own when null.</param>
     /// <exception cref="ArgumentException">The options cannot keep protection gap-free; the message says which rule fails.</exception>
     public TaskProtectionManager(
-        ITaskProtectionClient? client,
+        ITaskProtectionClient client,
         TaskProtectionOptions options,
         CriticalSessionRegistry? registry = null,
         TimeProvider? timeProvider = null,
         ILogger<TaskProtectionManager>? logger = null,
-        string? unavailableReason = null,
         IMeterFactory? meterFactory = null)
-        : this(client, options, registry, timeProvider, logger, unavailableReason, TaskScheduler.Default, jitter: null, validate: true, meterFactory)
+        : this(client, options, registry, timeProvider, logger, TaskScheduler.Default, jitter: null, validate: true, meterFactory)
     {
     }
 
     internal TaskProtectionManager(
-        ITaskProtectionClient? client,
+        ITaskProtectionClient client,
         TaskProtectionOptions options,
         CriticalSessionRegistry? registry,
         TimeProvider? timeProvider,
         ILogger? logger,
-        string? unavailableReason,
         TaskScheduler scheduler,
         Func<double>? jitter,
         bool validate,
         IMeterFactory? meterFactory = null,
         ICoordinationStore? coordination = null)
     {
+        ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);
 
         // Only simulations that show what a rejected configuration would do skip validation.
-        List<string> failures = validate ? TaskProtectionOptionsValidator.FindFailures(options) : [];
+        IReadOnlyList<string> failures = validate ? TaskProtectionOptionsValidator.FindFailures(options) : [];
         if (failures.Count > 0)
         {
             throw new ArgumentException("Invalid TaskProtectionOptions: " + string.Join(" ", failures), nameof(options));
@@ -72,13 +73,12 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
 
         CriticalSessionRegistry watched = registry ?? CriticalSessionRegistry.Default;
         TimeProvider time = timeProvider ?? TimeProvider.System;
+        _options = options.Clone();
         _context = new ManagerContext(options.Clone(), watched, time, logger ?? NullLogger.Instance, scheduler, jitter ?? Random.Shared.NextDouble, meterFactory);
         _sharesRegistryClock = ReferenceEquals(watched.TimeProvider, time);
-        _client = ManagerCoordination.Wrap(client, coordination, _context, out _coordination);
-        _unavailableReason = client is null
-            ? unavailableReason ?? $"{EcsAgentClient.AgentUriVariable} is not set (not running in ECS)"
-            : null;
-        _admission = new SessionAdmission(_context, hasAgent: client is not null, owner: this);
+        _unavailableReason = (client as UnavailableTaskProtectionClient)?.Reason;
+        _client = _unavailableReason is null ? ManagerCoordination.Wrap(client, coordination, _context, out _coordination) : null;
+        _admission = new SessionAdmission(_context, hasAgent: _client is not null, owner: this);
         _drain = new SessionDrain(_context);
     }
 
@@ -101,8 +101,8 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
     /// </summary>
     public CancellationToken ProtectionLostToken => _context.Signal.Token;
 
-    /// <summary>The validated settings this manager runs with.</summary>
-    public TaskProtectionOptions Options => _context.Options.Clone();
+    /// <summary>The validated settings this manager runs with: a copy made once at construction; changing it has no effect.</summary>
+    public TaskProtectionOptions Options => _options;
 
     /// <summary>The registry this manager watches.</summary>
     public CriticalSessionRegistry Registry => _context.Registry;

@@ -39,12 +39,12 @@ public sealed class TaskProtectionOptionsValidator : IValidateOptions<TaskProtec
     public ValidateOptionsResult Validate(string? name, TaskProtectionOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        List<string> failures = FindFailures(options);
+        IReadOnlyList<string> failures = FindFailures(options);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
     /// <summary>Every rule the options break, each as a sentence that says what to change; empty when valid.</summary>
-    public static List<string> FindFailures(TaskProtectionOptions options)
+    public static IReadOnlyList<string> FindFailures(TaskProtectionOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();

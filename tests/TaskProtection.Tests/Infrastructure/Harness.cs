@@ -31,12 +31,11 @@ internal sealed class Harness : IAsyncDisposable
         Registry = registry ?? new CriticalSessionRegistry(Clock);
         Options = options ?? new TaskProtectionOptions();
         Manager = new TaskProtectionManager(
-            withClient ? (client ?? (static c => c))(backend?.Invoke(Model) ?? new InMemoryTaskProtectionClient(Model)) : null,
+            withClient ? (client ?? (static c => c))(backend?.Invoke(Model) ?? new InMemoryTaskProtectionClient(Model)) : new UnavailableTaskProtectionClient("test: no agent"),
             Options,
             Registry,
             managerTime,
             logger,
-            unavailableReason: withClient ? null : "test: no agent",
             Scheduler,
             jitter ?? (() => 0.5),
             validate,

@@ -8,6 +8,20 @@ public sealed class ManagerTests
     private static readonly TimeSpan Renewal = TimeSpan.FromSeconds(300);
 
     [Fact]
+    public async Task Options_are_one_copy_that_changing_does_not_reach_the_manager()
+    {
+        var options = new TaskProtectionOptions();
+        await using var h = new Harness(options);
+
+        TaskProtectionOptions read = h.Manager.Options;
+        read.CheckInterval = TimeSpan.FromSeconds(1);
+        options.CheckInterval = TimeSpan.FromSeconds(2);
+
+        Assert.Same(read, h.Manager.Options);
+        Assert.Equal(TimeSpan.FromSeconds(120 - 60), h.Manager.GetStatus().GapSafetyMargin);
+    }
+
+    [Fact]
     public async Task EnterAsync_returns_only_after_the_agent_confirmed_protection()
     {
         await using var h = new Harness();

@@ -129,10 +129,10 @@ public sealed class ValidatorTests
         {
             var options = new TaskProtectionOptions();
             typeof(TaskProtectionOptions).GetProperty(property)!.SetValue(options, tooLong);
-            List<string> failures = TaskProtectionOptionsValidator.FindFailures(options);
+            IReadOnlyList<string> failures = TaskProtectionOptionsValidator.FindFailures(options);
             Assert.Contains(failures, f => f.StartsWith($"{property} ≤ {maximum} fails", StringComparison.Ordinal)
                                            || f.StartsWith($"00:01:00 ≤ {property} ≤ {maximum} fails", StringComparison.Ordinal));
-            Assert.Throws<ArgumentException>(() => new TaskProtectionManager(null, options));
+            Assert.Throws<ArgumentException>(() => new TaskProtectionManager(new UnavailableTaskProtectionClient("test"), options));
         }
     }
 
@@ -153,7 +153,7 @@ public sealed class ValidatorTests
     public void The_manager_refuses_an_invalid_configuration_with_the_reason()
     {
         var options = new TaskProtectionOptions { RequestTimeout = TimeSpan.FromSeconds(1) };
-        ArgumentException ex = Assert.Throws<ArgumentException>(() => new TaskProtectionManager(null, options));
+        ArgumentException ex = Assert.Throws<ArgumentException>(() => new TaskProtectionManager(new UnavailableTaskProtectionClient("test"), options));
         Assert.Contains("RequestTimeout ≥ 00:00:06 fails", ex.Message, StringComparison.Ordinal);
     }
 }

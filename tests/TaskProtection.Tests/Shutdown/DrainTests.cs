@@ -146,7 +146,7 @@ public sealed class DrainTests
     [Fact]
     public void DrainTimeout_must_leave_room_for_the_release_within_the_largest_ECS_stop_timeout()
     {
-        List<string> failures = TaskProtectionOptionsValidator.FindFailures(new TaskProtectionOptions { DrainTimeout = TimeSpan.FromSeconds(115) });
+        IReadOnlyList<string> failures = TaskProtectionOptionsValidator.FindFailures(new TaskProtectionOptions { DrainTimeout = TimeSpan.FromSeconds(115) });
         Assert.Contains(failures, f => f.StartsWith("DrainTimeout + RequestTimeout ≤ 00:02:00 fails: 00:01:55 + 00:00:10 = 00:02:05.", StringComparison.Ordinal));
         Assert.Contains(TaskProtectionOptionsValidator.FindFailures(new TaskProtectionOptions { DrainTimeout = TimeSpan.Zero }), f => f.StartsWith("DrainTimeout > 0 fails", StringComparison.Ordinal));
         Assert.Empty(TaskProtectionOptionsValidator.FindFailures(new TaskProtectionOptions { DrainTimeout = TimeSpan.FromSeconds(110) }));

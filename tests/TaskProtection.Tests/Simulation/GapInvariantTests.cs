@@ -126,7 +126,7 @@ public sealed class GapInvariantTests(ITestOutputHelper output)
 
                 // Ask for one failure more than the buffer holds: the validator must reject it for exactly that reason.
                 TaskProtectionOptions options = config.ToOptions(minimumToleratedFailures: tolerated + 1);
-                List<string> failures = TaskProtectionOptionsValidator.FindFailures(options);
+                IReadOnlyList<string> failures = TaskProtectionOptionsValidator.FindFailures(options);
                 if (failures.Count != 1 || !failures[0].StartsWith("ProtectionBuffer ≥", StringComparison.Ordinal))
                 {
                     return true;
