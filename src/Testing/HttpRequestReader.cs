@@ -33,30 +33,12 @@ internal sealed class HttpRequestReader(Stream stream)
             throw new InvalidDataException($"Not an HTTP/1.x request line: '{requestLine}'.");
         }
 
-        int contentLength = 0;
-        var headers = new List<KeyValuePair<string, string>>();
-        while (true)
+        List<KeyValuePair<string, string>> headers = await ReadHeadersAsync(cancellationToken).ConfigureAwait(false);
+        string? lengthText = headers.Find(static h => h.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)).Value;
+        int contentLength = lengthText is null ? 0 : int.Parse(lengthText, NumberStyles.None, CultureInfo.InvariantCulture);
+        if (headers.Exists(static h => h.Key.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase)))
         {
-            string? header = await ReadLineAsync(cancellationToken).ConfigureAwait(false) ?? throw new InvalidDataException("The connection closed inside the headers.");
-            if (header.Length == 0)
-            {
-                break;
-            }
-
-            int colon = header.IndexOf(':', StringComparison.Ordinal);
-            if (colon > 0)
-            {
-                headers.Add(new(header[..colon].Trim(), header[(colon + 1)..].Trim()));
-            }
-
-            if (colon > 0 && header[..colon].Trim().Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
-            {
-                contentLength = int.Parse(header[(colon + 1)..].Trim(), NumberStyles.None, CultureInfo.InvariantCulture);
-            }
-            else if (colon > 0 && header[..colon].Trim().Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new InvalidDataException("Chunked request bodies are not supported by the fake agent.");
-            }
+            throw new InvalidDataException("Chunked request bodies are not supported by the fakes.");
         }
 
         if (contentLength > maxBytes)
@@ -64,6 +46,37 @@ internal sealed class HttpRequestReader(Stream stream)
             throw new InvalidDataException($"The request body ({contentLength} bytes) is larger than {maxBytes} bytes.");
         }
 
+        byte[] body = await ReadBodyAsync(contentLength, cancellationToken).ConfigureAwait(false);
+        string path = parts[1];
+        int query = path.IndexOf('?', StringComparison.Ordinal);
+        return new Request(parts[0], query >= 0 ? path[..query] : path, body)
+        {
+            Query = query >= 0 ? path[(query + 1)..] : string.Empty,
+            Headers = headers,
+        };
+    }
+
+    private async Task<List<KeyValuePair<string, string>>> ReadHeadersAsync(CancellationToken cancellationToken)
+    {
+        var headers = new List<KeyValuePair<string, string>>();
+        while (true)
+        {
+            string header = await ReadLineAsync(cancellationToken).ConfigureAwait(false) ?? throw new InvalidDataException("The connection closed inside the headers.");
+            if (header.Length == 0)
+            {
+                return headers;
+            }
+
+            int colon = header.IndexOf(':', StringComparison.Ordinal);
+            if (colon > 0)
+            {
+                headers.Add(new(header[..colon].Trim(), header[(colon + 1)..].Trim()));
+            }
+        }
+    }
+
+    private async Task<byte[]> ReadBodyAsync(int contentLength, CancellationToken cancellationToken)
+    {
         byte[] body = new byte[contentLength];
         int filled = 0;
         while (filled < contentLength)
@@ -79,13 +92,7 @@ internal sealed class HttpRequestReader(Stream stream)
             filled += take;
         }
 
-        string path = parts[1];
-        int query = path.IndexOf('?', StringComparison.Ordinal);
-        return new Request(parts[0], query >= 0 ? path[..query] : path, body)
-        {
-            Query = query >= 0 ? path[(query + 1)..] : string.Empty,
-            Headers = headers,
-        };
+        return body;
     }
 
     private async Task<string?> ReadLineAsync(CancellationToken cancellationToken)
