@@ -33,7 +33,7 @@ public sealed class DiagnosticTests
     [Fact]
     public void TP0101_attribute_on_a_method_with_a_body()
     {
-        Diagnostic error = SingleError("TP0101", """
+        Diagnostic error = SingleError(DiagnosticIds.NotPartialDeclaration, """
             public partial class Worker
             {
                 [CriticalSection]
@@ -47,7 +47,7 @@ public sealed class DiagnosticTests
     [Fact]
     public void TP0101_attribute_on_a_non_partial_method_without_a_body()
     {
-        SingleError("TP0101", """
+        SingleError(DiagnosticIds.NotPartialDeclaration, """
             public abstract partial class Worker
             {
                 [CriticalSection]
@@ -83,7 +83,7 @@ public sealed class DiagnosticTests
                 }
             }
             """).GeneratorDiagnostics);
-        Assert.Equal("TP0102", error.Id);
+        Assert.Equal(DiagnosticIds.ContainingTypeNotPartial, error.Id);
         Assert.Contains("'Outer' must be declared 'partial'", Message(error), StringComparison.Ordinal);
     }
 
@@ -123,7 +123,7 @@ public sealed class DiagnosticTests
     [Fact]
     public void TP0103_implementation_missing_says_what_to_write()
     {
-        Diagnostic error = SingleError("TP0103", """
+        Diagnostic error = SingleError(DiagnosticIds.ImplementationMissing, """
             public partial class Worker
             {
                 [CriticalSection]
@@ -163,7 +163,7 @@ public sealed class DiagnosticTests
     [InlineData("private Task<int> RunCoreAsync<T>(string path) => Task.FromResult(1);", "it has 1 type parameters where the declaration has 0")]
     public void TP0104_implementation_that_does_not_match(string implementation, string reason)
     {
-        Diagnostic error = SingleError("TP0104", $$"""
+        Diagnostic error = SingleError(DiagnosticIds.ImplementationMismatch, $$"""
             public partial class Worker
             {
                 [CriticalSection]
@@ -178,7 +178,7 @@ public sealed class DiagnosticTests
     [Fact]
     public void TP0104_static_declaration_needs_a_static_implementation()
     {
-        Diagnostic error = SingleError("TP0104", """
+        Diagnostic error = SingleError(DiagnosticIds.ImplementationMismatch, """
             public partial class Worker
             {
                 [CriticalSection]
@@ -192,7 +192,7 @@ public sealed class DiagnosticTests
     [Fact]
     public void TP0104_constraints_must_match()
     {
-        Diagnostic error = SingleError("TP0104", """
+        Diagnostic error = SingleError(DiagnosticIds.ImplementationMismatch, """
             public partial class Worker
             {
                 [CriticalSection]
@@ -230,7 +230,7 @@ public sealed class DiagnosticTests
     [Fact]
     public void TP0105_async_void_implementation()
     {
-        Diagnostic error = SingleError("TP0105", """
+        Diagnostic error = SingleError(DiagnosticIds.AsyncVoidImplementation, """
             public partial class Worker
             {
                 [CriticalSection]
@@ -263,7 +263,7 @@ public sealed class DiagnosticTests
     [InlineData("public unsafe partial Task RunAsync(int* data);", "parameter 'data' is a ref struct or pointer ('int*')")]
     public void TP0106_parameters_that_cannot_be_carried_into_the_body(string declaration, string reason)
     {
-        Diagnostic error = SingleError("TP0106", $$"""
+        Diagnostic error = SingleError(DiagnosticIds.CannotCrossAwait, $$"""
             public partial class Worker
             {
                 [CriticalSection]
@@ -276,7 +276,7 @@ public sealed class DiagnosticTests
     [Fact]
     public void TP0106_instance_method_of_a_ref_struct_that_awaits()
     {
-        Diagnostic error = SingleError("TP0106", """
+        Diagnostic error = SingleError(DiagnosticIds.CannotCrossAwait, """
             public ref partial struct Cursor
             {
                 [CriticalSection]
@@ -312,7 +312,7 @@ public sealed class DiagnosticTests
     [InlineData("System.Runtime.CompilerServices.YieldAwaitable", "an awaitable whose completion the session cannot follow")]
     public void TP0107_return_types_whose_work_the_session_cannot_follow(string returnType, string reason)
     {
-        Diagnostic error = SingleError("TP0107", $$"""
+        Diagnostic error = SingleError(DiagnosticIds.UnsupportedReturnType, $$"""
             public sealed class Lazy
             {
                 public System.Runtime.CompilerServices.TaskAwaiter GetAwaiter() => Task.CompletedTask.GetAwaiter();
@@ -355,7 +355,7 @@ public sealed class DiagnosticTests
                 public partial void Run();
             }
             """).GeneratorDiagnostics);
-        Assert.Equal("TP0108", error.Id);
+        Assert.Equal(DiagnosticIds.UnsupportedContainingType, error.Id);
         Assert.Contains(reason, Message(error), StringComparison.Ordinal);
     }
 
@@ -376,7 +376,7 @@ public sealed class DiagnosticTests
     [InlineData("null")]
     public void TP0109_empty_session_name(string argument)
     {
-        Diagnostic error = SingleError("TP0109", $$"""
+        Diagnostic error = SingleError(DiagnosticIds.InvalidSessionName, $$"""
             public partial class Worker
             {
                 [CriticalSection({{argument}})]
@@ -415,7 +415,7 @@ public sealed class DiagnosticTests
             }
             """);
         Diagnostic error = Assert.Single(outcome.GeneratorDiagnostics);
-        Assert.Equal("TP0110", error.Id);
+        Assert.Equal(DiagnosticIds.AlreadyImplemented, error.Id);
         Assert.Empty(outcome.Sources);
         Assert.Empty(outcome.CompilerDiagnostics);
     }
@@ -431,7 +431,7 @@ public sealed class DiagnosticTests
                 public partial void Run() { }
             }
             """);
-        Assert.Equal("TP0110", Assert.Single(outcome.GeneratorDiagnostics).Id);
+        Assert.Equal(DiagnosticIds.AlreadyImplemented, Assert.Single(outcome.GeneratorDiagnostics).Id);
     }
 
     [Fact]
@@ -450,7 +450,7 @@ public sealed class DiagnosticTests
     [Fact]
     public void Every_descriptor_is_an_error_with_a_help_link_and_a_unique_id()
     {
-        string[] ids = ["TP0101", "TP0102", "TP0103", "TP0104", "TP0105", "TP0106", "TP0107", "TP0108", "TP0109", "TP0110"];
+        string[] ids = [.. DiagnosticIds.All.Where(static id => id.StartsWith("TP01", StringComparison.Ordinal))];
         foreach (string id in ids)
         {
             DiagnosticDescriptor descriptor = Diagnostics.GeneratorDiagnostics.ById(id);

@@ -115,7 +115,7 @@ public sealed class IncrementalityTests
         GeneratorDriver driver = GeneratorRunner.CreateDriver().RunGenerators(compilation);
         GeneratorRunResult first = driver.GetRunResult().Results.Single();
         Assert.Single(first.GeneratedSources, static s => s.HintName.Contains("RunAsync", StringComparison.Ordinal));
-        Assert.Equal("TP0103", Assert.Single(first.Diagnostics).Id);
+        Assert.Equal(DiagnosticIds.ImplementationMissing, Assert.Single(first.Diagnostics).Id);
         return (driver, compilation);
     }
 
