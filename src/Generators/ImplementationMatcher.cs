@@ -110,7 +110,7 @@ internal static class ImplementationMatcher
 
         for (int i = 0; i < declaration.TypeParameters.Length; i++)
         {
-            if (!SameConstraints(declaration.TypeParameters[i], candidate.TypeParameters[i], declaration.TypeParameters))
+            if (!SameConstraints(declaration.TypeParameters[i], candidate.TypeParameters[i]))
             {
                 return $"the constraints of type parameter '{candidate.TypeParameters[i].Name}' differ from the declaration's";
             }
@@ -143,7 +143,7 @@ internal static class ImplementationMatcher
         _ => false,
     };
 
-    private static bool SameConstraints(ITypeParameterSymbol expected, ITypeParameterSymbol actual, IEnumerable<ITypeParameterSymbol> substitutes)
+    private static bool SameConstraints(ITypeParameterSymbol expected, ITypeParameterSymbol actual)
     {
         if (expected.HasReferenceTypeConstraint != actual.HasReferenceTypeConstraint
             || expected.HasValueTypeConstraint != actual.HasValueTypeConstraint
@@ -156,28 +156,33 @@ internal static class ImplementationMatcher
             return false;
         }
 
-        // Constraint types may name the method's own type parameters: compare them by ordinal.
-        string[] expectedTypes = expected.ConstraintTypes.Select(static t => t.ToDisplayString(SymbolText.Code)).OrderBy(static s => s, StringComparer.Ordinal).ToArray();
-        ITypeParameterSymbol[] declarationParameters = substitutes.ToArray();
-        string[] actualTypes = actual.ConstraintTypes
-            .Select(t => Rename(t.ToDisplayString(SymbolText.Code), ((IMethodSymbol)actual.DeclaringMethod!).TypeParameters, declarationParameters))
-            .OrderBy(static s => s, StringComparer.Ordinal)
-            .ToArray();
-        return expectedTypes.SequenceEqual(actualTypes, StringComparer.Ordinal);
-    }
-
-    private static string Rename(string text, System.Collections.Immutable.ImmutableArray<ITypeParameterSymbol> from, ITypeParameterSymbol[] to)
-    {
-        for (int i = 0; i < from.Length; i++)
+        // Constraint types may name the method's own type parameters: compared by symbols, those by ordinal.
+        var unmatched = actual.ConstraintTypes.ToList();
+        foreach (ITypeSymbol constraint in expected.ConstraintTypes)
         {
-            if (from[i].Name != to[i].Name)
+            int match = unmatched.FindIndex(candidate => SameType(constraint, candidate));
+            if (match < 0)
             {
-                text = System.Text.RegularExpressions.Regex.Replace(text, $@"\b{from[i].Name}\b", to[i].Name);
+                return false;
             }
+
+            unmatched.RemoveAt(match);
         }
 
-        return text;
+        return true;
     }
+
+    /// <summary>The same type, where a method type parameter of one stands for the other's with the same ordinal.</summary>
+    private static bool SameType(ITypeSymbol expected, ITypeSymbol actual) => (expected, actual) switch
+    {
+        (ITypeParameterSymbol { TypeParameterKind: TypeParameterKind.Method } e, ITypeParameterSymbol { TypeParameterKind: TypeParameterKind.Method } a) => e.Ordinal == a.Ordinal,
+        (IArrayTypeSymbol e, IArrayTypeSymbol a) => e.Rank == a.Rank && SameType(e.ElementType, a.ElementType),
+        (INamedTypeSymbol { IsGenericType: true } e, INamedTypeSymbol { IsGenericType: true } a) =>
+            SymbolEqualityComparer.Default.Equals(e.OriginalDefinition, a.OriginalDefinition)
+            && e.TypeArguments.Zip(a.TypeArguments, SameType).All(static same => same)
+            && (e.ContainingType is null || SameType(e.ContainingType, a.ContainingType!)),
+        _ => SymbolEqualityComparer.Default.Equals(expected, actual),
+    };
 
     private static bool SameRefKind(RefKind expected, RefKind actual) =>
         expected == actual || (IsReadOnlyReference(expected) && IsReadOnlyReference(actual));

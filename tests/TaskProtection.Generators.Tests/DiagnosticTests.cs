@@ -204,6 +204,30 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void TP0104_constraints_are_compared_as_types_with_type_parameters_matched_by_position()
+    {
+        // Renamed, reordered constraints that name each other match; a constraint naming the wrong parameter does not,
+        // even when its text would after a rename (U in one is T in the other).
+        AssertClean("""
+            public partial class Worker
+            {
+                [CriticalSection]
+                public partial void Pair<T, U>(T first, U second) where T : IComparable<U>, IDisposable where U : struct;
+                private void PairCore<A, B>(A first, B second) where A : IDisposable, IComparable<B> where B : struct { }
+            }
+            """);
+        Diagnostic error = SingleError(DiagnosticIds.ImplementationMismatch, """
+            public partial class Worker
+            {
+                [CriticalSection]
+                public partial void Pair<T, U>(T first, U second) where T : IComparable<U>;
+                private void PairCore<U, T>(U first, T second) where U : IComparable<U> { }
+            }
+            """);
+        Assert.Contains("the constraints of type parameter 'U' differ", Message(error), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TP0104_not_reported_for_a_matching_overload_nor_for_oblivious_nullability()
     {
         AssertClean("""
