@@ -46,7 +46,7 @@ internal static class CriticalSectionParser
             Namespace: method.ContainingNamespace.IsGlobalNamespace ? null : method.ContainingNamespace.ToDisplayString(),
             ContainingTypes: ContainingTypes(syntax),
             Modifiers: string.Join(" ", syntax.Modifiers.Where(static m => !m.IsKind(SyntaxKind.PartialKeyword)).Select(static m => m.Text)),
-            ReturnType: (method.ReturnsByRefReadonly ? "ref readonly " : method.ReturnsByRef ? "ref " : "") + method.ReturnType.ToDisplayString(SymbolText.Code),
+            ReturnType: ReturnShapes.RefReturnPrefix(method) + method.ReturnType.ToDisplayString(SymbolText.Code),
             ReturnsByRef: method.ReturnsByRef || method.ReturnsByRefReadonly,
             Shape: shape,
             ElementType: ElementType(method, shape),
@@ -170,7 +170,7 @@ internal static class CriticalSectionParser
     private static EquatableArray<ParameterSpec> Parameters(
         MethodDeclarationSyntax syntax, IMethodSymbol method, ReturnShape shape, string displayName, Location identifier, List<DiagnosticInfo> diagnostics)
     {
-        bool awaits = shape is ReturnShape.Task or ReturnShape.TaskOfT or ReturnShape.ValueTask or ReturnShape.ValueTaskOfT or ReturnShape.AsyncEnumerable;
+        bool awaits = shape.Awaits();
         bool iterates = shape is ReturnShape.AsyncEnumerable or ReturnShape.Enumerable;
         if ((awaits || iterates) && !method.IsStatic && method.ContainingType.IsRefLikeType)
         {

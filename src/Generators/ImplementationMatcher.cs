@@ -52,8 +52,8 @@ internal static class ImplementationMatcher
     /// <summary>The implementation method a user should write: private, async where the shape awaits, same parameters.</summary>
     public static string ExpectedSignature(IMethodSymbol declaration, ReturnShape shape, string implementationName)
     {
-        bool isAsync = shape is ReturnShape.Task or ReturnShape.TaskOfT or ReturnShape.ValueTask or ReturnShape.ValueTaskOfT or ReturnShape.AsyncEnumerable;
-        string returnType = (declaration.ReturnsByRefReadonly ? "ref readonly " : declaration.ReturnsByRef ? "ref " : "")
+        bool isAsync = shape.Awaits();
+        string returnType = ReturnShapes.RefReturnPrefix(declaration)
             + declaration.ReturnType.ToDisplayString(SymbolText.Short);
         string parameters = string.Join(", ", declaration.Parameters.Select(static p =>
             RefKindText(p.RefKind) + p.Type.ToDisplayString(SymbolText.Short) + " " + SymbolText.Escape(p.Name)));
