@@ -1,5 +1,3 @@
-using System.Collections;
-using System.Reflection;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using TaskProtection.Generators.Tests.Infrastructure;
@@ -12,7 +10,7 @@ namespace TaskProtection.Generators.Tests;
 /// </summary>
 public sealed class IncrementalityTests
 {
-    private static readonly string[] TrackedSteps = [TrackingNames.Parsed, TrackingNames.Diagnostics, TrackingNames.Specs];
+    private static readonly string[] TrackedSteps = PipelineChecks.TrackedSteps;
 
     private const string Critical = """
         using System.Threading;
@@ -90,6 +88,7 @@ public sealed class IncrementalityTests
 
         foreach (string name in TrackedSteps)
         {
+            // This source has a valid and a broken critical section: every step runs and must be tracked.
             Assert.True(result.TrackedSteps.ContainsKey(name), $"Step '{name}' is not tracked.");
             foreach (IncrementalGeneratorRunStep step in result.TrackedSteps[name])
             {
@@ -119,59 +118,7 @@ public sealed class IncrementalityTests
         return (driver, compilation);
     }
 
-    private static void AssertAllCached(GeneratorRunResult result)
-    {
-        foreach (string name in TrackedSteps)
-        {
-            foreach (IncrementalGeneratorRunStep step in result.TrackedSteps[name])
-            {
-                foreach ((_, IncrementalStepRunReason reason) in step.Outputs)
-                {
-                    Assert.True(
-                        reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged,
-                        $"Step '{name}' produced a {reason} output after an unrelated edit.");
-                }
-            }
-        }
+    private static void AssertAllCached(GeneratorRunResult result) => PipelineChecks.AssertAllCached(result);
 
-        // Source outputs: cached. The diagnostics output re-runs on each compilation by design (it binds locations to the
-        // current trees) and only reports; it is checked by the diagnostic tests, not here.
-        foreach ((_, IncrementalStepRunReason reason) in result.TrackedOutputSteps["SourceOutput"]
-            .Where(static step => step.Inputs.All(static input => input.Source.Name != TrackingNames.DiagnosticsToReport))
-            .SelectMany(static step => step.Outputs))
-        {
-            Assert.True(reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"An output step was {reason}.");
-        }
-    }
-
-    /// <summary>Walks the object graph: plain values, strings, enums, arrays and records of them only.</summary>
-    private static void AssertPlainData(object? value, string path, HashSet<object> visited)
-    {
-        if (value is null || value is string || value.GetType().IsPrimitive || value.GetType().IsEnum)
-        {
-            return;
-        }
-
-        Assert.False(
-            value is ISymbol or SyntaxNode or Location or Compilation or SemanticModel or SyntaxTree,
-            $"{path} holds a {value.GetType().Name}.");
-        if (!value.GetType().IsValueType && !visited.Add(value))
-        {
-            return;
-        }
-
-        if (value is IEnumerable items)
-        {
-            int i = 0;
-            foreach (object? item in items)
-            {
-                AssertPlainData(item, $"{path}[{i++}]", visited);
-            }
-        }
-
-        foreach (FieldInfo field in value.GetType().GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
-        {
-            AssertPlainData(field.GetValue(value), $"{path}.{field.Name}", visited);
-        }
-    }
+    private static void AssertPlainData(object? value, string path, HashSet<object> visited) => PipelineChecks.AssertPlainData(value, path, visited);
 }

@@ -37,13 +37,17 @@ public static class GeneratorRunner
             parseOptions: ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
-    /// <summary>Runs the generator; returns its diagnostics, its sources and the compilation with them added.</summary>
+    /// <summary>
+    /// Runs the generator; returns its diagnostics, its sources and the compilation with them added. Every run also
+    /// checks the pipeline: plain-data outputs, and every step cached on a second run after an edit elsewhere.
+    /// </summary>
     public static GeneratorOutcome Run(params string[] sources)
     {
         CSharpCompilation input = Compile(sources);
         GeneratorDriver driver = CreateDriver().RunGeneratorsAndUpdateCompilation(input, out Compilation output, out ImmutableArray<Diagnostic> diagnostics);
         GeneratorRunResult result = driver.GetRunResult().Results.Single();
         Assert.Null(result.Exception);
+        PipelineChecks.AssertIncremental(driver, input);
         return new GeneratorOutcome(
             diagnostics,
             result.GeneratedSources.Select(static s => (s.HintName, s.SourceText.ToString())).ToArray(),
