@@ -8,7 +8,7 @@ using TaskProtection;
 using TaskProtection.Testing;
 using VideoWorker;
 
-// dotnet run --project samples/VideoWorker [-- --jobs N --job-seconds S --concurrency C --serve]
+// dotnet run --project samples/VideoWorker [-- --jobs N --job-seconds S --concurrency C --serve --otel console]
 SampleOptions options;
 try
 {
@@ -42,6 +42,7 @@ builder.Logging.AddProvider(new TimelineLoggerProvider(timeline, statistics, () 
 builder.Logging.AddFilter<TimelineLoggerProvider>("TaskProtection", LogLevel.Debug);
 
 builder.Services.AddTaskProtection();
+builder.Services.AddSampleTelemetry(options.OtelConsole);
 builder.Services.AddSingleton(options);
 builder.Services.AddSingleton(timeline);
 builder.Services.AddSingleton(statistics);

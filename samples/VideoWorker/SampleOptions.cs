@@ -2,15 +2,20 @@ using System.Globalization;
 
 namespace VideoWorker;
 
-/// <summary>The sample's command line: <c>--jobs N --job-seconds S --concurrency C --serve</c>.</summary>
+/// <summary>The sample's command line: <c>--jobs N --job-seconds S --concurrency C --serve --otel console</c>.</summary>
 public sealed record SampleOptions(int Jobs, double JobSeconds, int Concurrency, bool Serve)
 {
+    /// <summary>Whether TaskProtection's metrics and traces are written to the console (<c>--otel console</c>).</summary>
+    public bool OtelConsole { get; init; }
+
     public const string Usage =
         "Usage: dotnet run --project samples/VideoWorker [-- --jobs N] [--job-seconds S] [--concurrency C] [--serve]\n" +
         "  --jobs N          jobs to process (default 4; with --serve, 0 idles)\n" +
         "  --job-seconds S   how long each simulated transcode takes (default 9)\n" +
         "  --concurrency C   jobs processed at once (default 2)\n" +
-        "  --serve           keep running as a worker until stopped (SIGTERM or Ctrl+C), instead of exiting when done";
+        "  --serve           keep running as a worker until stopped (SIGTERM or Ctrl+C), instead of exiting when done\n" +
+        "  --otel console    write TaskProtection's metrics and traces to the console with OpenTelemetry\n" +
+        "                    (OTLP export is on whenever OTEL_EXPORTER_OTLP_ENDPOINT is set)";
 
     public static SampleOptions Parse(IReadOnlyList<string> args)
     {
@@ -18,6 +23,7 @@ public sealed record SampleOptions(int Jobs, double JobSeconds, int Concurrency,
         double jobSeconds = 9;
         int concurrency = 2;
         bool serve = false;
+        bool otelConsole = false;
         for (int i = 0; i < args.Count; i++)
         {
             switch (args[i])
@@ -34,6 +40,11 @@ public sealed record SampleOptions(int Jobs, double JobSeconds, int Concurrency,
                 case "--serve":
                     serve = true;
                     break;
+                case "--otel":
+                    otelConsole = ++i < args.Count && args[i] == "console"
+                        ? true
+                        : throw new ArgumentException($"--otel takes 'console' (OTLP export is on whenever OTEL_EXPORTER_OTLP_ENDPOINT is set).\n{Usage}");
+                    break;
                 case "--help" or "-h":
                     throw new ArgumentException(Usage);
                 default:
@@ -46,7 +57,7 @@ public sealed record SampleOptions(int Jobs, double JobSeconds, int Concurrency,
             throw new ArgumentException($"--jobs 0 makes sense only with --serve (an idle worker).\n{Usage}");
         }
 
-        return new SampleOptions(jobs, jobSeconds, concurrency, serve);
+        return new SampleOptions(jobs, jobSeconds, concurrency, serve) { OtelConsole = otelConsole };
     }
 
     private static int ParseInt(IReadOnlyList<string> args, ref int i, int minimum)

@@ -14,9 +14,11 @@ public sealed partial class VideoWorkerTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
 
-    private static ChildProcess Start(FakeEcsAgent? agent, params string[] arguments)
+    private static ChildProcess Start(FakeEcsAgent? agent, params string[] arguments) => StartWith(agent, [], arguments);
+
+    private static ChildProcess StartWith(FakeEcsAgent? agent, Dictionary<string, string> extra, params string[] arguments)
     {
-        var environment = new Dictionary<string, string> { ["DOTNET_NOLOGO"] = "1" };
+        var environment = new Dictionary<string, string>(extra) { ["DOTNET_NOLOGO"] = "1" };
         if (agent is not null)
         {
             environment["ECS_AGENT_URI"] = agent.AgentUri.ToString();
@@ -113,7 +115,72 @@ public sealed partial class VideoWorkerTests
         Assert.Contains("gaps while jobs ran: 0", worker.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task With_otel_console_the_metrics_and_traces_are_written_as_a_dashboard_would_get_them()
+    {
+        using ChildProcess worker = Start(null, "--jobs", "1", "--job-seconds", "1", "--otel", "console");
+
+        (int exitCode, _) = await worker.WaitForExitAsync(Bound);
+
+        Assert.True(exitCode == 0, worker.Output);
+        Assert.Contains("Metric Name: taskprotection.agent.calls", worker.Output, StringComparison.Ordinal);
+        Assert.Contains("Metric Name: taskprotection.protection.enabled", worker.Output, StringComparison.Ordinal);
+        Assert.Matches(@"Activity.DisplayName:\s+TaskProtection.AgentCall", worker.Output);
+        Assert.Matches(@"Activity.DisplayName:\s+Transcoder.TranscodeAsync", worker.Output);
+    }
+
+    [Fact]
+    public async Task With_OTEL_EXPORTER_OTLP_ENDPOINT_the_metrics_and_traces_go_to_the_collector()
+    {
+        using var collector = new System.Net.HttpListener();
+        int port = FreePort();
+        collector.Prefixes.Add($"http://127.0.0.1:{port}/");
+        collector.Start();
+        var paths = new System.Collections.Concurrent.ConcurrentBag<string>();
+        Task receiving = ReceiveAsync(collector, paths);
+        using ChildProcess worker = StartWith(
+            null,
+            new() { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://127.0.0.1:{port}", ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf" },
+            "--jobs", "1", "--job-seconds", "1");
+
+        (int exitCode, _) = await worker.WaitForExitAsync(Bound);
+        collector.Stop();
+        await receiving;
+
+        Assert.True(exitCode == 0, worker.Output);
+        Assert.Contains("/v1/traces", paths);
+        Assert.Contains("/v1/metrics", paths);
+    }
+
+    private static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    private static async Task ReceiveAsync(System.Net.HttpListener collector, System.Collections.Concurrent.ConcurrentBag<string> paths)
+    {
+        while (collector.IsListening)
+        {
+            try
+            {
+                System.Net.HttpListenerContext context = await collector.GetContextAsync();
+                paths.Add(context.Request.Url!.AbsolutePath);
+                context.Response.StatusCode = 200;
+                context.Response.Close();
+            }
+            catch (Exception ex) when (ex is System.Net.HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+        }
+    }
+
     [Theory]
+    [InlineData("--otel", "file", "--otel takes 'console'")]
     [InlineData("--jobs", "many", "--jobs needs a whole number ≥ 0.")]
     [InlineData("--concurrency", "0", "--concurrency needs a whole number ≥ 1.")]
     [InlineData("--bogus", "", "Unknown argument '--bogus'.")]
