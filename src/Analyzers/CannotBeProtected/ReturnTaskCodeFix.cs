@@ -5,7 +5,6 @@ using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using Microsoft.CodeAnalysis.Simplification;
 
 namespace TaskProtection.Analyzers;
 
@@ -51,14 +50,7 @@ public sealed class ReturnTaskCodeFix : CodeFixProvider
         SyntaxNode root = (await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false))!;
         SyntaxNode fixedRoot = root.ReplaceNodes(
             new[] { declaration, implementation },
-            static (original, rewritten) =>
-            {
-                var method = (MethodDeclarationSyntax)rewritten;
-                TypeSyntax task = SyntaxFactory.ParseTypeName("global::System.Threading.Tasks.Task")
-                    .WithTriviaFrom(method.ReturnType)
-                    .WithAdditionalAnnotations(Simplifier.Annotation);
-                return method.WithReturnType(task);
-            });
+            static (_, rewritten) => CodeFixSyntax.ReturningTask((MethodDeclarationSyntax)rewritten));
         return document.WithSyntaxRoot(fixedRoot);
     }
 }

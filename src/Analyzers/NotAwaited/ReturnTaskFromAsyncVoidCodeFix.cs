@@ -6,7 +6,6 @@ using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.FindSymbols;
-using Microsoft.CodeAnalysis.Simplification;
 
 namespace TaskProtection.Analyzers;
 
@@ -78,9 +77,6 @@ public sealed class ReturnTaskFromAsyncVoidCodeFix : CodeFixProvider
     private static async Task<Document> FixAsync(Document document, MethodDeclarationSyntax method, CancellationToken cancellationToken)
     {
         SyntaxNode root = (await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false))!;
-        TypeSyntax task = SyntaxFactory.ParseTypeName("global::System.Threading.Tasks.Task")
-            .WithTriviaFrom(method.ReturnType)
-            .WithAdditionalAnnotations(Simplifier.Annotation);
-        return document.WithSyntaxRoot(root.ReplaceNode(method, method.WithReturnType(task)));
+        return document.WithSyntaxRoot(root.ReplaceNode(method, CodeFixSyntax.ReturningTask(method)));
     }
 }

@@ -70,6 +70,12 @@ internal static class CodeFixSyntax
     }
 
     /// <summary>The line break the file uses after the given method.</summary>
+    /// <summary>The method returning <c>Task</c> instead of its return type (simplified to <c>Task</c> where a using allows).</summary>
+    public static MethodDeclarationSyntax ReturningTask(MethodDeclarationSyntax method) =>
+        method.WithReturnType(SyntaxFactory.ParseTypeName("global::System.Threading.Tasks.Task")
+            .WithTriviaFrom(method.ReturnType)
+            .WithAdditionalAnnotations(Microsoft.CodeAnalysis.Simplification.Simplifier.Annotation));
+
     public static SyntaxTrivia EndOfLine(MethodDeclarationSyntax method)
     {
         SyntaxTrivia lineBreak = method.GetTrailingTrivia().LastOrDefault(static t => t.IsKind(SyntaxKind.EndOfLineTrivia));
