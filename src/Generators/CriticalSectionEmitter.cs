@@ -15,6 +15,9 @@ internal static class CriticalSectionEmitter
     private const string Session = "global::TaskProtection.CriticalSession";
     private const string EnteringType = "global::System.Threading.Tasks.ValueTask<global::TaskProtection.CriticalSession>";
 
+    /// <summary>The most arguments <c>ValueTuple.Create</c> takes.</summary>
+    private const int MaxTupleArguments = 8;
+
     public static string Version { get; } = typeof(CriticalSectionEmitter).Assembly.GetName().Version?.ToString() ?? "0.0.0.0";
 
     public static string Emit(CriticalMethodSpec spec)
@@ -71,6 +74,9 @@ internal static class CriticalSectionEmitter
             case ReturnShape.AsyncEnumerable:
                 WriteIterator(writer, spec, isAsync: true);
                 break;
+            case ReturnShape.Task or ReturnShape.TaskOfT or ReturnShape.ValueTask or ReturnShape.ValueTaskOfT when CanUseRunner(spec):
+                WriteRunnerCall(writer, spec);
+                break;
             default:
                 WriteAwaitable(writer, spec);
                 break;
@@ -114,6 +120,48 @@ internal static class CriticalSectionEmitter
         CloseBlock(writer);
         WriteEndSession(writer, "__tpSession");
         CloseBlock(writer);
+    }
+
+    /// <summary>
+    /// Whether the wrapper can be one call to <c>CriticalSectionRunner</c>: the arguments fit a value tuple (by value, at
+    /// most eight with <c>this</c>) and <c>this</c> is not a struct (the runner would call the implementation on a copy).
+    /// </summary>
+    private static bool CanUseRunner(CriticalMethodSpec spec) =>
+        spec.Instance != InstanceKind.Struct
+        && spec.Parameters.All(static p => p.ArgumentModifier.Length == 0)
+        && spec.Parameters.Count + (spec.Instance == InstanceKind.Class ? 1 : 0) <= MaxTupleArguments;
+
+    /// <summary>The wrapper as one call: the shared fast and slow paths live in the runtime, compiled once, not per method.</summary>
+    private static void WriteRunnerCall(IndentedTextWriter writer, CriticalMethodSpec spec)
+    {
+        string runner = spec.Shape switch
+        {
+            ReturnShape.Task => "RunTask",
+            ReturnShape.TaskOfT => "RunTaskOfT",
+            ReturnShape.ValueTask => "RunValueTask",
+            _ => "RunValueTaskOfT",
+        };
+        var state = new List<string>();
+        if (spec.Instance == InstanceKind.Class)
+        {
+            state.Add("this");
+        }
+
+        state.AddRange(spec.Parameters.Select(static p => p.Name));
+        int offset = spec.Instance == InstanceKind.Class ? 1 : 0;
+        string target = spec.Instance == InstanceKind.Class ? "__tpArgs.Item1." : "";
+        string arguments = string.Join(", ", spec.Parameters.Select((_, i) => $"__tpArgs.Item{i + 1 + offset}"));
+        string token = spec.CancellationTokenIndex < 0 ? "default" : spec.Parameters[spec.CancellationTokenIndex].Name;
+
+        WriteSignature(writer, spec, isAsync: false);
+        writer.Indent++;
+        writer.WriteLine($"=> global::TaskProtection.CriticalSectionRunner.{runner}(");
+        writer.Indent++;
+        writer.WriteLine($"{Registry}, {Literal(spec.SessionName)},");
+        writer.WriteLine($"global::System.ValueTuple.Create({string.Join(", ", state)}),");
+        writer.WriteLine($"static __tpArgs => {target}{spec.ImplementationName}({arguments}),");
+        writer.WriteLine($"{token});");
+        writer.Indent -= 2;
     }
 
     private static void WriteAwaitable(IndentedTextWriter writer, CriticalMethodSpec spec)

@@ -8,61 +8,11 @@ namespace Media
     {
         [global::System.CodeDom.Compiler.GeneratedCode("TaskProtection.Generators", "{version}")]
         public static partial global::System.Threading.Tasks.Task<int> ArchiveAsync(this global::Media.Job job, global::System.Threading.CancellationToken ct)
-        {
-            global::System.Threading.Tasks.ValueTask<global::TaskProtection.CriticalSession> __tpEntering = global::TaskProtection.CriticalSessionRegistry.Default.EnterAsync("JobExtensions.ArchiveAsync", ct);
-            if (!__tpEntering.IsCompletedSuccessfully)
-            {
-                // Protection is not confirmed yet: wait for it before the work starts.
-                return __TaskProtection_AfterProtection(__tpEntering, job, ct);
-            }
-
-            global::TaskProtection.CriticalSession __tpSession = __tpEntering.Result;
-            global::System.Threading.Tasks.Task<int> __tpWork;
-            bool __tpEndSession = true;
-            try
-            {
-                __tpWork = ArchiveCoreAsync(job, ct);
-                if (!__tpWork.IsCompleted)
-                {
-                    __tpEndSession = false;
-                    return __TaskProtection_EndWhenDone(__tpWork, __tpSession);
-                }
-            }
-            finally
-            {
-                if (__tpEndSession)
-                {
-                    __tpSession.Dispose();
-                }
-            }
-
-            return __tpWork;
-
-            static async global::System.Threading.Tasks.Task<int> __TaskProtection_AfterProtection(global::System.Threading.Tasks.ValueTask<global::TaskProtection.CriticalSession> __tpEntering, global::Media.Job job, global::System.Threading.CancellationToken ct)
-            {
-                global::TaskProtection.CriticalSession __tpSession = await __tpEntering.ConfigureAwait(false);
-                try
-                {
-                    return await ArchiveCoreAsync(job, ct).ConfigureAwait(false);
-                }
-                finally
-                {
-                    __tpSession.Dispose();
-                }
-            }
-
-            static async global::System.Threading.Tasks.Task<int> __TaskProtection_EndWhenDone(global::System.Threading.Tasks.Task<int> __tpWork, global::TaskProtection.CriticalSession __tpSession)
-            {
-                try
-                {
-                    return await __tpWork.ConfigureAwait(false);
-                }
-                finally
-                {
-                    __tpSession.Dispose();
-                }
-            }
-        }
+            => global::TaskProtection.CriticalSectionRunner.RunTaskOfT(
+                global::TaskProtection.CriticalSessionRegistry.Default, "JobExtensions.ArchiveAsync",
+                global::System.ValueTuple.Create(job, ct),
+                static __tpArgs => ArchiveCoreAsync(__tpArgs.Item1, __tpArgs.Item2),
+                ct);
     }
 }
 
@@ -76,60 +26,10 @@ namespace Media
     {
         [global::System.CodeDom.Compiler.GeneratedCode("TaskProtection.Generators", "{version}")]
         public partial global::System.Threading.Tasks.Task RunAsync(global::Media.Job job)
-        {
-            global::System.Threading.Tasks.ValueTask<global::TaskProtection.CriticalSession> __tpEntering = global::TaskProtection.CriticalSessionRegistry.Default.EnterAsync("Worker.RunAsync");
-            if (!__tpEntering.IsCompletedSuccessfully)
-            {
-                // Protection is not confirmed yet: wait for it before the work starts.
-                return __TaskProtection_AfterProtection(__tpEntering, job);
-            }
-
-            global::TaskProtection.CriticalSession __tpSession = __tpEntering.Result;
-            global::System.Threading.Tasks.Task __tpWork;
-            bool __tpEndSession = true;
-            try
-            {
-                __tpWork = RunCoreAsync(job);
-                if (!__tpWork.IsCompleted)
-                {
-                    __tpEndSession = false;
-                    return __TaskProtection_EndWhenDone(__tpWork, __tpSession);
-                }
-            }
-            finally
-            {
-                if (__tpEndSession)
-                {
-                    __tpSession.Dispose();
-                }
-            }
-
-            return __tpWork;
-
-            static async global::System.Threading.Tasks.Task __TaskProtection_AfterProtection(global::System.Threading.Tasks.ValueTask<global::TaskProtection.CriticalSession> __tpEntering, global::Media.Job job)
-            {
-                global::TaskProtection.CriticalSession __tpSession = await __tpEntering.ConfigureAwait(false);
-                try
-                {
-                    await RunCoreAsync(job).ConfigureAwait(false);
-                }
-                finally
-                {
-                    __tpSession.Dispose();
-                }
-            }
-
-            static async global::System.Threading.Tasks.Task __TaskProtection_EndWhenDone(global::System.Threading.Tasks.Task __tpWork, global::TaskProtection.CriticalSession __tpSession)
-            {
-                try
-                {
-                    await __tpWork.ConfigureAwait(false);
-                }
-                finally
-                {
-                    __tpSession.Dispose();
-                }
-            }
-        }
+            => global::TaskProtection.CriticalSectionRunner.RunTask(
+                global::TaskProtection.CriticalSessionRegistry.Default, "Worker.RunAsync",
+                global::System.ValueTuple.Create(job),
+                static __tpArgs => RunCoreAsync(__tpArgs.Item1),
+                default);
     }
 }

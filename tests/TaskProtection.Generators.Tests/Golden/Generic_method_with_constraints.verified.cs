@@ -11,60 +11,10 @@ namespace Media
             where T : class, global::System.IEquatable<T>, new()
             where TKey : unmanaged
             where TState : notnull
-        {
-            global::System.Threading.Tasks.ValueTask<global::TaskProtection.CriticalSession> __tpEntering = global::TaskProtection.CriticalSessionRegistry.Default.EnterAsync("Pipeline.ProcessAsync", ct);
-            if (!__tpEntering.IsCompletedSuccessfully)
-            {
-                // Protection is not confirmed yet: wait for it before the work starts.
-                return __TaskProtection_AfterProtection(__tpEntering, item, key, state, ct);
-            }
-
-            global::TaskProtection.CriticalSession __tpSession = __tpEntering.Result;
-            global::System.Threading.Tasks.Task<T> __tpWork;
-            bool __tpEndSession = true;
-            try
-            {
-                __tpWork = this.ProcessCoreAsync<T, TKey, TState>(item, key, state, ct);
-                if (!__tpWork.IsCompleted)
-                {
-                    __tpEndSession = false;
-                    return __TaskProtection_EndWhenDone(__tpWork, __tpSession);
-                }
-            }
-            finally
-            {
-                if (__tpEndSession)
-                {
-                    __tpSession.Dispose();
-                }
-            }
-
-            return __tpWork;
-
-            async global::System.Threading.Tasks.Task<T> __TaskProtection_AfterProtection(global::System.Threading.Tasks.ValueTask<global::TaskProtection.CriticalSession> __tpEntering, T item, TKey key, TState? state, global::System.Threading.CancellationToken ct)
-            {
-                global::TaskProtection.CriticalSession __tpSession = await __tpEntering.ConfigureAwait(false);
-                try
-                {
-                    return await this.ProcessCoreAsync<T, TKey, TState>(item, key, state, ct).ConfigureAwait(false);
-                }
-                finally
-                {
-                    __tpSession.Dispose();
-                }
-            }
-
-            static async global::System.Threading.Tasks.Task<T> __TaskProtection_EndWhenDone(global::System.Threading.Tasks.Task<T> __tpWork, global::TaskProtection.CriticalSession __tpSession)
-            {
-                try
-                {
-                    return await __tpWork.ConfigureAwait(false);
-                }
-                finally
-                {
-                    __tpSession.Dispose();
-                }
-            }
-        }
+            => global::TaskProtection.CriticalSectionRunner.RunTaskOfT(
+                global::TaskProtection.CriticalSessionRegistry.Default, "Pipeline.ProcessAsync",
+                global::System.ValueTuple.Create(this, item, key, state, ct),
+                static __tpArgs => __tpArgs.Item1.ProcessCoreAsync<T, TKey, TState>(__tpArgs.Item2, __tpArgs.Item3, __tpArgs.Item4, __tpArgs.Item5),
+                ct);
     }
 }

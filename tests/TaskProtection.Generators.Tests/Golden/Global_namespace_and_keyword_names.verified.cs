@@ -6,59 +6,9 @@ partial class @event
 {
     [global::System.CodeDom.Compiler.GeneratedCode("TaskProtection.Generators", "{version}")]
     public partial global::System.Threading.Tasks.Task<string> classAsync(string @object, int @await)
-    {
-        global::System.Threading.Tasks.ValueTask<global::TaskProtection.CriticalSession> __tpEntering = global::TaskProtection.CriticalSessionRegistry.Default.EnterAsync("event.classAsync");
-        if (!__tpEntering.IsCompletedSuccessfully)
-        {
-            // Protection is not confirmed yet: wait for it before the work starts.
-            return __TaskProtection_AfterProtection(__tpEntering, @object, @await);
-        }
-
-        global::TaskProtection.CriticalSession __tpSession = __tpEntering.Result;
-        global::System.Threading.Tasks.Task<string> __tpWork;
-        bool __tpEndSession = true;
-        try
-        {
-            __tpWork = this.classCoreAsync(@object, @await);
-            if (!__tpWork.IsCompleted)
-            {
-                __tpEndSession = false;
-                return __TaskProtection_EndWhenDone(__tpWork, __tpSession);
-            }
-        }
-        finally
-        {
-            if (__tpEndSession)
-            {
-                __tpSession.Dispose();
-            }
-        }
-
-        return __tpWork;
-
-        async global::System.Threading.Tasks.Task<string> __TaskProtection_AfterProtection(global::System.Threading.Tasks.ValueTask<global::TaskProtection.CriticalSession> __tpEntering, string @object, int @await)
-        {
-            global::TaskProtection.CriticalSession __tpSession = await __tpEntering.ConfigureAwait(false);
-            try
-            {
-                return await this.classCoreAsync(@object, @await).ConfigureAwait(false);
-            }
-            finally
-            {
-                __tpSession.Dispose();
-            }
-        }
-
-        static async global::System.Threading.Tasks.Task<string> __TaskProtection_EndWhenDone(global::System.Threading.Tasks.Task<string> __tpWork, global::TaskProtection.CriticalSession __tpSession)
-        {
-            try
-            {
-                return await __tpWork.ConfigureAwait(false);
-            }
-            finally
-            {
-                __tpSession.Dispose();
-            }
-        }
-    }
+        => global::TaskProtection.CriticalSectionRunner.RunTaskOfT(
+            global::TaskProtection.CriticalSessionRegistry.Default, "event.classAsync",
+            global::System.ValueTuple.Create(this, @object, @await),
+            static __tpArgs => __tpArgs.Item1.classCoreAsync(__tpArgs.Item2, __tpArgs.Item3),
+            default);
 }

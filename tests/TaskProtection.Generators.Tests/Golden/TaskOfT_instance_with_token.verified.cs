@@ -8,60 +8,10 @@ namespace Media
     {
         [global::System.CodeDom.Compiler.GeneratedCode("TaskProtection.Generators", "{version}")]
         public partial global::System.Threading.Tasks.Task<int> TranscodeAsync(global::Media.Job job, global::System.Threading.CancellationToken ct)
-        {
-            global::System.Threading.Tasks.ValueTask<global::TaskProtection.CriticalSession> __tpEntering = global::TaskProtection.CriticalSessionRegistry.Default.EnterAsync("Transcoder.TranscodeAsync", ct);
-            if (!__tpEntering.IsCompletedSuccessfully)
-            {
-                // Protection is not confirmed yet: wait for it before the work starts.
-                return __TaskProtection_AfterProtection(__tpEntering, job, ct);
-            }
-
-            global::TaskProtection.CriticalSession __tpSession = __tpEntering.Result;
-            global::System.Threading.Tasks.Task<int> __tpWork;
-            bool __tpEndSession = true;
-            try
-            {
-                __tpWork = this.TranscodeCoreAsync(job, ct);
-                if (!__tpWork.IsCompleted)
-                {
-                    __tpEndSession = false;
-                    return __TaskProtection_EndWhenDone(__tpWork, __tpSession);
-                }
-            }
-            finally
-            {
-                if (__tpEndSession)
-                {
-                    __tpSession.Dispose();
-                }
-            }
-
-            return __tpWork;
-
-            async global::System.Threading.Tasks.Task<int> __TaskProtection_AfterProtection(global::System.Threading.Tasks.ValueTask<global::TaskProtection.CriticalSession> __tpEntering, global::Media.Job job, global::System.Threading.CancellationToken ct)
-            {
-                global::TaskProtection.CriticalSession __tpSession = await __tpEntering.ConfigureAwait(false);
-                try
-                {
-                    return await this.TranscodeCoreAsync(job, ct).ConfigureAwait(false);
-                }
-                finally
-                {
-                    __tpSession.Dispose();
-                }
-            }
-
-            static async global::System.Threading.Tasks.Task<int> __TaskProtection_EndWhenDone(global::System.Threading.Tasks.Task<int> __tpWork, global::TaskProtection.CriticalSession __tpSession)
-            {
-                try
-                {
-                    return await __tpWork.ConfigureAwait(false);
-                }
-                finally
-                {
-                    __tpSession.Dispose();
-                }
-            }
-        }
+            => global::TaskProtection.CriticalSectionRunner.RunTaskOfT(
+                global::TaskProtection.CriticalSessionRegistry.Default, "Transcoder.TranscodeAsync",
+                global::System.ValueTuple.Create(this, job, ct),
+                static __tpArgs => __tpArgs.Item1.TranscodeCoreAsync(__tpArgs.Item2, __tpArgs.Item3),
+                ct);
     }
 }

@@ -8,60 +8,10 @@ namespace Media
     {
         [global::System.CodeDom.Compiler.GeneratedCode("TaskProtection.Generators", "{version}")]
         internal static partial global::System.Threading.Tasks.Task ImportAsync(string path)
-        {
-            global::System.Threading.Tasks.ValueTask<global::TaskProtection.CriticalSession> __tpEntering = global::TaskProtection.CriticalSessionRegistry.Default.EnterAsync("nightly \"import\"");
-            if (!__tpEntering.IsCompletedSuccessfully)
-            {
-                // Protection is not confirmed yet: wait for it before the work starts.
-                return __TaskProtection_AfterProtection(__tpEntering, path);
-            }
-
-            global::TaskProtection.CriticalSession __tpSession = __tpEntering.Result;
-            global::System.Threading.Tasks.Task __tpWork;
-            bool __tpEndSession = true;
-            try
-            {
-                __tpWork = ImportCoreAsync(path);
-                if (!__tpWork.IsCompleted)
-                {
-                    __tpEndSession = false;
-                    return __TaskProtection_EndWhenDone(__tpWork, __tpSession);
-                }
-            }
-            finally
-            {
-                if (__tpEndSession)
-                {
-                    __tpSession.Dispose();
-                }
-            }
-
-            return __tpWork;
-
-            static async global::System.Threading.Tasks.Task __TaskProtection_AfterProtection(global::System.Threading.Tasks.ValueTask<global::TaskProtection.CriticalSession> __tpEntering, string path)
-            {
-                global::TaskProtection.CriticalSession __tpSession = await __tpEntering.ConfigureAwait(false);
-                try
-                {
-                    await ImportCoreAsync(path).ConfigureAwait(false);
-                }
-                finally
-                {
-                    __tpSession.Dispose();
-                }
-            }
-
-            static async global::System.Threading.Tasks.Task __TaskProtection_EndWhenDone(global::System.Threading.Tasks.Task __tpWork, global::TaskProtection.CriticalSession __tpSession)
-            {
-                try
-                {
-                    await __tpWork.ConfigureAwait(false);
-                }
-                finally
-                {
-                    __tpSession.Dispose();
-                }
-            }
-        }
+            => global::TaskProtection.CriticalSectionRunner.RunTask(
+                global::TaskProtection.CriticalSessionRegistry.Default, "nightly \"import\"",
+                global::System.ValueTuple.Create(path),
+                static __tpArgs => ImportCoreAsync(__tpArgs.Item1),
+                default);
     }
 }

@@ -8,61 +8,11 @@ namespace Media
     {
         [global::System.CodeDom.Compiler.GeneratedCode("TaskProtection.Generators", "{version}")]
         public partial global::System.Threading.Tasks.ValueTask<string?> FindAsync(string? key, global::System.Threading.CancellationToken cancellationToken)
-        {
-            global::System.Threading.Tasks.ValueTask<global::TaskProtection.CriticalSession> __tpEntering = global::TaskProtection.CriticalSessionRegistry.Default.EnterAsync("Cache.FindAsync", cancellationToken);
-            if (!__tpEntering.IsCompletedSuccessfully)
-            {
-                // Protection is not confirmed yet: wait for it before the work starts.
-                return __TaskProtection_AfterProtection(__tpEntering, key, cancellationToken);
-            }
-
-            global::TaskProtection.CriticalSession __tpSession = __tpEntering.Result;
-            global::System.Threading.Tasks.ValueTask<string?> __tpWork;
-            bool __tpEndSession = true;
-            try
-            {
-                __tpWork = this.FindCoreAsync(key, cancellationToken);
-                if (!__tpWork.IsCompleted)
-                {
-                    __tpEndSession = false;
-                    return __TaskProtection_EndWhenDone(__tpWork, __tpSession);
-                }
-            }
-            finally
-            {
-                if (__tpEndSession)
-                {
-                    __tpSession.Dispose();
-                }
-            }
-
-            return __tpWork;
-
-            async global::System.Threading.Tasks.ValueTask<string?> __TaskProtection_AfterProtection(global::System.Threading.Tasks.ValueTask<global::TaskProtection.CriticalSession> __tpEntering, string? key, global::System.Threading.CancellationToken cancellationToken)
-            {
-                global::TaskProtection.CriticalSession __tpSession = await __tpEntering.ConfigureAwait(false);
-                try
-                {
-                    return await this.FindCoreAsync(key, cancellationToken).ConfigureAwait(false);
-                }
-                finally
-                {
-                    __tpSession.Dispose();
-                }
-            }
-
-            static async global::System.Threading.Tasks.ValueTask<string?> __TaskProtection_EndWhenDone(global::System.Threading.Tasks.ValueTask<string?> __tpWork, global::TaskProtection.CriticalSession __tpSession)
-            {
-                try
-                {
-                    return await __tpWork.ConfigureAwait(false);
-                }
-                finally
-                {
-                    __tpSession.Dispose();
-                }
-            }
-        }
+            => global::TaskProtection.CriticalSectionRunner.RunValueTaskOfT(
+                global::TaskProtection.CriticalSessionRegistry.Default, "Cache.FindAsync",
+                global::System.ValueTuple.Create(this, key, cancellationToken),
+                static __tpArgs => __tpArgs.Item1.FindCoreAsync(__tpArgs.Item2, __tpArgs.Item3),
+                cancellationToken);
     }
 }
 
@@ -76,60 +26,10 @@ namespace Media
     {
         [global::System.CodeDom.Compiler.GeneratedCode("TaskProtection.Generators", "{version}")]
         protected internal partial global::System.Threading.Tasks.ValueTask FlushAsync()
-        {
-            global::System.Threading.Tasks.ValueTask<global::TaskProtection.CriticalSession> __tpEntering = global::TaskProtection.CriticalSessionRegistry.Default.EnterAsync("Cache.FlushAsync");
-            if (!__tpEntering.IsCompletedSuccessfully)
-            {
-                // Protection is not confirmed yet: wait for it before the work starts.
-                return __TaskProtection_AfterProtection(__tpEntering);
-            }
-
-            global::TaskProtection.CriticalSession __tpSession = __tpEntering.Result;
-            global::System.Threading.Tasks.ValueTask __tpWork;
-            bool __tpEndSession = true;
-            try
-            {
-                __tpWork = this.FlushCoreAsync();
-                if (!__tpWork.IsCompleted)
-                {
-                    __tpEndSession = false;
-                    return __TaskProtection_EndWhenDone(__tpWork, __tpSession);
-                }
-            }
-            finally
-            {
-                if (__tpEndSession)
-                {
-                    __tpSession.Dispose();
-                }
-            }
-
-            return __tpWork;
-
-            async global::System.Threading.Tasks.ValueTask __TaskProtection_AfterProtection(global::System.Threading.Tasks.ValueTask<global::TaskProtection.CriticalSession> __tpEntering)
-            {
-                global::TaskProtection.CriticalSession __tpSession = await __tpEntering.ConfigureAwait(false);
-                try
-                {
-                    await this.FlushCoreAsync().ConfigureAwait(false);
-                }
-                finally
-                {
-                    __tpSession.Dispose();
-                }
-            }
-
-            static async global::System.Threading.Tasks.ValueTask __TaskProtection_EndWhenDone(global::System.Threading.Tasks.ValueTask __tpWork, global::TaskProtection.CriticalSession __tpSession)
-            {
-                try
-                {
-                    await __tpWork.ConfigureAwait(false);
-                }
-                finally
-                {
-                    __tpSession.Dispose();
-                }
-            }
-        }
+            => global::TaskProtection.CriticalSectionRunner.RunValueTask(
+                global::TaskProtection.CriticalSessionRegistry.Default, "Cache.FlushAsync",
+                global::System.ValueTuple.Create(this),
+                static __tpArgs => __tpArgs.Item1.FlushCoreAsync(),
+                default);
     }
 }
