@@ -100,22 +100,33 @@ public sealed class EcsAgentClientTests : IAsyncLifetime
     [Fact]
     public async Task A_late_landing_request_takes_effect_after_the_client_gave_up()
     {
-        await _client.GetAsync(CancellationToken.None);
-        _agent.Model.Enqueue(new AgentFault(AgentFaultKind.LateLanding, RequestDelay: TimeSpan.FromSeconds(1)));
-        var client = new EcsAgentClient(_http, _agent.AgentUri, ShortTimeout);
+        // The agent's delay runs on a fake clock, so the request lands only when the test moves it: after the client
+        // gave up, however slowly a loaded machine lets that timeout fire.
+        var agentClock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using FakeEcsAgent agent = await FakeEcsAgent.StartAsync(new ProtectionModel(agentClock));
+        agent.Model.Enqueue(new AgentFault(AgentFaultKind.LateLanding, RequestDelay: TimeSpan.FromSeconds(1)));
+        var client = new EcsAgentClient(_http, agent.AgentUri, ShortTimeout);
 
         TaskProtectionAgentException ex = await Assert.ThrowsAsync<TaskProtectionAgentException>(() => client.EnableAsync(7, CancellationToken.None));
 
         Assert.Equal(AgentFailureKind.Timeout, ex.Kind);
-        Assert.False(_agent.Model.IsProtected, "Not landed yet when the client gave up.");
+        Assert.False(agent.Model.IsProtected, "Not landed yet when the client gave up.");
+        // Move the agent's clock on in small steps (the agent may not have started its delay yet on a busy machine),
+        // never so far that the 7-minute lease it would grant could have expired.
+        DateTimeOffset gaveUp = agentClock.GetUtcNow();
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        while (!_agent.Model.IsProtected && watch.Elapsed < TimeSpan.FromSeconds(10))
+        while (!agent.Model.IsProtected && watch.Elapsed < TimeSpan.FromSeconds(10))
         {
+            if (agentClock.GetUtcNow() - gaveUp < TimeSpan.FromMinutes(1))
+            {
+                agentClock.Advance(TimeSpan.FromMilliseconds(100));
+            }
+
             await Task.Yield();
         }
 
-        Assert.True(_agent.Model.IsProtected, "The abandoned request landed later, as ECS may apply it.");
-        Assert.Equal(AgentFaultKind.LateLanding, _agent.Model.Calls[^1].Fault);
+        Assert.True(agent.Model.IsProtected, "The abandoned request landed later, as ECS may apply it.");
+        Assert.Equal(AgentFaultKind.LateLanding, agent.Model.Calls[^1].Fault);
     }
 
     [Theory]
