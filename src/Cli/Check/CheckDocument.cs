@@ -24,6 +24,7 @@ internal sealed record CheckDocument(
             o.GapSafetyMargin.TotalSeconds,
             o.ReleaseDelay.TotalSeconds,
             o.MaxProtectionDuration.TotalSeconds,
+            o.CapDrain.TotalSeconds,
             o.MaxProtectionCooldown.TotalSeconds);
         var schedule = new CheckTimeline(
             timeline.SessionEnds.TotalSeconds,
@@ -45,6 +46,7 @@ internal sealed record CheckFigures(
     [property: JsonPropertyName("gapSafetyMarginSeconds")] double GapSafetyMarginSeconds,
     [property: JsonPropertyName("releaseDelaySeconds")] double ReleaseDelaySeconds,
     [property: JsonPropertyName("maxProtectionSeconds")] double MaxProtectionSeconds,
+    [property: JsonPropertyName("drainSeconds")] double DrainSeconds,
     [property: JsonPropertyName("cooldownSeconds")] double CooldownSeconds);
 
 /// <summary>The simulated schedule.</summary>

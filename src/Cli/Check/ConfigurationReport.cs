@@ -23,7 +23,9 @@ internal static class ConfigurationReport
             $"(k+1)·RequestTimeout + Σ retry delays + (2k+2)·(SchedulingTolerance + 1 ms) = {TimeText.Span(worst)} ≤ ProtectionBuffer {TimeText.Span(o.ProtectionBuffer)} for k = {k}"));
         Row(output, "Gap safety margin", $"{TimeText.Span(o.GapSafetyMargin)} (ProtectionBuffer − CheckInterval: the watchdog's room to renew a lease whose timer was missed)");
         Row(output, "Release", $"{TimeText.Span(o.ReleaseDelay)} after the last session ends (ReleaseDelay)");
-        Row(output, "Cap", $"{TimeText.Span(o.MaxProtectionDuration)} of continuous protection (MaxProtectionDuration), then {TimeText.Span(o.MaxProtectionCooldown)} unprotected (MaxProtectionCooldown)");
+        Row(output, "Cap", o.CapDrain > TimeSpan.Zero
+            ? $"{TimeText.Span(o.MaxProtectionDuration)} of continuous protection (MaxProtectionDuration); no new session in its last {TimeText.Span(o.CapDrain)} (MaxProtectionDrain); then {TimeText.Span(o.MaxProtectionCooldown)} unprotected (MaxProtectionCooldown)"
+            : $"{TimeText.Span(o.MaxProtectionDuration)} of continuous protection (MaxProtectionDuration), then {TimeText.Span(o.MaxProtectionCooldown)} unprotected (MaxProtectionCooldown); no drain (MaxProtectionDrain 0)");
         Row(output, "Acquire", $"sessions wait up to {TimeText.Span(o.AcquireTimeout)} for protection, then {o.AcquireTimeoutBehavior}");
         Row(output, "Drain", $"up to {TimeText.Span(o.DrainTimeout)} after SIGTERM (DrainTimeout)");
         output.WriteLine();

@@ -44,6 +44,9 @@ internal static partial class Log
     [LoggerMessage(1032, LogLevel.Warning, "Continuous protection reaches MaxProtectionDuration ({Max}): renewals stop, protection ends at {Ends:O} and may be acquired again from {CooldownEnds:O}. Sessions running: {Sessions}")]
     public static partial void Capped(ILogger logger, TimeSpan max, DateTimeOffset ends, DateTimeOffset cooldownEnds, string sessions);
 
+    [LoggerMessage(1037, LogLevel.Information, "Continuous protection is in its last MaxProtectionDrain ({Drain}) before the cap at {CapEnds:O}: new sessions are refused, the running ones stay protected and protection is released when they end. Sessions running: {Sessions}")]
+    public static partial void Draining(ILogger logger, TimeSpan drain, DateTimeOffset capEnds, string sessions);
+
     [LoggerMessage(1036, LogLevel.Information, "The cool-down after MaxProtectionDuration is over: protection may be acquired again.")]
     public static partial void CooldownOver(ILogger logger);
 

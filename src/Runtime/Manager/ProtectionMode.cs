@@ -38,4 +38,10 @@ public enum ProtectionMode
     /// and runs out. A bug to report; restart the process.
     /// </summary>
     Faulted,
+
+    /// <summary>
+    /// Continuous protection is in its last <see cref="TaskProtectionOptions.MaxProtectionDrain"/>: the running sessions
+    /// stay protected, new ones are refused, and protection is released when the last one ends (then the cool-down).
+    /// </summary>
+    Draining,
 }

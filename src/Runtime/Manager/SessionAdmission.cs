@@ -29,13 +29,21 @@ internal sealed class SessionAdmission(ManagerContext context, bool hasAgent, ob
     /// A synchronous session started without coverage. If no acquisition can come for it (capped, faulted), its body
     /// runs unprotected from now on: tell the application before Enter returns.
     /// </summary>
-    public void OnUncoveredEntry()
+    public string? OnUncoveredEntry()
     {
         context.Wake.Request();
-        if (UnprotectedBecause(context.State.Mode) is { } loss)
+        ProtectionMode mode = context.State.Mode;
+        if (RefusedBecause(mode) is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (UnprotectedBecause(mode) is { } loss)
         {
             context.Signal.TryRaise(owner, loss.Reason, loss.Why, null, context.Registry.GetActiveSessions());
         }
+
+        return null;
     }
 
     private async Task<CriticalSession> WaitCoreAsync(CriticalSession session, CancellationToken cancellationToken)
@@ -64,9 +72,15 @@ internal sealed class SessionAdmission(ManagerContext context, bool hasAgent, ob
             // No longer waiting before looking at coverage: from here this session counts as running, so a loop that
             // closes coverage and then counts running sessions either counts it or is seen by it (full fences both).
             context.AddWaiting(-1);
+
             if (IsCovered(clock.Now))
             {
                 return;
+            }
+
+            if (RefusedBecause(context.State.Mode) is { } refusal)
+            {
+                throw new CriticalSessionRefusedException($"Critical session '{session.Name}' was not started: {refusal}");
             }
 
             if (FailFast(session) is { } loss)
@@ -111,6 +125,24 @@ internal sealed class SessionAdmission(ManagerContext context, bool hasAgent, ob
         }
 
         return UnprotectedBecause(mode);
+    }
+
+    /// <summary>
+    /// Why a session entering now is refused outright, whatever AcquireTimeoutBehavior says: the task drains before its cap
+    /// (or cools down after it, when the drain is on), so that what runs can end protected and ECS gets its window.
+    /// </summary>
+    private string? RefusedBecause(ProtectionMode mode)
+    {
+        if (mode == ProtectionMode.Draining)
+        {
+            return string.Create(
+                CultureInfo.InvariantCulture,
+                $"the task is draining: continuous protection is in its last MaxProtectionDrain ({context.Options.CapDrain}) before MaxProtectionDuration ({context.Options.MaxProtectionDuration}), so new work is left for another task while the running sessions finish protected. It takes work again after MaxProtectionCooldown ({context.Options.MaxProtectionCooldown}).");
+        }
+
+        return mode == ProtectionMode.Capped && context.Options.CapDrain > TimeSpan.Zero
+            ? CappedWhy() + ". New work is left for another task until then (MaxProtectionDrain is on: nothing starts unprotected)."
+            : null;
     }
 
     /// <summary>The modes in which no protection is coming for a session entering now.</summary>

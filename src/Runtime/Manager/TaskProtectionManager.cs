@@ -73,8 +73,16 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
 
         CriticalSessionRegistry watched = registry ?? CriticalSessionRegistry.Default;
         TimeProvider time = timeProvider ?? TimeProvider.System;
-        _options = options.Clone();
-        _context = new ManagerContext(options.Clone(), watched, time, logger ?? NullLogger.Instance, scheduler, jitter ?? Random.Shared.NextDouble, meterFactory);
+        TaskProtectionOptions effective = options.Clone();
+        if (coordination is not null || options.CoordinationDirectory is not null)
+        {
+            // The processes of one task do not drain together: one process draining cannot make the task idle while the
+            // others keep protection, and its own cool-down would only refuse work. The cap works as without a drain.
+            effective.MaxProtectionDrain = TimeSpan.Zero;
+        }
+
+        _options = effective.Clone();
+        _context = new ManagerContext(effective, watched, time, logger ?? NullLogger.Instance, scheduler, jitter ?? Random.Shared.NextDouble, meterFactory);
         _sharesRegistryClock = ReferenceEquals(watched.TimeProvider, time);
         _unavailableReason = (client as UnavailableTaskProtectionClient)?.Reason;
         _client = _unavailableReason is null ? ManagerCoordination.Wrap(client, coordination, _context, out _coordination) : null;
@@ -354,7 +362,7 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
     }
 
     /// <inheritdoc />
-    void IProtectionCoordinator.OnUncoveredEntry() => _admission.OnUncoveredEntry();
+    string? IProtectionCoordinator.OnUncoveredEntry() => _admission.OnUncoveredEntry();
 
     /// <inheritdoc />
     void IProtectionCoordinator.OnSessionEnded(string name, TimeSpan duration) => _context.Metrics.SessionEnded(name, duration);

@@ -35,8 +35,8 @@ public sealed class TaskProtectionOptions
     /// (<see cref="TaskProtectionManager.ProtectionLost"/>, <see cref="ProtectionLossReason.MaxDurationReached"/>) when that
     /// is decided, a <see cref="ProtectionBuffer"/> before the end.
     /// </summary>
-    /// <value>Default 1 h. At least one lease, at most 365 days.</value>
-    public TimeSpan MaxProtectionDuration { get; set; } = TimeSpan.FromHours(1);
+    /// <value>Default 2 h. At least one lease, at most 365 days.</value>
+    public TimeSpan MaxProtectionDuration { get; set; } = TimeSpan.FromHours(2);
 
     /// <summary>
     /// After continuous protection reached <see cref="MaxProtectionDuration"/>, how long the task stays unprotected before
@@ -47,6 +47,22 @@ public sealed class TaskProtectionOptions
     /// </summary>
     /// <value>Default 5 min. 1 min to 1 day.</value>
     public TimeSpan MaxProtectionCooldown { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The last part of <see cref="MaxProtectionDuration"/> in which no new session starts, so that the sessions running
+    /// can end under protection before the cap instead of being told <see cref="ProtectionLossReason.MaxDurationReached"/>
+    /// and left unprotected: the task drains, releases protection once idle, and takes work again after
+    /// <see cref="MaxProtectionCooldown"/>. Sessions entering meanwhile are refused with
+    /// <see cref="CriticalSessionRefusedException"/> (leave the work for another task), whatever
+    /// <see cref="AcquireTimeoutBehavior"/> says. Set it to the longest session you run; 0 turns the drain off. With
+    /// <see cref="CoordinationDirectory"/> (several processes in one task) the drain is off: the processes do not drain together.
+    /// </summary>
+    /// <value>
+    /// Default unset: half of <see cref="MaxProtectionDuration"/> (1 h with the defaults), and never more than
+    /// MaxProtectionDuration − one lease. When set: 0, or at most MaxProtectionDuration − one lease
+    /// (ExtensionInterval + ProtectionBuffer). <see cref="CapDrain"/> is the value in effect.
+    /// </value>
+    public TimeSpan? MaxProtectionDrain { get; set; }
 
     /// <summary>
     /// Bound on one agent call. The agent gives up on ECS after 4 s and answers within 5 s, so at least 6 s.
@@ -152,6 +168,12 @@ public sealed class TaskProtectionOptions
 
     /// <summary>The lease each successful enable request grants, measured conservatively: <see cref="ExpiresInMinutes"/> minutes.</summary>
     public TimeSpan LeaseDuration => TimeSpan.FromMinutes(ExpiresInMinutes);
+
+    /// <summary>
+    /// The drain before the cap in effect: <see cref="MaxProtectionDrain"/> when set, else half of
+    /// <see cref="MaxProtectionDuration"/>, at most MaxProtectionDuration − <see cref="LeaseDuration"/> and at least 0.
+    /// </summary>
+    public TimeSpan CapDrain => MaxProtectionDrain ?? TimeSpan.FromTicks(Math.Max(0, Math.Min(MaxProtectionDuration.Ticks / 2, (MaxProtectionDuration - LeaseDuration).Ticks)));
 
     /// <summary>How many consecutive failed renewal calls this configuration survives without a gap (−1 when not even one clean renewal fits the buffer).</summary>
     public int ToleratedConsecutiveFailures => GapBudget.ToleratedFailures(this);

@@ -118,6 +118,11 @@ public sealed class TaskProtectionOptionsValidator : IValidateOptions<TaskProtec
             failures.Add(Invariant(
                 $"MaxProtectionDuration ≥ lease fails: MaxProtectionDuration = {options.MaxProtectionDuration}, but a single lease of ExpiresInMinutes = {minutes} lasts {options.LeaseDuration}."));
         }
+        else if (options.MaxProtectionDrain is { } drain && drain > options.MaxProtectionDuration - options.LeaseDuration)
+        {
+            failures.Add(Invariant(
+                $"MaxProtectionDrain ≤ MaxProtectionDuration − lease fails: MaxProtectionDrain = {drain}, MaxProtectionDuration = {options.MaxProtectionDuration}, lease {options.LeaseDuration}. Sessions may start only in the first MaxProtectionDuration − MaxProtectionDrain of continuous protection: raise MaxProtectionDuration, or lower MaxProtectionDrain (0 turns the drain off)."));
+        }
     }
 
     /// <summary>One rule per option: each duration between its documented bounds.</summary>
@@ -131,6 +136,10 @@ public sealed class TaskProtectionOptionsValidator : IValidateOptions<TaskProtec
         RequirePositive(failures, nameof(o.AcquireTimeout), o.AcquireTimeout, Day);
         RequirePositive(failures, nameof(o.DrainTimeout), o.DrainTimeout, MaximumEcsStopTimeout);
         RequireBetween(failures, nameof(o.ReleaseDelay), o.ReleaseDelay, TimeSpan.Zero, Day);
+        if (o.MaxProtectionDrain is { } drain)
+        {
+            RequireBetween(failures, nameof(o.MaxProtectionDrain), drain, TimeSpan.Zero, MaximumProtectionDuration);
+        }
         RequireBetween(failures, nameof(o.SchedulingTolerance), o.SchedulingTolerance, TimeSpan.Zero, Hour);
         RequireBetween(failures, nameof(o.RetryMaxDelay), o.RetryMaxDelay, TimeSpan.Zero, Hour);
         if (o.RequestTimeout < MinimumRequestTimeout)

@@ -56,7 +56,9 @@ public sealed class CriticalSessionRegistry
     /// </summary>
     /// <param name="name">The session name shown in status, logs and metrics.</param>
     /// <returns>The handle that ends the session when disposed.</returns>
-    /// <exception cref="CriticalSessionRefusedException">The task is shutting down and refuses new sessions.</exception>
+    /// <exception cref="CriticalSessionRefusedException">
+    /// The task is shutting down, or draining before <see cref="TaskProtectionOptions.MaxProtectionDuration"/>, and refuses new sessions.
+    /// </exception>
     public CriticalSession Enter(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -74,9 +76,10 @@ public sealed class CriticalSessionRegistry
         // The body starts now, covered or not: a manager that is not covering it must hear of it at once (after a
         // force-disable, say, a new session re-enables protection without any 0→1 change).
         IProtectionCoordinator? coordinator = Volatile.Read(ref _coordinator);
-        if (coordinator is not null && !coordinator.IsCovered(startTimestamp))
+        if (coordinator is not null && !coordinator.IsCovered(startTimestamp) && coordinator.OnUncoveredEntry() is { } refusal)
         {
-            coordinator.OnUncoveredEntry();
+            session.Dispose();
+            throw new CriticalSessionRefusedException(refusal);
         }
 
         return session;

@@ -7,8 +7,11 @@ internal interface IProtectionCoordinator
     /// <param name="enteredAt">The session's start, a timestamp of the registry's clock taken just before it was counted.</param>
     bool IsCovered(long enteredAt);
 
-    /// <summary>Called when a synchronous session starts its body without coverage; must not block.</summary>
-    void OnUncoveredEntry();
+    /// <summary>
+    /// Called when a synchronous session would start its body without coverage; must not block. Returns why the session is
+    /// refused instead (the task drains before its cap), or null when it goes ahead.
+    /// </summary>
+    string? OnUncoveredEntry();
 
     /// <summary>Called on every 0→1 and 1→0 change of the active count; must not block.</summary>
     void OnActivityChanged();

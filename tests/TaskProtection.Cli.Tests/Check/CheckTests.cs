@@ -15,7 +15,7 @@ public sealed class CheckTests
         Assert.Contains("7 min per enable", output, StringComparison.Ordinal);
         Assert.Contains("Renewal period     5m in practice", output, StringComparison.Ordinal);
         Assert.Contains("5 consecutive failed renewals", output, StringComparison.Ordinal);
-        Assert.Contains("1h of continuous protection", output, StringComparison.Ordinal);
+        Assert.Contains("2h of continuous protection (MaxProtectionDuration); no new session in its last 1h (MaxProtectionDrain)", output, StringComparison.Ordinal);
 
         // Half an hour: the acquire at 0:00, renewals every 5 minutes, the release ReleaseDelay after the session.
         Assert.Contains("0:00  acquire  asks 7 min: lease ends 7:00, next renewal due 5:00", output, StringComparison.Ordinal);

@@ -22,6 +22,7 @@ public sealed record ProcessPlan(IReadOnlyList<TellingSession> Sessions, Process
 public sealed record CoordinationScenario(
     SimConfig Config,
     int CapLeases,
+    int DrainLeases,
     AcquireTimeoutBehavior Behavior,
     IReadOnlyList<ProcessPlan> Processes,
     TimeSpan? ForceDisableAt,
@@ -50,12 +51,13 @@ public sealed record CoordinationScenario(
     public static readonly Gen<CoordinationScenario> Generator =
         from config in GapInvariantTests.GenAcceptedConfig
         from capLeases in Gen.Frequency((4, Gen.Const(0)), (1, Gen.Int[2, 8]))
+        from drainLeases in Gen.OneOf(Gen.Const(0), Gen.Int[0, Math.Max(0, capLeases - 1)])
         from behavior in Gen.Enum<AcquireTimeoutBehavior>()
         from processes in GenProcess.Array[2, 5]
         from forceDisable in Gen.Frequency((5, Gen.Const(-1)), (1, Gen.Int[0, 9_000]))
         from faults in GenFaults
         from seed in Gen.Int[0, int.MaxValue]
-        select new CoordinationScenario(config, capLeases, behavior, processes, forceDisable < 0 ? null : TimeSpan.FromSeconds(forceDisable), faults, seed);
+        select new CoordinationScenario(config, capLeases, drainLeases, behavior, processes, forceDisable < 0 ? null : TimeSpan.FromSeconds(forceDisable), faults, seed);
 
     public bool FaultFree => Faults is { Retryable: 0, Refused: 0, LateLanding: 0 } && ForceDisableAt is null && CapLeases == 0;
 
@@ -63,6 +65,8 @@ public sealed record CoordinationScenario(
     {
         TaskProtectionOptions options = Config.ToOptions();
         options.MaxProtectionDuration = CapLeases == 0 ? TimeSpan.FromDays(3) : options.LeaseDuration * CapLeases;
+        // A drain is drawn too: coordinated managers turn it off, which this checks holds no gap either.
+        options.MaxProtectionDrain = options.LeaseDuration * DrainLeases;
         options.AcquireTimeoutBehavior = Behavior;
         return options;
     }

@@ -9,6 +9,20 @@ public sealed class CoordinationTests
     private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
 
     [Fact]
+    public async Task Coordinated_processes_do_not_drain_before_the_cap_and_keep_taking_work()
+    {
+        await using var task = new CoordinatedTask(2, _ => new TaskProtectionOptions { MaxProtectionDuration = TimeSpan.FromHours(1), MaxProtectionDrain = TimeSpan.FromMinutes(30) });
+        using CriticalSession a = task[0].Entered("a");
+
+        task.Advance(TimeSpan.FromMinutes(40));
+
+        Assert.Equal(TimeSpan.Zero, task[0].Manager.Options.CapDrain);
+        using CriticalSession later = task[0].Entered("later");
+        Assert.Equal(ProtectionMode.Protected, task[0].Manager.Mode);
+        Assert.True(task.Model.IsProtected);
+    }
+
+    [Fact]
     public async Task A_process_whose_sessions_end_does_not_release_while_another_still_holds_sessions()
     {
         await using var task = new CoordinatedTask(2);

@@ -7,17 +7,19 @@ namespace TaskProtection.Tests.Manager;
 /// <summary>
 /// MaxProtectionDuration end to end, judged by the agent's record: the last renewal reaches the cap, running sessions
 /// are told when the cap is decided, sessions entering meanwhile are told or refused, and after the cool-down
-/// protection comes back for whoever still runs.
+/// protection comes back for whoever still runs. With the drain off: DrainTests covers the cap with it.
 /// </summary>
 public sealed class CapTests
 {
     private static readonly TimeSpan Cap = TimeSpan.FromHours(1);
     private static readonly TimeSpan Cooldown = TimeSpan.FromMinutes(5);
 
+    private static TaskProtectionOptions NoDrain() => new() { MaxProtectionDuration = Cap, MaxProtectionDrain = TimeSpan.Zero };
+
     [Fact]
     public async Task The_last_renewal_asks_for_the_minutes_that_reach_the_cap()
     {
-        await using var h = new Harness();
+        await using var h = new Harness(NoDrain());
         using CriticalSession session = h.Entered();
 
         h.AdvanceTo(Cap + TimeSpan.FromMinutes(1));
@@ -42,6 +44,7 @@ public sealed class CapTests
             CheckInterval = TimeSpan.FromSeconds(10),
             RetryMaxDelay = TimeSpan.FromSeconds(1),
             MaxProtectionDuration = TimeSpan.FromMinutes(3),
+            MaxProtectionDrain = TimeSpan.Zero,
             MinimumToleratedFailures = 0,
         };
         await using var h = new Harness(options);
@@ -57,7 +60,7 @@ public sealed class CapTests
     [Fact]
     public async Task Running_sessions_are_told_when_the_cap_is_decided_a_buffer_before_it_ends()
     {
-        await using var h = new Harness();
+        await using var h = new Harness(NoDrain());
         using CriticalSession session = h.Entered("transcode");
         CancellationToken lost = h.Manager.ProtectionLostToken;
         ProtectionLostEventArgs? args = null;
@@ -85,7 +88,7 @@ public sealed class CapTests
     [InlineData(3510, "after the release: a fresh token, so the entry itself tells")]
     public async Task A_session_entered_while_capped_is_told_before_its_body_runs(int enterAtSeconds, string because)
     {
-        await using var h = new Harness();
+        await using var h = new Harness(NoDrain());
         CriticalSession first = h.Entered("first");
         h.AdvanceTo(TimeSpan.FromSeconds(3490));
         first.Dispose();
@@ -105,7 +108,7 @@ public sealed class CapTests
     [Fact]
     public async Task A_session_entered_while_capped_is_refused_under_Throw()
     {
-        await using var h = new Harness(new TaskProtectionOptions { AcquireTimeoutBehavior = AcquireTimeoutBehavior.Throw });
+        await using var h = new Harness(new TaskProtectionOptions { AcquireTimeoutBehavior = AcquireTimeoutBehavior.Throw, MaxProtectionDuration = Cap, MaxProtectionDrain = TimeSpan.Zero });
         using CriticalSession first = h.Entered("first");
         h.AdvanceTo(TimeSpan.FromSeconds(3500));
 
@@ -118,7 +121,7 @@ public sealed class CapTests
     [Fact]
     public async Task A_synchronous_session_entered_while_capped_is_told_at_once()
     {
-        await using var h = new Harness();
+        await using var h = new Harness(NoDrain());
         CriticalSession first = h.Entered("first");
         h.AdvanceTo(TimeSpan.FromSeconds(3490));
         first.Dispose();
@@ -133,7 +136,7 @@ public sealed class CapTests
     [Fact]
     public async Task A_session_that_never_ends_is_protected_again_after_the_cool_down()
     {
-        await using var h = new Harness();
+        await using var h = new Harness(NoDrain());
         using CriticalSession leaked = h.Entered("leaked");
         h.AdvanceTo(Cap + Cooldown - TimeSpan.FromSeconds(1));
         Assert.False(h.Model.IsProtected);
@@ -159,7 +162,7 @@ public sealed class CapTests
     [Fact]
     public async Task Workers_that_are_never_all_idle_at_once_are_protected_again_after_the_cool_down()
     {
-        await using var h = new Harness();
+        await using var h = new Harness(NoDrain());
         var sessions = new Queue<CriticalSession>();
         sessions.Enqueue(h.Entered("worker-a"));
         for (int minute = 1; minute <= 80; minute++)
@@ -183,7 +186,7 @@ public sealed class CapTests
     [Fact]
     public async Task A_release_after_the_cap_starts_the_cool_down_at_once()
     {
-        await using var h = new Harness();
+        await using var h = new Harness(NoDrain());
         CriticalSession first = h.Entered("first");
         h.AdvanceTo(TimeSpan.FromSeconds(3490));
         first.Dispose();

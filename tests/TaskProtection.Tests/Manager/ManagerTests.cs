@@ -406,7 +406,7 @@ public sealed class ManagerTests
     {
         // Work covers [0, 24 h): back-to-back 90 s jobs, the last ending just before the day is over.
         TimeSpan day = TimeSpan.FromHours(24);
-        var options = new TaskProtectionOptions { MaxProtectionDuration = TimeSpan.FromHours(25) };
+        var options = new TaskProtectionOptions { MaxProtectionDuration = TimeSpan.FromHours(25), MaxProtectionDrain = TimeSpan.Zero };
         await using var h2 = new Harness(options);
         while (h2.Elapsed < day)
         {

@@ -150,6 +150,21 @@ public sealed class ValidatorTests
     }
 
     [Fact]
+    public void The_drain_must_leave_at_least_one_lease_of_the_cap_for_admitting_work()
+    {
+        string message = SingleFailure(o =>
+        {
+            o.MaxProtectionDuration = TimeSpan.FromHours(1);
+            o.MaxProtectionDrain = TimeSpan.FromMinutes(54);
+        });
+
+        Assert.StartsWith("MaxProtectionDrain ≤ MaxProtectionDuration − lease fails: MaxProtectionDrain = 00:54:00, MaxProtectionDuration = 01:00:00, lease 00:07:00.", message, StringComparison.Ordinal);
+        Assert.Empty(TaskProtectionOptionsValidator.FindFailures(new TaskProtectionOptions { MaxProtectionDuration = TimeSpan.FromHours(1), MaxProtectionDrain = TimeSpan.FromMinutes(53) }));
+        Assert.Empty(TaskProtectionOptionsValidator.FindFailures(new TaskProtectionOptions { MaxProtectionDrain = TimeSpan.Zero }));
+        Assert.StartsWith("MaxProtectionDrain ≥ 0 fails", SingleFailure(o => o.MaxProtectionDrain = TimeSpan.FromMinutes(-1)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_manager_refuses_an_invalid_configuration_with_the_reason()
     {
         var options = new TaskProtectionOptions { RequestTimeout = TimeSpan.FromSeconds(1) };

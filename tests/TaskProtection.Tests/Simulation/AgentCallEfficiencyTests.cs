@@ -20,10 +20,10 @@ public sealed class AgentCallEfficiencyTests(ITestOutputHelper output)
     /// The defaults, except that continuous protection may last the whole day: the comparison is about calls, and the
     /// designs compared have no cap either (an operator running a queue around the clock raises it the same way).
     /// </summary>
-    private static readonly TaskProtectionOptions Defaults = new() { MaxProtectionDuration = TimeSpan.FromHours(25) };
+    private static readonly TaskProtectionOptions Defaults = new() { MaxProtectionDuration = TimeSpan.FromHours(25), MaxProtectionDrain = TimeSpan.Zero };
 
     /// <summary>The same with the reference design's release lag allowed, for a like-for-like comparison with it.</summary>
-    private static readonly TaskProtectionOptions SlowRelease = new() { MaxProtectionDuration = TimeSpan.FromHours(25), ReleaseDelay = TimeSpan.FromSeconds(60) };
+    private static readonly TaskProtectionOptions SlowRelease = new() { MaxProtectionDuration = TimeSpan.FromHours(25), MaxProtectionDrain = TimeSpan.Zero, ReleaseDelay = TimeSpan.FromSeconds(60) };
 
     private static readonly Lazy<List<Row>> Report = new(BuildReport);
 

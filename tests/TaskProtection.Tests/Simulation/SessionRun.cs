@@ -24,7 +24,16 @@ internal sealed class SessionRun(EntryKind entry)
         EnteredAt = h.Clock.GetUtcNow();
         if (entry == EntryKind.Sync)
         {
-            _session = h.Registry.Enter(name);
+            try
+            {
+                _session = h.Registry.Enter(name);
+            }
+            catch (CriticalSessionRefusedException)
+            {
+                // Refused outright (the task drains before its cap, or is shutting down): its body never starts.
+                Refused = true;
+            }
+
             return;
         }
 
@@ -48,7 +57,7 @@ internal sealed class SessionRun(EntryKind entry)
 
     public void Exit(Harness h)
     {
-        if (entry == EntryKind.Sync)
+        if (entry == EntryKind.Sync && !Refused)
         {
             EndedAt = h.Clock.GetUtcNow();
             _session.Dispose();

@@ -22,13 +22,14 @@ public sealed record TellingSession(TimeSpan Start, TimeSpan Length, EntryKind E
 public sealed record FaultMix(int Retryable, int Refused, int LateLanding, int ClientThrows, int LoopFaults, bool ThrowingHandler);
 
 /// <summary>
-/// One scenario of the widened simulation: an accepted configuration whose cap, cool-down, acquire timeout and
+/// One scenario of the widened simulation: an accepted configuration whose cap, drain before it (in leases), cool-down, acquire timeout and
 /// behaviour are drawn too, sessions (some back to back, some overlapping, some synchronous), force-disables at random
 /// times, and a fault mix that may well exceed what the configuration tolerates.
 /// </summary>
 public sealed record TellingScenario(
     SimConfig Config,
     int CapLeases,
+    int DrainLeases,
     int CooldownMinutes,
     int AcquireTimeoutSeconds,
     AcquireTimeoutBehavior Behavior,
@@ -41,6 +42,7 @@ public sealed record TellingScenario(
     {
         TaskProtectionOptions options = Config.ToOptions();
         options.MaxProtectionDuration = CapLeases == 0 ? TimeSpan.FromDays(3) : options.LeaseDuration * CapLeases;
+        options.MaxProtectionDrain = options.LeaseDuration * DrainLeases;
         options.MaxProtectionCooldown = TimeSpan.FromMinutes(CooldownMinutes);
         options.AcquireTimeout = TimeSpan.FromSeconds(AcquireTimeoutSeconds);
         options.AcquireTimeoutBehavior = Behavior;
@@ -65,6 +67,7 @@ public sealed record TellingScenario(
     public static readonly Gen<TellingScenario> Generator =
         from config in GapInvariantTests.GenAcceptedConfig
         from capLeases in Gen.OneOf(Gen.Const(0), Gen.Int[1, 8])
+        from drainLeases in Gen.OneOf(Gen.Const(0), Gen.Int[0, Math.Max(0, capLeases - 1)])
         from cooldown in Gen.Int[1, 10]
         from acquireTimeout in Gen.Int[1, 600]
         from behavior in Gen.Enum<AcquireTimeoutBehavior>()
@@ -75,6 +78,7 @@ public sealed record TellingScenario(
         select new TellingScenario(
             config,
             capLeases,
+            drainLeases,
             cooldown,
             acquireTimeout,
             behavior,

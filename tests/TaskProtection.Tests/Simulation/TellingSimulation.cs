@@ -120,6 +120,12 @@ public static class TellingSimulation
         return AgentFault.Latency(request, total - request);
     }
 
+    /// <summary>The agent's record for ten minutes before a violation and two after: what led to it.</summary>
+    private static string CallsAround(Harness h, DateTimeOffset at) =>
+        string.Join(", ", h.Model.Calls
+            .Where(c => c.ReceivedAt >= at - TimeSpan.FromMinutes(10) && c.ReceivedAt <= at + TimeSpan.FromMinutes(2))
+            .Select(c => $"{c.ReceivedAt - h.Start} {c.Body} {c.Fault} {c.StatusCode}"));
+
     private static TellingResult Check(Harness h, ApplicationView watch, SessionRun[] runs, TaskProtectionOptions options)
     {
         var violations = new List<string>();
@@ -144,7 +150,7 @@ public static class TellingSimulation
                 unprotectedRunning += end - start;
                 if (!watch.ToldThroughout(start, end))
                 {
-                    violations.Add($"session {i} ({runs[i].Entry}) ran [{from - h.Start}, {to - h.Start}) untold while unprotected [{start - h.Start}, {end - h.Start}); told: {watch.Describe(h.Start)}");
+                    violations.Add($"session {i} ({runs[i].Entry}) entered {runs[i].EnteredAt - h.Start}, ran [{from - h.Start}, {to - h.Start}) untold while unprotected [{start - h.Start}, {end - h.Start}); told: {watch.Describe(h.Start)}; calls around: {CallsAround(h, start)}");
                 }
             }
         }

@@ -59,7 +59,7 @@ internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentC
         LogConfirmed(renewing, firstAttempt, minutes, sentAt - dueAt);
 
         // Open the gate last, so that what a session's work logs always comes after the protection it runs under.
-        context.Gate.Open(lease.RenewalDue);
+        context.Gate.Open(lease.CoverageUntil);
         context.Gate.Pulse();
     }
 
@@ -334,9 +334,39 @@ internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentC
             state.ServerMayBeProtectedUntil = long.MinValue;
         }
 
-        if (state.Capped)
+        if (state.Draining)
+        {
+            EndDrain(now);
+        }
+        else if (state.Capped)
         {
             state.CooldownUntil = Math.Min(state.CooldownUntil, now + _cooldownTicks);
+            TellRunningCapped();
+        }
+    }
+
+    /// <summary>
+    /// The drain is over with protection (released, or run out): ECS's window, the cool-down, starts now, as after the
+    /// cap. A synchronous session that entered while the release was on its way runs unprotected: it is told.
+    /// </summary>
+    public void EndDrain(long now)
+    {
+        if (!state.Draining)
+        {
+            return;
+        }
+
+        state.Draining = false;
+        state.Capped = true;
+        state.CooldownUntil = now + _cooldownTicks;
+        TellRunningCapped();
+    }
+
+    private void TellRunningCapped()
+    {
+        if (context.RunningSessions > 0)
+        {
+            losses.Raise(ProtectionLossReason.MaxDurationReached, losses.CapWhy(), null);
         }
     }
 

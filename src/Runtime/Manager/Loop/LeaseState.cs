@@ -10,6 +10,7 @@ internal sealed class LeaseState(ManagerClock clock, TaskProtectionOptions optio
 {
     private readonly long _bufferTicks = clock.ToTicks(options.ProtectionBuffer);
     private readonly long _maxTicks = clock.ToTicks(options.MaxProtectionDuration);
+    private readonly long _drainTicks = clock.ToTicks(options.CapDrain);
     private readonly long _minuteTicks = clock.ToTicks(TimeSpan.FromMinutes(1));
 
     // Timers may fire this late (SchedulingTolerance plus timer resolution): the lapse watch is armed that much early.
@@ -30,6 +31,12 @@ internal sealed class LeaseState(ManagerClock clock, TaskProtectionOptions optio
 
     /// <summary>When continuous protection must end: ProtectedSince + MaxProtectionDuration.</summary>
     public long CapEnd => ProtectedSince + _maxTicks;
+
+    /// <summary>When new sessions stop being admitted: MaxProtectionDrain before the cap; long.MaxValue without a drain.</summary>
+    public long DrainFrom => _drainTicks > 0 ? CapEnd - _drainTicks : long.MaxValue;
+
+    /// <summary>Until when a session entering now is covered: the renewal's due time, but never into the drain.</summary>
+    public long CoverageUntil => Math.Min(RenewalDue, DrainFrom);
 
     /// <summary>When the lease left reaches the buffer: a renewal is due, and new sessions are no longer covered.</summary>
     public long RenewalDue => Expiry - _bufferTicks;

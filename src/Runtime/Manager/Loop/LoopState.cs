@@ -20,6 +20,12 @@ internal sealed class LoopState(ManagerContext context)
     /// <summary>Continuous protection reached MaxProtectionDuration: no renewal until the cool-down is over.</summary>
     public bool Capped { get; set; }
 
+    /// <summary>
+    /// Continuous protection reached its drain (MaxProtectionDrain before the cap): running sessions stay protected, new
+    /// ones are refused; the release when they have ended starts the cool-down.
+    /// </summary>
+    public bool Draining { get; set; }
+
     /// <summary>When protection may be acquired again after the cap (the lease's end or release, plus the cool-down).</summary>
     public long CooldownUntil { get; set; } = long.MinValue;
 

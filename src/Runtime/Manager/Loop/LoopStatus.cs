@@ -21,6 +21,11 @@ internal sealed class LoopStatus(ManagerContext context, LoopState state, AgentC
             return ProtectionMode.Lost;
         }
 
+        if (state.Draining)
+        {
+            return ProtectionMode.Draining;
+        }
+
         if (state.Lease.IsHeld)
         {
             return ProtectionMode.Protected;

@@ -111,6 +111,9 @@ internal sealed class ProtectionLoop
             case StepKind.Cap:
                 Cap();
                 break;
+            case StepKind.Drain:
+                Drain();
+                break;
             case StepKind.EndCooldown:
                 _state.Capped = false;
                 Log.CooldownOver(_context.Logger);
@@ -132,6 +135,7 @@ internal sealed class ProtectionLoop
     private void EndLease()
     {
         _state.Lease.Drop();
+        _steps.EndDrain(_clock.Now);
         _context.Gate.Close(_clock.Now);
         int running = Running;
         if (running > 0 && _state.Capped)
@@ -147,9 +151,26 @@ internal sealed class ProtectionLoop
         _status.Publish();
     }
 
+    /// <summary>New sessions are refused from now on (waiting ones re-check and hear it); running ones stay protected.</summary>
+    private void Drain()
+    {
+        _state.Draining = true;
+        _context.Gate.Close(_clock.Now);
+        LeaseState lease = _state.Lease;
+        long now = _clock.Now;
+        Log.Draining(
+            _context.Logger,
+            _context.Options.CapDrain,
+            _clock.ToUtc(lease.CapEnd, now, _clock.UtcNow),
+            SessionText.Describe(_context.Registry.GetActiveSessions()));
+        _status.Publish();
+        _context.Gate.Pulse();
+    }
+
     private void Cap()
     {
         LeaseState lease = _state.Lease;
+        _state.Draining = false;
         _state.Capped = true;
         _state.CooldownUntil = lease.Expiry + _cooldownTicks;
         _context.Gate.Close(_clock.Now);

@@ -24,6 +24,9 @@ internal enum StepKind
     /// <summary>The cool-down after the cap is over: protection may be acquired again.</summary>
     EndCooldown,
 
+    /// <summary>Continuous protection reached its drain: refuse new sessions, keep the running ones protected.</summary>
+    Drain,
+
     /// <summary>A session entered after a force-disable: protection may be acquired again.</summary>
     LeaveForceDisabled,
 

@@ -73,8 +73,14 @@ internal sealed class StepDecider(ManagerContext context, LoopState state)
             return DecideAcquire(now, running, watchdog);
         }
 
-        // While sessions run, every wait ends by the lapse watch, so that a lapse is reported before the lease ends.
-        long lapseWatch = Math.Min(LapseDeadline(running), lease.Expiry);
+        if (!state.Draining && now >= lease.DrainFrom)
+        {
+            return new Step(StepKind.Drain);
+        }
+
+        // While sessions run, every wait ends by the lapse watch, so that a lapse is reported before the lease ends;
+        // and by the drain, so that sessions waiting then hear at once that they are refused.
+        long lapseWatch = Math.Min(Math.Min(LapseDeadline(running), lease.Expiry), state.Draining ? long.MaxValue : lease.DrainFrom);
         if (lease.NextRenewal() is not { } plan)
         {
             return now >= lease.RenewalDue ? new Step(StepKind.Cap) : Step.WaitUntil(Min(lease.RenewalDue, watchdog, lapseWatch));
