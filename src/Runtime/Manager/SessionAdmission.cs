@@ -73,6 +73,14 @@ internal sealed class SessionAdmission(ManagerContext context, bool hasAgent, ob
             // closes coverage and then counts running sessions either counts it or is seen by it (full fences both).
             context.AddWaiting(-1);
 
+            // Its body has not started: once shutdown began, refusing it costs nothing, while admitting it into a task
+            // that ECS is stopping (it may have picked the task just before this session's protection landed) would
+            // start work that the stop then kills.
+            if (context.Registry.IsShutdownRequested && context.Options.RefuseSessionsDuringShutdown)
+            {
+                throw CriticalSessionRefusedException.For(session.Name ?? "?");
+            }
+
             if (IsCovered(clock.Now))
             {
                 return;

@@ -28,6 +28,9 @@ internal sealed class SessionDrain(ManagerContext context)
         }
 
         context.Wake.Request();
+
+        // Sessions still waiting for protection look again, and hear that they are refused.
+        context.Gate.Pulse();
     }
 
     /// <summary>Called on every 0→1 and 1→0 change of the active count.</summary>

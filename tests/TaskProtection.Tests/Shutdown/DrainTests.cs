@@ -30,6 +30,30 @@ public sealed class DrainTests
     }
 
     [Fact]
+    public async Task A_session_still_waiting_for_protection_when_shutdown_begins_is_refused_before_its_body_starts()
+    {
+        // ECS picked the task for scale-in a moment before this session's protection landed: its body must not start.
+        await using var h = new Harness();
+        h.Model.Enqueue(Testing.AgentFault.Latency(TimeSpan.FromSeconds(2)));
+        Task<CriticalSession> waiting = h.EnterAsync("just-taken");
+        Assert.False(waiting.IsCompleted);
+
+        Task<DrainResult> drain = h.Manager.DrainAsync();
+        h.Pump();
+
+        CriticalSessionRefusedException refused = await Assert.ThrowsAsync<CriticalSessionRefusedException>(() => waiting);
+        Assert.Contains("'just-taken' was not started: the task is shutting down", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(0, h.Registry.ActiveCount);
+        Assert.True(drain.IsCompletedSuccessfully);
+        Assert.True((await drain).Drained);
+
+        // The enable already on its way still lands; the manager, idle, releases it.
+        h.Advance(TimeSpan.FromSeconds(2) + h.Options.ReleaseDelay + TimeSpan.FromSeconds(1));
+        Assert.True(h.Model.Calls.Count >= 2);
+        Assert.False(h.Model.IsProtected);
+    }
+
+    [Fact]
     public async Task New_sessions_are_allowed_during_shutdown_when_configured()
     {
         await using var h = new Harness(new TaskProtectionOptions { RefuseSessionsDuringShutdown = false });
