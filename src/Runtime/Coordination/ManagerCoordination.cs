@@ -22,6 +22,22 @@ internal sealed class ManagerCoordination : IDisposable
     public CoordinationStatus Status => _client.Status;
 
     /// <summary>
+    /// The options a manager runs with: a copy, with the drain before the cap off when several processes share the
+    /// task. They do not drain together: one process draining cannot make the task idle while the others keep
+    /// protection, and its own cool-down would only refuse work. The cap works as without a drain.
+    /// </summary>
+    public static TaskProtectionOptions Effective(TaskProtectionOptions options, ICoordinationStore? store)
+    {
+        TaskProtectionOptions effective = options.Clone();
+        if (store is not null || options.CoordinationDirectory is not null)
+        {
+            effective.MaxProtectionDrain = TimeSpan.Zero;
+        }
+
+        return effective;
+    }
+
+    /// <summary>
     /// The client the manager calls: <paramref name="client"/> itself without coordination, else the coordinated client
     /// over the directory (opened and checked here: a directory that cannot work fails now, saying what to fix) or over
     /// <paramref name="store"/> (tests).

@@ -73,14 +73,7 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
 
         CriticalSessionRegistry watched = registry ?? CriticalSessionRegistry.Default;
         TimeProvider time = timeProvider ?? TimeProvider.System;
-        TaskProtectionOptions effective = options.Clone();
-        if (coordination is not null || options.CoordinationDirectory is not null)
-        {
-            // The processes of one task do not drain together: one process draining cannot make the task idle while the
-            // others keep protection, and its own cool-down would only refuse work. The cap works as without a drain.
-            effective.MaxProtectionDrain = TimeSpan.Zero;
-        }
-
+        TaskProtectionOptions effective = ManagerCoordination.Effective(options, coordination);
         _options = effective.Clone();
         _context = new ManagerContext(effective, watched, time, logger ?? NullLogger.Instance, scheduler, jitter ?? Random.Shared.NextDouble, meterFactory);
         _sharesRegistryClock = ReferenceEquals(watched.TimeProvider, time);
