@@ -29,26 +29,24 @@ public static class Experiments
     public static IReadOnlyList<FleetResult> CompareDesigns(FleetConfig day) =>
         [.. Designs.Values.Select(design => FleetService.Run(day, design()))];
 
-    /// <summary>The caps and drains compared on the same day: the drain off (as before it existed), and on.</summary>
-    public static IReadOnlyList<(TimeSpan Cap, TimeSpan Drain)> CapSettings { get; } =
+    /// <summary>The caps, drains and cool-downs compared on the same day: the drain off (as before it existed), and on.</summary>
+    public static IReadOnlyList<CapSetting> CapSettings { get; } =
     [
-        (TimeSpan.FromHours(1), TimeSpan.Zero),
-        (TimeSpan.FromHours(2), TimeSpan.Zero),
-        (TimeSpan.FromHours(4), TimeSpan.Zero),
-        (TimeSpan.FromHours(1), TimeSpan.FromMinutes(30)),
-        (TimeSpan.FromMinutes(70), TimeSpan.FromHours(1)),
-        (TimeSpan.FromMinutes(90), TimeSpan.FromHours(1)),
-        (TimeSpan.FromHours(2), TimeSpan.FromHours(1)),
-        (TimeSpan.FromHours(3), TimeSpan.FromHours(1)),
+        new(TimeSpan.FromHours(1), TimeSpan.Zero),
+        new(TimeSpan.FromHours(2), TimeSpan.Zero),
+        new(TimeSpan.FromHours(4), TimeSpan.Zero),
+        new(TimeSpan.FromHours(1), TimeSpan.FromMinutes(30)),
+        new(TimeSpan.FromMinutes(70), TimeSpan.FromHours(1)),
+        new(TimeSpan.FromMinutes(90), TimeSpan.FromHours(1)),
+        new(TimeSpan.FromHours(2), TimeSpan.FromHours(1)),
+        new(TimeSpan.FromHours(2), TimeSpan.FromHours(1), TimeSpan.FromMinutes(1)),
+        new(TimeSpan.FromHours(2), TimeSpan.FromHours(1), TimeSpan.FromMinutes(15)),
+        new(TimeSpan.FromHours(3), TimeSpan.FromHours(1)),
     ];
 
-    /// <summary>TaskProtection with each of <see cref="CapSettings"/> (cool-down at its default) on the same day.</summary>
-    public static IReadOnlyList<(TimeSpan Cap, TimeSpan Drain, FleetResult Result)> SweepCap(FleetConfig day) =>
-        [.. CapSettings.Select(setting => (setting.Cap, setting.Drain, FleetService.Run(
-            day,
-            new TaskProtectionDesign(
-                $"cap {setting.Cap.TotalHours:0.##} h, drain {setting.Drain.TotalMinutes:0} min",
-                new TaskProtectionOptions { MaxProtectionDuration = setting.Cap, MaxProtectionDrain = setting.Drain }))))];
+    /// <summary>TaskProtection with each of <see cref="CapSettings"/> on the same day.</summary>
+    public static IReadOnlyList<(CapSetting Setting, FleetResult Result)> SweepCap(FleetConfig day) =>
+        [.. CapSettings.Select(setting => (setting, FleetService.Run(day, new TaskProtectionDesign(setting.ToString(), setting.ToOptions()))))];
 
     /// <summary>A scale-out burst of <paramref name="tasks"/> tasks under account rates from tight to loose.</summary>
     public static IReadOnlyList<(double Rate, FleetResult Result)> SweepBurstRate(int tasks, int seed = 1) =>

@@ -23,14 +23,15 @@ public static class MarkdownReport
         return text.ToString();
     }
 
-    public static string CapTable(IReadOnlyList<(TimeSpan Cap, TimeSpan Drain, FleetResult Result)> sweep)
+    public static string CapTable(IReadOnlyList<(CapSetting Setting, FleetResult Result)> sweep)
     {
         var text = new StringBuilder();
-        text.Append("| `MaxProtectionDuration` | `MaxProtectionDrain` | Runs killed | Work lost (job-h) | Told `MaxDurationReached` | Runs refused | Mean queue wait | Task-hours | Deployments done: mean / max (min) |\n");
-        text.Append("|---|---|---|---|---|---|---|---|---|\n");
-        foreach ((TimeSpan cap, TimeSpan drain, FleetResult r) in sweep)
+        text.Append("| `MaxProtectionDuration` | `MaxProtectionDrain` | `MaxProtectionCooldown` | Runs killed | Work lost (job-h) | Told `MaxDurationReached` | Runs refused | `DEPLOYMENT_BLOCKED` answers | Mean queue wait | Task-hours | Deployments done: mean / max (min) |\n");
+        text.Append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+        foreach ((CapSetting setting, FleetResult r) in sweep)
         {
-            text.Append(Invariant($"| {Span(cap)} | {(drain == TimeSpan.Zero ? "off" : Span(drain))} | {r.RunsKilled:N0} | {r.WorkLostHours:N1} | {r.ToldReasons.GetValueOrDefault("MaxDurationReached"):N0} | {r.RunsRefused:N0} | {r.MeanQueueWaitSeconds:N0} s | {r.TaskHours:N0} | {Deployments(r)} |\n"));
+            string drain = setting.Drain == TimeSpan.Zero ? "off" : CapSetting.Span(setting.Drain);
+            text.Append(Invariant($"| {CapSetting.Span(setting.Cap)} | {drain} | {CapSetting.Span(setting.EffectiveCooldown)} | {r.RunsKilled:N0} | {r.WorkLostHours:N1} | {r.ToldReasons.GetValueOrDefault("MaxDurationReached"):N0} | {r.RunsRefused:N0} | {r.DeploymentBlockedAnswers:N0} | {r.MeanQueueWaitSeconds:N0} s | {r.TaskHours:N0} | {Deployments(r)} |\n"));
         }
 
         return text.ToString();
@@ -70,7 +71,7 @@ public static class MarkdownReport
         "share of admissions",
         [.. sweep.Select(static s => new Series($"{s.Rate} calls/s", Cdf(s.Result.AdmissionWaits)))]);
 
-    public static string CapChart(IReadOnlyList<(TimeSpan Cap, TimeSpan Drain, FleetResult Result)> sweep) =>
+    public static string CapChart(IReadOnlyList<(CapSetting Setting, FleetResult Result)> sweep) =>
         SvgChart.Bars("Runs killed in one day, by cap and drain", "runs killed", [.. sweep.Select(static s => (s.Result.Design, (double)s.Result.RunsKilled))]);
 
     /// <summary>Replaces the text between the markers named <paramref name="name"/> in <paramref name="document"/>.</summary>
@@ -93,9 +94,6 @@ public static class MarkdownReport
 
     private static string Reasons(FleetResult r) =>
         r.ToldReasons.Count == 0 ? "–" : string.Join(", ", r.ToldReasons.OrderByDescending(static p => p.Value).Select(static p => Invariant($"{p.Key} {p.Value:N0}")));
-
-    private static string Span(TimeSpan span) =>
-        span.TotalMinutes % 60 == 0 ? Invariant($"{span.TotalHours:0} h") : Invariant($"{span.TotalMinutes:0} min");
 
     private static string Deployments(FleetResult r)
     {

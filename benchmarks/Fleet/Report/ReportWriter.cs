@@ -28,7 +28,7 @@ public static class ReportWriter
         File.WriteAllText(Path.Combine(pictures, "day.svg"), MarkdownReport.Timeline(designs.First(static d => d.Design.StartsWith("TaskProtection, defaults", StringComparison.Ordinal))));
 
         Progress("sweeping the cap");
-        IReadOnlyList<(TimeSpan, TimeSpan, FleetResult)> caps = Experiments.SweepCap(day);
+        IReadOnlyList<(CapSetting, FleetResult)> caps = Experiments.SweepCap(day);
         text = MarkdownReport.Replace(text, "cap", MarkdownReport.CapTable(caps));
         File.WriteAllText(Path.Combine(pictures, "cap.svg"), MarkdownReport.CapChart(caps));
 
