@@ -148,7 +148,9 @@ internal sealed class SessionAdmission(ManagerContext context, bool hasAgent, ob
                 $"the task is draining: continuous protection is in its last MaxProtectionDrain ({context.Options.CapDrain}) before MaxProtectionDuration ({context.Options.MaxProtectionDuration}), so new work is left for another task while the running sessions finish protected. It takes work again after MaxProtectionCooldown ({context.Options.MaxProtectionCooldown}).");
         }
 
-        return mode == ProtectionMode.Capped && context.Options.CapDrain > TimeSpan.Zero
+        // In the cool-down, whatever the mode shows on top of it (a force-disable, say): the published end says it.
+        bool coolingDown = mode == ProtectionMode.Capped || context.State.Core.CooldownUntil > context.Clock.Now;
+        return coolingDown && context.Options.CapDrain > TimeSpan.Zero
             ? CappedWhy() + ". New work is left for another task until then (MaxProtectionDrain is on: nothing starts unprotected)."
             : null;
     }

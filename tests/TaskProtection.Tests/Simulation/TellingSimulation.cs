@@ -42,7 +42,7 @@ public static class TellingSimulation
     private static readonly AgentFaultKind[] Refusals = [AgentFaultKind.DeploymentBlocked, AgentFaultKind.TaskNotValid, AgentFaultKind.AccessDenied];
 
     /// <summary>Runs the scenario; with <see cref="ProtectionBackend.EcsApi"/>, through the real ECS API client (in memory) and API faults.</summary>
-    public static TellingResult Run(TellingScenario scenario, ProtectionBackend backend = ProtectionBackend.Agent)
+    public static TellingResult Run(TellingScenario scenario, ProtectionBackend backend = ProtectionBackend.Agent, Microsoft.Extensions.Logging.ILogger? logger = null)
     {
         TaskProtectionOptions options = scenario.ToOptions();
         var random = new Random(scenario.Seed);
@@ -52,7 +52,8 @@ public static class TellingSimulation
             lateness: _ => options.SchedulingTolerance * random.NextDouble(),
             jitter: () => random.Next(1000) < mix.LoopFaults ? throw new InvalidOperationException("injected: the loop's own code throws") : random.NextDouble(),
             client: inner => new FlakyClient(inner, random, mix.ClientThrows),
-            backend: backend == ProtectionBackend.EcsApi ? model => ApiSimulation.ClientFor(model, random, mix, options) : null);
+            backend: backend == ProtectionBackend.EcsApi ? model => ApiSimulation.ClientFor(model, random, mix, options) : null,
+            logger: logger);
         h.Model.FaultPolicy = _ => NextFault(random, mix, options);
         var watch = new ApplicationView(h);
         if (mix.ThrowingHandler)

@@ -121,6 +121,12 @@ internal sealed class ProtectionLoop
                 break;
             case StepKind.LeaveForceDisabled:
                 _context.State.ForceDisabledAtEntered = -1;
+                if (_state.Capped && Running > 0)
+                {
+                    // A session that entered while force-disabled found no cool-down to hear of; it runs in one.
+                    _losses.Raise(ProtectionLossReason.MaxDurationReached, _losses.CapWhy(), null);
+                }
+
                 _status.Publish();
                 break;
             case StepKind.ReportNotConfirmed:
