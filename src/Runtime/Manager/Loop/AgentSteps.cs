@@ -362,7 +362,8 @@ internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentC
         TellRunningCapped();
     }
 
-    private void TellRunningCapped()
+    /// <summary>Tells the sessions running, if any, that the task is capped: nothing protects them until the cool-down ends.</summary>
+    public void TellRunningCapped()
     {
         if (context.RunningSessions > 0)
         {

@@ -121,10 +121,10 @@ internal sealed class ProtectionLoop
                 break;
             case StepKind.LeaveForceDisabled:
                 _context.State.ForceDisabledAtEntered = -1;
-                if (_state.Capped && Running > 0)
+                if (_state.Capped)
                 {
                     // A session that entered while force-disabled found no cool-down to hear of; it runs in one.
-                    _losses.Raise(ProtectionLossReason.MaxDurationReached, _losses.CapWhy(), null);
+                    _steps.TellRunningCapped();
                 }
 
                 _status.Publish();
