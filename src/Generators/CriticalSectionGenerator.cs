@@ -42,6 +42,13 @@ public sealed class CriticalSectionGenerator : IIncrementalGenerator
             .Where(static result => result.Spec is not null)
             .Select(static (result, _) => result.Spec!)
             .WithTrackingName(TrackingNames.Specs);
-        context.RegisterSourceOutput(specs, static (output, spec) => output.AddSource(spec.HintName, CriticalSectionEmitter.Emit(spec)));
+
+        // One file per containing type. Grouping re-runs when any method changes, but each type's file is only written
+        // again when its own methods changed: the groups are equatable.
+        IncrementalValuesProvider<CriticalTypeSpec> types = specs
+            .Collect()
+            .SelectMany(static (all, _) => CriticalTypeSpec.Group(all))
+            .WithTrackingName(TrackingNames.Types);
+        context.RegisterSourceOutput(types, static (output, type) => output.AddSource(type.HintName, CriticalSectionEmitter.Emit(type)));
     }
 }

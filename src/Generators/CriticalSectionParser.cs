@@ -42,7 +42,7 @@ internal static class CriticalSectionParser
 
         int tokenIndex = CancellationTokenIndex(method);
         var spec = new CriticalMethodSpec(
-            HintName: SymbolText.HintName(method),
+            Identity: SymbolText.Identity(method),
             Namespace: method.ContainingNamespace.IsGlobalNamespace ? null : method.ContainingNamespace.ToDisplayString(),
             ContainingTypes: ContainingTypes(syntax),
             Modifiers: string.Join(" ", syntax.Modifiers.Where(static m => !m.IsKind(SyntaxKind.PartialKeyword)).Select(static m => m.Text)),

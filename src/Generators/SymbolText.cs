@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
@@ -79,26 +78,6 @@ internal static class SymbolText
         return string.Join(".", names);
     }
 
-    /// <summary>A file name that stays stable across builds and machines and is unique per method.</summary>
-    public static string HintName(IMethodSymbol method)
-    {
-        var builder = new StringBuilder();
-        foreach (char c in method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat.WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted)) + "." + method.Name)
-        {
-            builder.Append(char.IsLetterOrDigit(c) || c is '.' or '_' ? c : '_');
-        }
-
-        return $"{builder}.{Fnv1a(method.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)):x8}.g.cs";
-    }
-
-    private static uint Fnv1a(string text)
-    {
-        uint hash = 2166136261;
-        foreach (char c in text)
-        {
-            hash = unchecked((hash ^ c) * 16777619);
-        }
-
-        return hash;
-    }
+    /// <summary>Unique per method (overloads included) and stable across builds: orders the methods within a generated file.</summary>
+    public static string Identity(IMethodSymbol method) => method.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
 }

@@ -1,6 +1,7 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using TaskProtection.Generators.Tests.Infrastructure;
+using TaskProtection.Generators.Model;
 
 namespace TaskProtection.Generators.Tests;
 
@@ -77,7 +78,39 @@ public sealed class IncrementalityTests
         Assert.Contains(
             second.TrackedSteps[TrackingNames.Specs].SelectMany(static step => step.Outputs),
             static output => output.Reason == IncrementalStepRunReason.Modified);
-        Assert.Contains("\"renamed\"", second.GeneratedSources.Single(static s => s.HintName.Contains("RunAsync", StringComparison.Ordinal)).SourceText.ToString(), StringComparison.Ordinal);
+        Assert.Contains("\"renamed\"", second.GeneratedSources.Single(static s => s.HintName.StartsWith("App.Worker.", StringComparison.Ordinal)).SourceText.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_edit_to_one_types_critical_section_rewrites_only_that_types_file()
+    {
+        const string Other = """
+            using System.Threading.Tasks;
+            using TaskProtection;
+            namespace App;
+            public partial class Importer
+            {
+                [CriticalSection]
+                public partial Task ImportAsync(int batch);
+                private Task ImportCoreAsync(int batch) => Task.CompletedTask;
+            }
+            """;
+        CSharpCompilation compilation = GeneratorRunner.Compile(Critical, Unrelated, Other);
+        GeneratorDriver driver = GeneratorRunner.CreateDriver().RunGenerators(compilation);
+        SyntaxTree critical = compilation.SyntaxTrees.Single(static t => t.FilePath == "File0.cs");
+        CSharpCompilation edited = compilation.ReplaceSyntaxTree(
+            critical,
+            critical.WithChangedText(Microsoft.CodeAnalysis.Text.SourceText.From(Critical.Replace("[CriticalSection]\n    public partial Task<int>", "[CriticalSection(\"renamed\")]\n    public partial Task<int>", StringComparison.Ordinal))));
+
+        GeneratorRunResult second = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        Assert.Equal(2, second.GeneratedSources.Length);
+        var reasons = second.TrackedSteps[TrackingNames.Types]
+            .SelectMany(static step => step.Outputs)
+            .Select(static output => (((CriticalTypeSpec)output.Value).ContainingTypes[0].Name, output.Reason))
+            .ToDictionary(static pair => pair.Name, static pair => pair.Reason);
+        Assert.Equal(IncrementalStepRunReason.Modified, reasons["Worker"]);
+        Assert.Equal(IncrementalStepRunReason.Unchanged, reasons["Importer"]);
     }
 
     [Fact]
@@ -113,7 +146,7 @@ public sealed class IncrementalityTests
         CSharpCompilation compilation = GeneratorRunner.Compile(Critical, Unrelated);
         GeneratorDriver driver = GeneratorRunner.CreateDriver().RunGenerators(compilation);
         GeneratorRunResult first = driver.GetRunResult().Results.Single();
-        Assert.Single(first.GeneratedSources, static s => s.HintName.Contains("RunAsync", StringComparison.Ordinal));
+        Assert.Single(first.GeneratedSources, static s => s.HintName.StartsWith("App.Worker.", StringComparison.Ordinal));
         Assert.Equal(DiagnosticIds.ImplementationMissing, Assert.Single(first.Diagnostics).Id);
         return (driver, compilation);
     }

@@ -2,7 +2,7 @@ namespace TaskProtection.Generators.Model;
 
 /// <summary>Everything the emitter needs to write one implementing part; plain, equatable data.</summary>
 internal sealed record CriticalMethodSpec(
-    string HintName,
+    string Identity,
     string? Namespace,
     EquatableArray<ContainingTypeSpec> ContainingTypes,
     string Modifiers,

@@ -12,7 +12,7 @@ namespace TaskProtection.Generators.Tests.Infrastructure;
 /// </summary>
 public static class PipelineChecks
 {
-    public static readonly string[] TrackedSteps = [TrackingNames.Parsed, TrackingNames.Diagnostics, TrackingNames.Specs];
+    public static readonly string[] TrackedSteps = [TrackingNames.Parsed, TrackingNames.Diagnostics, TrackingNames.Specs, TrackingNames.Types];
 
     /// <summary>Both checks on a driver that has run once over <paramref name="compilation"/>.</summary>
     public static void AssertIncremental(GeneratorDriver driver, CSharpCompilation compilation)
