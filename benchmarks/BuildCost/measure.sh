@@ -2,8 +2,8 @@
 # Build cost of the generator and analyzers on a generated project of N critical methods (default 2,000).
 # Usage: benchmarks/BuildCost/measure.sh [N]
 # Prints the per-analyzer and per-generator times that `-p:ReportAnalyzer=true` reports, and wall times for a
-# build with and without them (the fastest of BUILD_COST_RUNS interleaved builds each, default 3). Needs only the
-# .NET SDK; works from a clean clone.
+# build with and without them (the fastest of BUILD_COST_RUNS interleaved builds each, default 3), with a compiler
+# process per build and with the compiler server. Needs only the .NET SDK; works from a clean clone.
 set -euo pipefail
 count="${1:-2000}"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -79,23 +79,28 @@ timed() {
 }
 min() { if (( $(echo "$1 < $2" | bc) )); then echo "$1"; else echo "$2"; fi; }
 
-build -p:WithTaskProtection=false      # warm up the compiler server
-build                                   # and the generator and analyzers
-# Interleaved, the fastest of each: a single pair was seen to vary by a third from one run to the next on a shared
-# machine, which no change to the generator could be told apart from.
+# Twice: with a fresh compiler process per build (UseSharedCompilation=false, as on CI machines that set it) and with
+# the compiler server that `dotnet build` uses by default, warm. The server keeps the generator and analyzers loaded and
+# jitted, so its ratio shows what the generated code and the analyzers' work cost on their own.
 runs="${BUILD_COST_RUNS:-3}"
-without=1000000; with=1000000
-for _ in $(seq 1 "$runs"); do
-  without=$(min "$without" "$(timed -p:WithTaskProtection=false --no-incremental)")
-  with=$(min "$with" "$(timed --no-incremental)")
+echo "critical methods: $((per * 20)); fastest of $runs interleaved full builds each"
+for shared in false true; do
+  build -p:UseSharedCompilation=$shared -p:WithTaskProtection=false      # warm up (the server, when there is one)
+  build -p:UseSharedCompilation=$shared                                   # and the generator and analyzers
+  # Interleaved, the fastest of each: a single pair was seen to vary by a third from one run to the next on a shared
+  # machine, which no change to the generator could be told apart from.
+  without=1000000; with=1000000
+  for _ in $(seq 1 "$runs"); do
+    without=$(min "$without" "$(timed -p:UseSharedCompilation=$shared -p:WithTaskProtection=false --no-incremental)")
+    with=$(min "$with" "$(timed -p:UseSharedCompilation=$shared --no-incremental)")
+  done
+  label=$([[ $shared == true ]] && echo "compiler server" || echo "a compiler process per build")
+  printf '%s: without TaskProtection %.2f s, with generator + analyzers %.2f s, ratio %.2f\n' \
+    "$label" "$without" "$with" "$(echo "$with / $without" | bc -l)"
 done
 echo "// edited" >> Worker1.cs
-start=$(date +%s.%N); build; incremental=$(echo "$(date +%s.%N) - $start" | bc)
-
-echo "critical methods: $((per * 20))"
-echo "fastest of $runs interleaved full builds each:"
-printf 'full build without TaskProtection: %.2f s\nfull build with generator + analyzers: %.2f s\nratio: %.2f\nincremental build after editing one file: %.2f s\n' \
-  "$without" "$with" "$(echo "$with / $without" | bc -l)" "$incremental"
+start=$(date +%s.%N); build -p:UseSharedCompilation=true; incremental=$(echo "$(date +%s.%N) - $start" | bc)
+printf 'incremental build after editing one file (compiler server): %.2f s\n' "$incremental"
 echo "per-component time reported by the compiler (-p:ReportAnalyzer=true):"
-dotnet build --no-restore --no-incremental -nologo -v:d -p:ReportAnalyzer=true 2>/dev/null \
+dotnet build --no-restore --no-incremental -nologo -v:d -p:UseSharedCompilation=false -p:ReportAnalyzer=true 2>/dev/null \
   | grep -E 'TaskProtection\.(Analyzers|Generators)|Total (analyzer|generator) execution time' | grep -v 'csc ' | sed -E 's/^ +//' | sort -u
