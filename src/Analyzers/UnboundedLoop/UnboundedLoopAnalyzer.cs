@@ -33,7 +33,14 @@ public sealed class UnboundedLoopAnalyzer : DiagnosticAnalyzer
 
     private static void Analyze(SyntaxNodeAnalysisContext context, CriticalSymbols symbols)
     {
-        // Cheapest test first: only constant-true loops go further.
+        // Cheapest tests first, before any semantic work: the loop is in a method named as an implementation is
+        // ({Name}Core, {Stem}CoreAsync), and its condition is constant true.
+        if (context.Node.FirstAncestorOrSelf<MethodDeclarationSyntax>() is not { } methodSyntax
+            || CriticalSectionNames.DeclarationName(methodSyntax.Identifier.ValueText) is null)
+        {
+            return;
+        }
+
         (ExpressionSyntax? condition, SyntaxToken keyword, StatementSyntax body) = context.Node switch
         {
             WhileStatementSyntax loop => (loop.Condition, loop.WhileKeyword, loop.Statement),
@@ -46,8 +53,7 @@ public sealed class UnboundedLoopAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        if (context.Node.FirstAncestorOrSelf<MethodDeclarationSyntax>() is not { } methodSyntax
-            || context.SemanticModel.GetDeclaredSymbol(methodSyntax, context.CancellationToken) is not { } method
+        if (context.SemanticModel.GetDeclaredSymbol(methodSyntax, context.CancellationToken) is not { } method
             || symbols.CriticalSectionImplementedBy(method) is not { } critical
             || HasExit(context.Node, body, context.SemanticModel, symbols, context.CancellationToken))
         {
