@@ -52,7 +52,8 @@ internal static class CriticalSectionParser
             ElementType: ElementType(method, shape),
             Name: SymbolText.Escape(method.Name),
             TypeParameters: SymbolText.TypeParameterList(method.TypeParameters),
-            ConstraintClauses: method.IsOverride ? EquatableArray<string>.Empty : SymbolText.ConstraintClauses(method).ToEquatableArray(),
+            ConstraintClauses: SymbolText.ConstraintClauses(method).ToEquatableArray(),
+            IsOverride: method.IsOverride,
             Parameters: parameters,
             ImplementationName: SymbolText.Escape(implementationName) + SymbolText.TypeParameterList(method.TypeParameters),
             Instance: method.IsStatic || implementation?.IsStatic == true

@@ -205,6 +205,34 @@ public static class ShapeCases
                 private Task<string> @classCoreAsync(string @object, int @await) => Task.FromResult(@object + @await);
             }
             """,
+        ["Overloads_overrides_and_many_arguments"] = """
+            namespace Media;
+            public abstract class Stage
+            {
+                public abstract Task<T> PassAsync<T>(T item) where T : class, IEquatable<T>;
+            }
+            public partial class Mixer : Stage
+            {
+                // More arguments than ValueTuple.Create takes: the tuple nests, the runner still takes it.
+                [CriticalSection]
+                public partial Task<int> MixAsync(int a, int b, int c, int d, int e, int f, int g, int h, int i, CancellationToken ct);
+                private Task<int> MixCoreAsync(int a, int b, int c, int d, int e, int f, int g, int h, int i, CancellationToken ct) => Task.FromResult(a + i);
+
+                // Two overloads whose arguments make the same tuple: their helpers need different names.
+                [CriticalSection]
+                public partial Task<int> ScaleAsync(int by);
+                private Task<int> ScaleCoreAsync(int by) => Task.FromResult(by);
+
+                [CriticalSection]
+                public static partial Task<int> ScaleAsync(Mixer mixer, int by);
+                private static Task<int> ScaleCoreAsync(Mixer mixer, int by) => Task.FromResult(-by);
+
+                // An override cannot restate its inherited constraints; the helper, which is no override, must.
+                [CriticalSection]
+                public override partial Task<T> PassAsync<T>(T item);
+                private Task<T> PassCoreAsync<T>(T item) where T : class, IEquatable<T> => Task.FromResult(item);
+            }
+            """,
         ["Stub_when_the_method_cannot_be_protected"] = """
             namespace Media;
             public partial class Transcoder

@@ -1,6 +1,10 @@
 namespace TaskProtection.Generators.Model;
 
-/// <summary>Everything the emitter needs to write one implementing part; plain, equatable data.</summary>
+/// <summary>
+/// Everything the emitter needs to write one implementing part; plain, equatable data. <see cref="ConstraintClauses"/>
+/// are the type parameters' constraints even for an override, which inherits them and cannot restate them: the
+/// generated helper that calls the implementation is not an override and needs them written out.
+/// </summary>
 internal sealed record CriticalMethodSpec(
     string Identity,
     string? Namespace,
@@ -13,6 +17,7 @@ internal sealed record CriticalMethodSpec(
     string Name,
     string TypeParameters,
     EquatableArray<string> ConstraintClauses,
+    bool IsOverride,
     EquatableArray<ParameterSpec> Parameters,
     string ImplementationName,
     InstanceKind Instance,

@@ -6,7 +6,7 @@ namespace TaskProtection;
 /// The shared body of the generated wrappers of awaitable critical sections, so that each wrapper is one call: enter
 /// the registry (waiting for protection when it is not yet confirmed), run the implementation, end the session when
 /// its task ends. When protection already covers the session and the work completes synchronously, nothing is
-/// allocated: the state is a value tuple of the arguments and the body a static lambda.
+/// allocated: the state is a value tuple of the arguments and the body a static method, whose delegate the compiler caches.
 /// Called by generated code; not meant to be called by hand.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]

@@ -65,6 +65,12 @@ public sealed class GeneratedWrapperTests
             Assert.Equal(7, await new Point(3, -4).DistanceAsync().AsTask().WaitAsync(Bound));
             Assert.Equal(3, await Job.ArchiveAsync().WaitAsync(Bound));
 
+            var mixer = new Mixer();
+            Assert.Equal(45, await mixer.MixAsync(1, 2, 3, 4, 5, 6, 7, 8, 9, CancellationToken.None).WaitAsync(Bound));
+            Assert.Equal(4, await mixer.ScaleAsync(4).WaitAsync(Bound));
+            Assert.Equal(-4, await Mixer.ScaleAsync(mixer, 4).WaitAsync(Bound));
+            Assert.Same(ticket, await ((Stage)mixer).PassAsync(ticket).WaitAsync(Bound));
+
             Assert.Equal([0, 1, 2], await Collect(transcoder.ReadFramesAsync(Job)));
             Assert.Equal(["line 0", "line 1"], await Collect(transcoder.ReadLinesAsync(2, CancellationToken.None)));
             Assert.Equal([0, 1], transcoder.Frames(2).ToArray());
@@ -75,8 +81,8 @@ public sealed class GeneratedWrapperTests
                 "Transcoder.Checkpoint", "Transcoder.Describe", "Transcoder.ProcessAsync", "Transcoder.TryParse", "Transcoder.TryParse",
                 "Transcoder.SumAsync", "Transcoder.SumAsync", "Transcoder.Slot", "Transcoder.Slot", "Transcoder.CountZeros", "Transcoder.EchoAsync",
                 "Repository.Shard.LoadAsync", "Counter.Increment", "Counter.Increment", "Counter.ReadLaterAsync", "Frame.Twice", "SpanCursor.Sum",
-                "Invoice.SettleAsync", "Point.DistanceAsync", "JobExtensions.ArchiveAsync", "Transcoder.ReadFramesAsync", "Transcoder.ReadLinesAsync",
-                "Transcoder.Frames",
+                "Invoice.SettleAsync", "Point.DistanceAsync", "JobExtensions.ArchiveAsync", "Mixer.MixAsync", "Mixer.ScaleAsync", "Mixer.ScaleAsync",
+                "Mixer.PassAsync", "Transcoder.ReadFramesAsync", "Transcoder.ReadLinesAsync", "Transcoder.Frames",
             ];
             IReadOnlyList<BodyRun> runs = probe.Runs;
             Assert.Equal(expected.Length, runs.Count);

@@ -334,3 +334,52 @@ public static partial class JobExtensions
         return job.Frames;
     }
 }
+
+public abstract class Stage
+{
+    public abstract Task<T> PassAsync<T>(T item)
+        where T : class, IEquatable<T>;
+}
+
+/// <summary>Shapes the generator once wrote differently: more than eight arguments, overloads, a generic override.</summary>
+public partial class Mixer : Stage
+{
+    [CriticalSection]
+    public partial Task<int> MixAsync(int a, int b, int c, int d, int e, int f, int g, int h, int i, CancellationToken ct);
+
+    private async Task<int> MixCoreAsync(int a, int b, int c, int d, int e, int f, int g, int h, int i, CancellationToken ct)
+    {
+        BodyProbe.Record(nameof(MixAsync));
+        await Task.Yield();
+        ct.ThrowIfCancellationRequested();
+        return a + b + c + d + e + f + g + h + i;
+    }
+
+    [CriticalSection]
+    public partial Task<int> ScaleAsync(int by);
+
+    private Task<int> ScaleCoreAsync(int by)
+    {
+        BodyProbe.Record(nameof(ScaleAsync) + " instance");
+        return Task.FromResult(by);
+    }
+
+    [CriticalSection]
+    public static partial Task<int> ScaleAsync(Mixer mixer, int by);
+
+    private static Task<int> ScaleCoreAsync(Mixer mixer, int by)
+    {
+        BodyProbe.Record(nameof(ScaleAsync) + " static");
+        return Task.FromResult(-by);
+    }
+
+    [CriticalSection]
+    public override partial Task<T> PassAsync<T>(T item);
+
+    private Task<T> PassCoreAsync<T>(T item)
+        where T : class, IEquatable<T>
+    {
+        BodyProbe.Record(nameof(PassAsync));
+        return Task.FromResult(item);
+    }
+}
