@@ -167,9 +167,7 @@ internal static class CriticalSectionEmitter
         stateTypes.AddRange(spec.Parameters.Select(static p => p.Type));
         stateValues.AddRange(spec.Parameters.Select(static p => p.Name));
         string stateType = TupleType(stateTypes);
-        string typeArguments = spec.ElementType is null || spec.Shape is ReturnShape.Task or ReturnShape.ValueTask
-            ? stateType
-            : $"{stateType}, {spec.ElementType}";
+        string typeArguments = spec.ElementType is null ? stateType : $"{stateType}, {spec.ElementType}";
         int offset = spec.Instance == InstanceKind.Class ? 1 : 0;
         string target = spec.Instance == InstanceKind.Class ? "__tpArgs.Item1." : "";
         string arguments = string.Join(", ", spec.Parameters.Select((_, i) => $"__tpArgs.Item{i + 1 + offset}"));
@@ -194,16 +192,24 @@ internal static class CriticalSectionEmitter
         writer.Indent--;
     }
 
-    /// <summary>The helper's name: one per critical method of the type, overloads told apart by their order.</summary>
+    /// <summary>
+    /// The helpers' names, one per critical method of the type and all different: overloads get a number, which is
+    /// bumped again where it would meet another method's helper (<c>Scale</c>'s second overload and <c>Scale_2</c>).
+    /// </summary>
     private static string[] HelperNames(EquatableArray<CriticalMethodSpec> methods)
     {
         var names = new string[methods.Count];
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var used = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < methods.Count; i++)
         {
-            string name = "__TaskProtection_" + methods[i].Name.TrimStart('@');
-            seen[name] = seen.TryGetValue(name, out int count) ? count + 1 : 1;
-            names[i] = seen[name] == 1 ? name : $"{name}_{seen[name]}";
+            string stem = "__TaskProtection_" + methods[i].Name.TrimStart('@');
+            string name = stem;
+            for (int number = 2; !used.Add(name); number++)
+            {
+                name = $"{stem}_{number}";
+            }
+
+            names[i] = name;
         }
 
         return names;

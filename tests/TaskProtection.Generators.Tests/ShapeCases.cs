@@ -227,6 +227,11 @@ public static class ShapeCases
                 public static partial Task<int> ScaleAsync(Mixer mixer, int by);
                 private static Task<int> ScaleCoreAsync(Mixer mixer, int by) => Task.FromResult(-by);
 
+                // Its helper's name is the one the second overload above would take first.
+                [CriticalSection]
+                public partial Task<int> ScaleAsync_2(int by);
+                private Task<int> ScaleAsync_2Core(int by) => Task.FromResult(by);
+
                 // An override cannot restate its inherited constraints; the helper, which is no override, must.
                 [CriticalSection]
                 public override partial Task<T> PassAsync<T>(T item);

@@ -42,5 +42,14 @@ namespace Media
 
         private static global::System.Threading.Tasks.Task<int> __TaskProtection_ScaleAsync_2((global::Media.Mixer, int) __tpArgs)
             => ScaleCoreAsync(__tpArgs.Item1, __tpArgs.Item2);
+
+        [global::System.CodeDom.Compiler.GeneratedCode("TaskProtection.Generators", "{version}")]
+        public partial global::System.Threading.Tasks.Task<int> ScaleAsync_2(int by)
+            => global::TaskProtection.CriticalSectionRunner.RunTaskOfT<(global::Media.Mixer, int), int>(
+                global::TaskProtection.CriticalSessionRegistry.Default, "Mixer.ScaleAsync_2",
+                (this, by), __TaskProtection_ScaleAsync_2_2, default);
+
+        private static global::System.Threading.Tasks.Task<int> __TaskProtection_ScaleAsync_2_2((global::Media.Mixer, int) __tpArgs)
+            => __tpArgs.Item1.ScaleAsync_2Core(__tpArgs.Item2);
     }
 }
