@@ -3,7 +3,7 @@
 # Usage: benchmarks/BuildCost/measure.sh [N]
 # Prints the per-analyzer and per-generator times that `-p:ReportAnalyzer=true` reports, and wall times for a
 # build with and without them (the fastest of BUILD_COST_RUNS interleaved builds each, default 3), with a compiler
-# process per build and with the compiler server. Needs only the .NET SDK; works from a clean clone.
+# process per build (wall and CPU time) and with the compiler server. Needs the .NET SDK, bc and /usr/bin/time.
 set -euo pipefail
 count="${1:-2000}"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -73,9 +73,16 @@ build() {
   if ! log=$(dotnet build --no-restore -nologo -v:q "$@" 2>&1); then echo "$log" >&2; exit 1; fi
 }
 
+# Prints the build's wall time and the CPU time of the build and the processes it waited for (with a compiler process
+# per build, the compiler; the compiler server is no child, so its CPU time is not seen). CPU time does not count the
+# time the machine gave to others, which on a shared machine moves wall times by a fifth from one run to the next.
 timed() {
-  local start
-  start=$(date +%s.%N); build "$@"; echo "$(date +%s.%N) - $start" | bc
+  local log
+  if ! log=$(/usr/bin/time -f '%e %U %S' -o "$work/time" dotnet build --no-restore -nologo -v:q "$@" 2>&1); then
+    echo "$log" >&2; exit 1
+  fi
+  read -r wall user system < "$work/time"
+  echo "$wall $(echo "$user + $system" | bc)"
 }
 min() { if (( $(echo "$1 < $2" | bc) )); then echo "$1"; else echo "$2"; fi; }
 
@@ -89,14 +96,24 @@ for shared in false true; do
   build -p:UseSharedCompilation=$shared                                   # and the generator and analyzers
   # Interleaved, the fastest of each: a single pair was seen to vary by a third from one run to the next on a shared
   # machine, which no change to the generator could be told apart from.
-  without=1000000; with=1000000
+  without=1000000; with=1000000; without_cpu=1000000; with_cpu=1000000
   for _ in $(seq 1 "$runs"); do
-    without=$(min "$without" "$(timed -p:UseSharedCompilation=$shared -p:WithTaskProtection=false --no-incremental)")
-    with=$(min "$with" "$(timed -p:UseSharedCompilation=$shared --no-incremental)")
+    read -r wall cpu <<< "$(timed -p:UseSharedCompilation=$shared -p:WithTaskProtection=false --no-incremental)"
+    [[ -n $cpu ]] || exit 1
+    without=$(min "$without" "$wall"); without_cpu=$(min "$without_cpu" "$cpu")
+    read -r wall cpu <<< "$(timed -p:UseSharedCompilation=$shared --no-incremental)"
+    [[ -n $cpu ]] || exit 1
+    with=$(min "$with" "$wall"); with_cpu=$(min "$with_cpu" "$cpu")
   done
-  label=$([[ $shared == true ]] && echo "compiler server" || echo "a compiler process per build")
-  printf '%s: without TaskProtection %.2f s, with generator + analyzers %.2f s, ratio %.2f\n' \
-    "$label" "$without" "$with" "$(echo "$with / $without" | bc -l)"
+  if [[ $shared == true ]]; then
+    printf 'compiler server: without TaskProtection %.2f s, with generator + analyzers %.2f s, ratio %.2f\n' \
+      "$without" "$with" "$(echo "$with / $without" | bc -l)"
+  else
+    printf 'a compiler process per build: without TaskProtection %.2f s, with generator + analyzers %.2f s, ratio %.2f\n' \
+      "$without" "$with" "$(echo "$with / $without" | bc -l)"
+    printf '  CPU time of the same builds: without %.2f s, with %.2f s, ratio %.2f\n' \
+      "$without_cpu" "$with_cpu" "$(echo "$with_cpu / $without_cpu" | bc -l)"
+  fi
 done
 echo "// edited" >> Worker1.cs
 start=$(date +%s.%N); build -p:UseSharedCompilation=true; incremental=$(echo "$(date +%s.%N) - $start" | bc)
