@@ -232,6 +232,11 @@ public static class ShapeCases
                 public partial Task<int> ScaleAsync_2(int by);
                 private Task<int> ScaleAsync_2Core(int by) => Task.FromResult(by);
 
+                // No arguments at all: the state is the empty ValueTuple.
+                [CriticalSection]
+                public static partial Task ResetAsync();
+                private static Task ResetCoreAsync() => Task.CompletedTask;
+
                 // An override cannot restate its inherited constraints; the helper, which is no override, must.
                 [CriticalSection]
                 public override partial Task<T> PassAsync<T>(T item);

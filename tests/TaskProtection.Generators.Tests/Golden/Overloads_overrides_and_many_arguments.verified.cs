@@ -26,6 +26,15 @@ namespace Media
             => __tpArgs.Item1.PassCoreAsync<T>(__tpArgs.Item2);
 
         [global::System.CodeDom.Compiler.GeneratedCode("TaskProtection.Generators", "{version}")]
+        public static partial global::System.Threading.Tasks.Task ResetAsync()
+            => global::TaskProtection.CriticalSectionRunner.RunTask<global::System.ValueTuple>(
+                global::TaskProtection.CriticalSessionRegistry.Default, "Mixer.ResetAsync",
+                default, __TaskProtection_ResetAsync, default);
+
+        private static global::System.Threading.Tasks.Task __TaskProtection_ResetAsync(global::System.ValueTuple __tpArgs)
+            => ResetCoreAsync();
+
+        [global::System.CodeDom.Compiler.GeneratedCode("TaskProtection.Generators", "{version}")]
         public partial global::System.Threading.Tasks.Task<int> ScaleAsync(int by)
             => global::TaskProtection.CriticalSectionRunner.RunTaskOfT<(global::Media.Mixer, int), int>(
                 global::TaskProtection.CriticalSessionRegistry.Default, "Mixer.ScaleAsync",

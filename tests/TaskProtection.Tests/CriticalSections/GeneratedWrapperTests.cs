@@ -70,6 +70,7 @@ public sealed class GeneratedWrapperTests
             Assert.Equal(4, await mixer.ScaleAsync(4).WaitAsync(Bound));
             Assert.Equal(-4, await Mixer.ScaleAsync(mixer, 4).WaitAsync(Bound));
             Assert.Same(ticket, await ((Stage)mixer).PassAsync(ticket).WaitAsync(Bound));
+            await Mixer.ResetAsync().WaitAsync(Bound);
 
             Assert.Equal([0, 1, 2], await Collect(transcoder.ReadFramesAsync(Job)));
             Assert.Equal(["line 0", "line 1"], await Collect(transcoder.ReadLinesAsync(2, CancellationToken.None)));
@@ -82,7 +83,7 @@ public sealed class GeneratedWrapperTests
                 "Transcoder.SumAsync", "Transcoder.SumAsync", "Transcoder.Slot", "Transcoder.Slot", "Transcoder.CountZeros", "Transcoder.EchoAsync",
                 "Repository.Shard.LoadAsync", "Counter.Increment", "Counter.Increment", "Counter.ReadLaterAsync", "Frame.Twice", "SpanCursor.Sum",
                 "Invoice.SettleAsync", "Point.DistanceAsync", "JobExtensions.ArchiveAsync", "Mixer.MixAsync", "Mixer.ScaleAsync", "Mixer.ScaleAsync",
-                "Mixer.PassAsync", "Transcoder.ReadFramesAsync", "Transcoder.ReadLinesAsync", "Transcoder.Frames",
+                "Mixer.PassAsync", "Mixer.ResetAsync", "Transcoder.ReadFramesAsync", "Transcoder.ReadLinesAsync", "Transcoder.Frames",
             ];
             IReadOnlyList<BodyRun> runs = probe.Runs;
             Assert.Equal(expected.Length, runs.Count);

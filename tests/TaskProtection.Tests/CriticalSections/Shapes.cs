@@ -374,6 +374,15 @@ public partial class Mixer : Stage
     }
 
     [CriticalSection]
+    public static partial Task ResetAsync();
+
+    private static Task ResetCoreAsync()
+    {
+        BodyProbe.Record(nameof(ResetAsync));
+        return Task.CompletedTask;
+    }
+
+    [CriticalSection]
     public override partial Task<T> PassAsync<T>(T item);
 
     private Task<T> PassCoreAsync<T>(T item)
