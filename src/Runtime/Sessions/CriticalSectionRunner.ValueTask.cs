@@ -4,10 +4,10 @@ namespace TaskProtection;
 public static partial class CriticalSectionRunner
 {
     /// <summary>Runs a <see cref="ValueTask"/>-returning implementation in a session.</summary>
-    /// <typeparam name="TState">The arguments, as a value tuple.</typeparam>
+    /// <typeparam name="TState">The one argument, or a value tuple of the arguments where there are none or more than six.</typeparam>
     /// <param name="registry">The registry to enter.</param>
     /// <param name="name">The session's name.</param>
-    /// <param name="state">The arguments.</param>
+    /// <param name="state">The argument or arguments.</param>
     /// <param name="body">Calls the implementation with the arguments.</param>
     /// <param name="cancellationToken">Cancels the wait for protection.</param>
     /// <returns>The implementation's value task; the session ends when it does.</returns>
@@ -70,11 +70,11 @@ public static partial class CriticalSectionRunner
     }
 
     /// <summary>Runs a <see cref="ValueTask{TResult}"/>-returning implementation in a session.</summary>
-    /// <typeparam name="TState">The arguments, as a value tuple.</typeparam>
+    /// <typeparam name="TState">The one argument, or a value tuple of the arguments where there are none or more than six.</typeparam>
     /// <typeparam name="TResult">The implementation's result.</typeparam>
     /// <param name="registry">The registry to enter.</param>
     /// <param name="name">The session's name.</param>
-    /// <param name="state">The arguments.</param>
+    /// <param name="state">The argument or arguments.</param>
     /// <param name="body">Calls the implementation with the arguments.</param>
     /// <param name="cancellationToken">Cancels the wait for protection.</param>
     /// <returns>The implementation's value task; the session ends when it does.</returns>

@@ -6,17 +6,18 @@ namespace TaskProtection;
 /// The shared body of the generated wrappers of awaitable critical sections, so that each wrapper is one call: enter
 /// the registry (waiting for protection when it is not yet confirmed), run the implementation, end the session when
 /// its task ends. When protection already covers the session and the work completes synchronously, nothing is
-/// allocated: the state is a value tuple of the arguments and the body a static method, whose delegate the compiler caches.
+/// allocated: the arguments are passed by value (one by one up to six, as a value tuple beyond) and the body is a static
+/// method, whose delegate the compiler caches.
 /// Called by generated code; not meant to be called by hand.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static partial class CriticalSectionRunner
 {
     /// <summary>Runs a <see cref="Task"/>-returning implementation in a session.</summary>
-    /// <typeparam name="TState">The arguments, as a value tuple.</typeparam>
+    /// <typeparam name="TState">The one argument, or a value tuple of the arguments where there are none or more than six.</typeparam>
     /// <param name="registry">The registry to enter.</param>
     /// <param name="name">The session's name.</param>
-    /// <param name="state">The arguments.</param>
+    /// <param name="state">The argument or arguments.</param>
     /// <param name="body">Calls the implementation with the arguments.</param>
     /// <param name="cancellationToken">Cancels the wait for protection.</param>
     /// <returns>The implementation's task; the session ends when it does.</returns>
@@ -79,11 +80,11 @@ public static partial class CriticalSectionRunner
     }
 
     /// <summary>Runs a <see cref="Task{TResult}"/>-returning implementation in a session.</summary>
-    /// <typeparam name="TState">The arguments, as a value tuple.</typeparam>
+    /// <typeparam name="TState">The one argument, or a value tuple of the arguments where there are none or more than six.</typeparam>
     /// <typeparam name="TResult">The implementation's result.</typeparam>
     /// <param name="registry">The registry to enter.</param>
     /// <param name="name">The session's name.</param>
-    /// <param name="state">The arguments.</param>
+    /// <param name="state">The argument or arguments.</param>
     /// <param name="body">Calls the implementation with the arguments.</param>
     /// <param name="cancellationToken">Cancels the wait for protection.</param>
     /// <returns>The implementation's task; the session ends when it does.</returns>
