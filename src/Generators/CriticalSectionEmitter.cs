@@ -17,6 +17,9 @@ internal static class CriticalSectionEmitter
     private const string Session = "global::TaskProtection.CriticalSession";
     private const string EnteringType = "global::System.Threading.Tasks.ValueTask<global::TaskProtection.CriticalSession>";
 
+    /// <summary>The most arguments, <c>this</c> included, that the runtime's <c>CriticalSectionRunner</c> takes one by one.</summary>
+    private const int MostArgumentsOneByOne = 6;
+
     public static string Version { get; } = typeof(CriticalSectionEmitter).Assembly.GetName().Version?.ToString() ?? "0.0.0.0";
 
     public static string Emit(CriticalTypeSpec type)
@@ -135,8 +138,8 @@ internal static class CriticalSectionEmitter
     }
 
     /// <summary>
-    /// Whether the wrapper can be one call to <c>CriticalSectionRunner</c>: the arguments fit a value tuple (all by value)
-    /// and <c>this</c> is not a struct (the runner would call the implementation on a copy).
+    /// Whether the wrapper can be one call to <c>CriticalSectionRunner</c>: every argument is passed by value and <c>this</c>
+    /// is not a struct (the runner would call the implementation on a copy).
     /// </summary>
     private static bool CanUseRunner(CriticalMethodSpec spec) =>
         spec.Instance != InstanceKind.Struct && spec.Parameters.All(static p => p.ArgumentModifier.Length == 0);
@@ -144,53 +147,85 @@ internal static class CriticalSectionEmitter
     /// <summary>
     /// The wrapper as one call: the shared fast and slow paths live in the runtime, compiled once, not per method. The
     /// implementation is reached through a static helper method passed as a method group (cached by the compiler, so
-    /// nothing is allocated), with every type argument written out: a lambda, or type arguments the compiler must
-    /// infer, made a build of 2,000 critical methods measurably slower.
+    /// nothing is allocated), with every type argument written out. Up to <see cref="MostArgumentsOneByOne"/> arguments
+    /// (<c>this</c> included) are passed one by one, more (or none) as one value tuple: a lambda, type arguments the
+    /// compiler must infer, or a value tuple where the runner takes the arguments one by one each made a build of 2,000
+    /// critical methods measurably slower.
     /// </summary>
     private static void WriteRunnerCall(IndentedTextWriter writer, CriticalMethodSpec spec, string helperName)
     {
-        string runner = spec.Shape switch
-        {
-            ReturnShape.Task => "RunTask",
-            ReturnShape.TaskOfT => "RunTaskOfT",
-            ReturnShape.ValueTask => "RunValueTask",
-            _ => "RunValueTaskOfT",
-        };
-        var stateTypes = new List<string>();
-        var stateValues = new List<string>();
+        var types = new List<string>();
+        var values = new List<string>();
         if (spec.Instance == InstanceKind.Class)
         {
-            stateTypes.Add(spec.SelfType);
-            stateValues.Add("this");
+            types.Add(spec.SelfType);
+            values.Add("this");
         }
 
-        stateTypes.AddRange(spec.Parameters.Select(static p => p.Type));
-        stateValues.AddRange(spec.Parameters.Select(static p => p.Name));
-        string stateType = TupleType(stateTypes);
-        string typeArguments = spec.ElementType is null ? stateType : $"{stateType}, {spec.ElementType}";
-        int offset = spec.Instance == InstanceKind.Class ? 1 : 0;
-        string target = spec.Instance == InstanceKind.Class ? "__tpArgs.Item1." : "";
-        string arguments = string.Join(", ", spec.Parameters.Select((_, i) => $"__tpArgs.Item{i + 1 + offset}"));
+        types.AddRange(spec.Parameters.Select(static p => p.Type));
+        values.AddRange(spec.Parameters.Select(static p => p.Name));
+        RunnerState state = types.Count is > 0 and <= MostArgumentsOneByOne
+            ? OneByOne(spec, types)
+            : AsTuple(spec, types, values);
+        string typeArguments = spec.ElementType is null ? state.TypeArguments : $"{state.TypeArguments}, {spec.ElementType}";
+        string passed = state.Tuple ?? string.Join(", ", values);
         string token = spec.CancellationTokenIndex < 0 ? "default" : spec.Parameters[spec.CancellationTokenIndex].Name;
 
         WriteSignature(writer, spec, isAsync: false);
         writer.Indent++;
-        writer.WriteLine($"=> global::TaskProtection.CriticalSectionRunner.{runner}<{typeArguments}>(");
+        writer.WriteLine($"=> global::TaskProtection.CriticalSectionRunner.{RunnerMethod(spec.Shape)}<{typeArguments}>(");
         writer.Indent++;
         writer.WriteLine($"{Registry}, {Literal(spec.SessionName)},");
-        writer.WriteLine($"{TupleValue(stateTypes, stateValues)}, {helperName}{spec.TypeParameters}, {token});");
+        writer.WriteLine($"{passed}, {helperName}{spec.TypeParameters}, {token});");
         writer.Indent -= 2;
         writer.WriteLineNoTabs(string.Empty);
-        writer.WriteLine($"private static {spec.ReturnType} {helperName}{spec.TypeParameters}({stateType} __tpArgs)");
+        writer.WriteLine($"private static {spec.ReturnType} {helperName}{spec.TypeParameters}({state.HelperParameters})");
         writer.Indent++;
         foreach (string clause in spec.ConstraintClauses)
         {
             writer.WriteLine(clause);
         }
 
-        writer.WriteLine($"=> {target}{spec.ImplementationName}({arguments});");
+        writer.WriteLine($"=> {state.Target}{spec.ImplementationName}({state.Arguments});");
         writer.Indent--;
     }
+
+    private static string RunnerMethod(ReturnShape shape) => shape switch
+    {
+        ReturnShape.Task => "RunTask",
+        ReturnShape.TaskOfT => "RunTaskOfT",
+        ReturnShape.ValueTask => "RunValueTask",
+        _ => "RunValueTaskOfT",
+    };
+
+    /// <summary>The runner's overload for this many arguments: the helper takes them as the wrapper has them.</summary>
+    private static RunnerState OneByOne(CriticalMethodSpec spec, List<string> types)
+    {
+        bool instance = spec.Instance == InstanceKind.Class;
+        IEnumerable<string> parameters = spec.Parameters.Select(static p => $"{p.Type} {p.Name}");
+        return new RunnerState(
+            TypeArguments: string.Join(", ", types),
+            Tuple: null,
+            HelperParameters: string.Join(", ", instance ? parameters.Prepend($"{spec.SelfType} __tpSelf") : parameters),
+            Target: instance ? "__tpSelf." : "",
+            Arguments: string.Join(", ", spec.Parameters.Select(static p => p.Name)));
+    }
+
+    /// <summary>The runner's one-state overload, given a value tuple: <c>ValueTuple</c> for none, tuple syntax for many.</summary>
+    private static RunnerState AsTuple(CriticalMethodSpec spec, List<string> types, List<string> values)
+    {
+        int offset = spec.Instance == InstanceKind.Class ? 1 : 0;
+        string tupleType = types.Count == 0 ? "global::System.ValueTuple" : $"({string.Join(", ", types)})";
+        return new RunnerState(
+            TypeArguments: tupleType,
+            Tuple: types.Count == 0 ? "default" : $"({string.Join(", ", values)})",
+            HelperParameters: $"{tupleType} __tpArgs",
+            Target: offset == 1 ? "__tpArgs.Item1." : "",
+            Arguments: string.Join(", ", spec.Parameters.Select((_, i) => $"__tpArgs.Item{i + 1 + offset}")));
+    }
+
+    /// <summary>How a runner call passes the arguments, and how its helper takes them and calls the implementation.</summary>
+    private readonly record struct RunnerState(string TypeArguments, string? Tuple, string HelperParameters, string Target, string Arguments);
 
     /// <summary>
     /// The helpers' names, one per critical method of the type and all different: overloads get a number, which is
@@ -214,21 +249,6 @@ internal static class CriticalSectionEmitter
 
         return names;
     }
-
-    /// <summary>Tuple syntax where the language has it (two elements or more), <c>ValueTuple</c> for none and one.</summary>
-    private static string TupleType(List<string> types) => types.Count switch
-    {
-        0 => "global::System.ValueTuple",
-        1 => $"global::System.ValueTuple<{types[0]}>",
-        _ => $"({string.Join(", ", types)})",
-    };
-
-    private static string TupleValue(List<string> types, List<string> values) => values.Count switch
-    {
-        0 => "default",
-        1 => $"new global::System.ValueTuple<{types[0]}>({values[0]})",
-        _ => $"({string.Join(", ", values)})",
-    };
 
     private static void WriteAwaitable(IndentedTextWriter writer, CriticalMethodSpec spec)
     {

@@ -218,7 +218,16 @@ public static class ShapeCases
                 public partial Task<int> MixAsync(int a, int b, int c, int d, int e, int f, int g, int h, int i, CancellationToken ct);
                 private Task<int> MixCoreAsync(int a, int b, int c, int d, int e, int f, int g, int h, int i, CancellationToken ct) => Task.FromResult(a + i);
 
-                // Two overloads whose arguments make the same tuple: their helpers need different names.
+                // The most arguments the runner takes one by one (this and five), and one more: the seven go as a tuple.
+                [CriticalSection]
+                public partial Task<string> JoinAsync(int a, int b, int c, int d, int e);
+                private Task<string> JoinCoreAsync(int a, int b, int c, int d, int e) => Task.FromResult($"{a}{b}{c}{d}{e}");
+
+                [CriticalSection]
+                public static partial ValueTask<string> JoinAllAsync(int a, int b, int c, int d, int e, int f, int g);
+                private static ValueTask<string> JoinAllCoreAsync(int a, int b, int c, int d, int e, int f, int g) => new($"{a}{g}");
+
+                // Two overloads with the same argument types: their helpers need different names.
                 [CriticalSection]
                 public partial Task<int> ScaleAsync(int by);
                 private Task<int> ScaleCoreAsync(int by) => Task.FromResult(by);

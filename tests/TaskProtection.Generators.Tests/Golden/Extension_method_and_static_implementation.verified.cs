@@ -8,12 +8,12 @@ namespace Media
     {
         [global::System.CodeDom.Compiler.GeneratedCode("TaskProtection.Generators", "{version}")]
         public static partial global::System.Threading.Tasks.Task<int> ArchiveAsync(this global::Media.Job job, global::System.Threading.CancellationToken ct)
-            => global::TaskProtection.CriticalSectionRunner.RunTaskOfT<(global::Media.Job, global::System.Threading.CancellationToken), int>(
+            => global::TaskProtection.CriticalSectionRunner.RunTaskOfT<global::Media.Job, global::System.Threading.CancellationToken, int>(
                 global::TaskProtection.CriticalSessionRegistry.Default, "JobExtensions.ArchiveAsync",
-                (job, ct), __TaskProtection_ArchiveAsync, ct);
+                job, ct, __TaskProtection_ArchiveAsync, ct);
 
-        private static global::System.Threading.Tasks.Task<int> __TaskProtection_ArchiveAsync((global::Media.Job, global::System.Threading.CancellationToken) __tpArgs)
-            => ArchiveCoreAsync(__tpArgs.Item1, __tpArgs.Item2);
+        private static global::System.Threading.Tasks.Task<int> __TaskProtection_ArchiveAsync(global::Media.Job job, global::System.Threading.CancellationToken ct)
+            => ArchiveCoreAsync(job, ct);
     }
 }
 
@@ -27,11 +27,11 @@ namespace Media
     {
         [global::System.CodeDom.Compiler.GeneratedCode("TaskProtection.Generators", "{version}")]
         public partial global::System.Threading.Tasks.Task RunAsync(global::Media.Job job)
-            => global::TaskProtection.CriticalSectionRunner.RunTask<global::System.ValueTuple<global::Media.Job>>(
+            => global::TaskProtection.CriticalSectionRunner.RunTask<global::Media.Job>(
                 global::TaskProtection.CriticalSessionRegistry.Default, "Worker.RunAsync",
-                new global::System.ValueTuple<global::Media.Job>(job), __TaskProtection_RunAsync, default);
+                job, __TaskProtection_RunAsync, default);
 
-        private static global::System.Threading.Tasks.Task __TaskProtection_RunAsync(global::System.ValueTuple<global::Media.Job> __tpArgs)
-            => RunCoreAsync(__tpArgs.Item1);
+        private static global::System.Threading.Tasks.Task __TaskProtection_RunAsync(global::Media.Job job)
+            => RunCoreAsync(job);
     }
 }

@@ -11,14 +11,14 @@ namespace Media
             where T : class, global::System.IEquatable<T>, new()
             where TKey : unmanaged
             where TState : notnull
-            => global::TaskProtection.CriticalSectionRunner.RunTaskOfT<(global::Media.Pipeline, T, TKey, TState?, global::System.Threading.CancellationToken), T>(
+            => global::TaskProtection.CriticalSectionRunner.RunTaskOfT<global::Media.Pipeline, T, TKey, TState?, global::System.Threading.CancellationToken, T>(
                 global::TaskProtection.CriticalSessionRegistry.Default, "Pipeline.ProcessAsync",
-                (this, item, key, state, ct), __TaskProtection_ProcessAsync<T, TKey, TState>, ct);
+                this, item, key, state, ct, __TaskProtection_ProcessAsync<T, TKey, TState>, ct);
 
-        private static global::System.Threading.Tasks.Task<T> __TaskProtection_ProcessAsync<T, TKey, TState>((global::Media.Pipeline, T, TKey, TState?, global::System.Threading.CancellationToken) __tpArgs)
+        private static global::System.Threading.Tasks.Task<T> __TaskProtection_ProcessAsync<T, TKey, TState>(global::Media.Pipeline __tpSelf, T item, TKey key, TState? state, global::System.Threading.CancellationToken ct)
             where T : class, global::System.IEquatable<T>, new()
             where TKey : unmanaged
             where TState : notnull
-            => __tpArgs.Item1.ProcessCoreAsync<T, TKey, TState>(__tpArgs.Item2, __tpArgs.Item3, __tpArgs.Item4, __tpArgs.Item5);
+            => __tpSelf.ProcessCoreAsync<T, TKey, TState>(item, key, state, ct);
     }
 }

@@ -6,10 +6,10 @@ partial class @event
 {
     [global::System.CodeDom.Compiler.GeneratedCode("TaskProtection.Generators", "{version}")]
     public partial global::System.Threading.Tasks.Task<string> classAsync(string @object, int @await)
-        => global::TaskProtection.CriticalSectionRunner.RunTaskOfT<(global::@event, string, int), string>(
+        => global::TaskProtection.CriticalSectionRunner.RunTaskOfT<global::@event, string, int, string>(
             global::TaskProtection.CriticalSessionRegistry.Default, "event.classAsync",
-            (this, @object, @await), __TaskProtection_classAsync, default);
+            this, @object, @await, __TaskProtection_classAsync, default);
 
-    private static global::System.Threading.Tasks.Task<string> __TaskProtection_classAsync((global::@event, string, int) __tpArgs)
-        => __tpArgs.Item1.classCoreAsync(__tpArgs.Item2, __tpArgs.Item3);
+    private static global::System.Threading.Tasks.Task<string> __TaskProtection_classAsync(global::@event __tpSelf, string @object, int @await)
+        => __tpSelf.classCoreAsync(@object, @await);
 }

@@ -7,6 +7,24 @@ namespace Media
     partial class Mixer
     {
         [global::System.CodeDom.Compiler.GeneratedCode("TaskProtection.Generators", "{version}")]
+        public static partial global::System.Threading.Tasks.ValueTask<string> JoinAllAsync(int a, int b, int c, int d, int e, int f, int g)
+            => global::TaskProtection.CriticalSectionRunner.RunValueTaskOfT<(int, int, int, int, int, int, int), string>(
+                global::TaskProtection.CriticalSessionRegistry.Default, "Mixer.JoinAllAsync",
+                (a, b, c, d, e, f, g), __TaskProtection_JoinAllAsync, default);
+
+        private static global::System.Threading.Tasks.ValueTask<string> __TaskProtection_JoinAllAsync((int, int, int, int, int, int, int) __tpArgs)
+            => JoinAllCoreAsync(__tpArgs.Item1, __tpArgs.Item2, __tpArgs.Item3, __tpArgs.Item4, __tpArgs.Item5, __tpArgs.Item6, __tpArgs.Item7);
+
+        [global::System.CodeDom.Compiler.GeneratedCode("TaskProtection.Generators", "{version}")]
+        public partial global::System.Threading.Tasks.Task<string> JoinAsync(int a, int b, int c, int d, int e)
+            => global::TaskProtection.CriticalSectionRunner.RunTaskOfT<global::Media.Mixer, int, int, int, int, int, string>(
+                global::TaskProtection.CriticalSessionRegistry.Default, "Mixer.JoinAsync",
+                this, a, b, c, d, e, __TaskProtection_JoinAsync, default);
+
+        private static global::System.Threading.Tasks.Task<string> __TaskProtection_JoinAsync(global::Media.Mixer __tpSelf, int a, int b, int c, int d, int e)
+            => __tpSelf.JoinCoreAsync(a, b, c, d, e);
+
+        [global::System.CodeDom.Compiler.GeneratedCode("TaskProtection.Generators", "{version}")]
         public partial global::System.Threading.Tasks.Task<int> MixAsync(int a, int b, int c, int d, int e, int f, int g, int h, int i, global::System.Threading.CancellationToken ct)
             => global::TaskProtection.CriticalSectionRunner.RunTaskOfT<(global::Media.Mixer, int, int, int, int, int, int, int, int, int, global::System.Threading.CancellationToken), int>(
                 global::TaskProtection.CriticalSessionRegistry.Default, "Mixer.MixAsync",
@@ -17,13 +35,13 @@ namespace Media
 
         [global::System.CodeDom.Compiler.GeneratedCode("TaskProtection.Generators", "{version}")]
         public override partial global::System.Threading.Tasks.Task<T> PassAsync<T>(T item)
-            => global::TaskProtection.CriticalSectionRunner.RunTaskOfT<(global::Media.Mixer, T), T>(
+            => global::TaskProtection.CriticalSectionRunner.RunTaskOfT<global::Media.Mixer, T, T>(
                 global::TaskProtection.CriticalSessionRegistry.Default, "Mixer.PassAsync",
-                (this, item), __TaskProtection_PassAsync<T>, default);
+                this, item, __TaskProtection_PassAsync<T>, default);
 
-        private static global::System.Threading.Tasks.Task<T> __TaskProtection_PassAsync<T>((global::Media.Mixer, T) __tpArgs)
+        private static global::System.Threading.Tasks.Task<T> __TaskProtection_PassAsync<T>(global::Media.Mixer __tpSelf, T item)
             where T : class, global::System.IEquatable<T>
-            => __tpArgs.Item1.PassCoreAsync<T>(__tpArgs.Item2);
+            => __tpSelf.PassCoreAsync<T>(item);
 
         [global::System.CodeDom.Compiler.GeneratedCode("TaskProtection.Generators", "{version}")]
         public static partial global::System.Threading.Tasks.Task ResetAsync()
@@ -36,29 +54,29 @@ namespace Media
 
         [global::System.CodeDom.Compiler.GeneratedCode("TaskProtection.Generators", "{version}")]
         public partial global::System.Threading.Tasks.Task<int> ScaleAsync(int by)
-            => global::TaskProtection.CriticalSectionRunner.RunTaskOfT<(global::Media.Mixer, int), int>(
+            => global::TaskProtection.CriticalSectionRunner.RunTaskOfT<global::Media.Mixer, int, int>(
                 global::TaskProtection.CriticalSessionRegistry.Default, "Mixer.ScaleAsync",
-                (this, by), __TaskProtection_ScaleAsync, default);
+                this, by, __TaskProtection_ScaleAsync, default);
 
-        private static global::System.Threading.Tasks.Task<int> __TaskProtection_ScaleAsync((global::Media.Mixer, int) __tpArgs)
-            => __tpArgs.Item1.ScaleCoreAsync(__tpArgs.Item2);
+        private static global::System.Threading.Tasks.Task<int> __TaskProtection_ScaleAsync(global::Media.Mixer __tpSelf, int by)
+            => __tpSelf.ScaleCoreAsync(by);
 
         [global::System.CodeDom.Compiler.GeneratedCode("TaskProtection.Generators", "{version}")]
         public static partial global::System.Threading.Tasks.Task<int> ScaleAsync(global::Media.Mixer mixer, int by)
-            => global::TaskProtection.CriticalSectionRunner.RunTaskOfT<(global::Media.Mixer, int), int>(
+            => global::TaskProtection.CriticalSectionRunner.RunTaskOfT<global::Media.Mixer, int, int>(
                 global::TaskProtection.CriticalSessionRegistry.Default, "Mixer.ScaleAsync",
-                (mixer, by), __TaskProtection_ScaleAsync_2, default);
+                mixer, by, __TaskProtection_ScaleAsync_2, default);
 
-        private static global::System.Threading.Tasks.Task<int> __TaskProtection_ScaleAsync_2((global::Media.Mixer, int) __tpArgs)
-            => ScaleCoreAsync(__tpArgs.Item1, __tpArgs.Item2);
+        private static global::System.Threading.Tasks.Task<int> __TaskProtection_ScaleAsync_2(global::Media.Mixer mixer, int by)
+            => ScaleCoreAsync(mixer, by);
 
         [global::System.CodeDom.Compiler.GeneratedCode("TaskProtection.Generators", "{version}")]
         public partial global::System.Threading.Tasks.Task<int> ScaleAsync_2(int by)
-            => global::TaskProtection.CriticalSectionRunner.RunTaskOfT<(global::Media.Mixer, int), int>(
+            => global::TaskProtection.CriticalSectionRunner.RunTaskOfT<global::Media.Mixer, int, int>(
                 global::TaskProtection.CriticalSessionRegistry.Default, "Mixer.ScaleAsync_2",
-                (this, by), __TaskProtection_ScaleAsync_2_2, default);
+                this, by, __TaskProtection_ScaleAsync_2_2, default);
 
-        private static global::System.Threading.Tasks.Task<int> __TaskProtection_ScaleAsync_2_2((global::Media.Mixer, int) __tpArgs)
-            => __tpArgs.Item1.ScaleAsync_2Core(__tpArgs.Item2);
+        private static global::System.Threading.Tasks.Task<int> __TaskProtection_ScaleAsync_2_2(global::Media.Mixer __tpSelf, int by)
+            => __tpSelf.ScaleAsync_2Core(by);
     }
 }

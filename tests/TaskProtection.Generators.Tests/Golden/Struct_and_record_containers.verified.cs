@@ -100,12 +100,12 @@ namespace Media
     {
         [global::System.CodeDom.Compiler.GeneratedCode("TaskProtection.Generators", "{version}")]
         public partial global::System.Threading.Tasks.Task SettleAsync()
-            => global::TaskProtection.CriticalSectionRunner.RunTask<global::System.ValueTuple<global::Media.Invoice>>(
+            => global::TaskProtection.CriticalSectionRunner.RunTask<global::Media.Invoice>(
                 global::TaskProtection.CriticalSessionRegistry.Default, "Invoice.SettleAsync",
-                new global::System.ValueTuple<global::Media.Invoice>(this), __TaskProtection_SettleAsync, default);
+                this, __TaskProtection_SettleAsync, default);
 
-        private static global::System.Threading.Tasks.Task __TaskProtection_SettleAsync(global::System.ValueTuple<global::Media.Invoice> __tpArgs)
-            => __tpArgs.Item1.SettleCoreAsync();
+        private static global::System.Threading.Tasks.Task __TaskProtection_SettleAsync(global::Media.Invoice __tpSelf)
+            => __tpSelf.SettleCoreAsync();
     }
 }
 

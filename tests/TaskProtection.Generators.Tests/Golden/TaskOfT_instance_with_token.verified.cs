@@ -8,11 +8,11 @@ namespace Media
     {
         [global::System.CodeDom.Compiler.GeneratedCode("TaskProtection.Generators", "{version}")]
         public partial global::System.Threading.Tasks.Task<int> TranscodeAsync(global::Media.Job job, global::System.Threading.CancellationToken ct)
-            => global::TaskProtection.CriticalSectionRunner.RunTaskOfT<(global::Media.Transcoder, global::Media.Job, global::System.Threading.CancellationToken), int>(
+            => global::TaskProtection.CriticalSectionRunner.RunTaskOfT<global::Media.Transcoder, global::Media.Job, global::System.Threading.CancellationToken, int>(
                 global::TaskProtection.CriticalSessionRegistry.Default, "Transcoder.TranscodeAsync",
-                (this, job, ct), __TaskProtection_TranscodeAsync, ct);
+                this, job, ct, __TaskProtection_TranscodeAsync, ct);
 
-        private static global::System.Threading.Tasks.Task<int> __TaskProtection_TranscodeAsync((global::Media.Transcoder, global::Media.Job, global::System.Threading.CancellationToken) __tpArgs)
-            => __tpArgs.Item1.TranscodeCoreAsync(__tpArgs.Item2, __tpArgs.Item3);
+        private static global::System.Threading.Tasks.Task<int> __TaskProtection_TranscodeAsync(global::Media.Transcoder __tpSelf, global::Media.Job job, global::System.Threading.CancellationToken ct)
+            => __tpSelf.TranscodeCoreAsync(job, ct);
     }
 }

@@ -8,11 +8,11 @@ namespace Media
     {
         [global::System.CodeDom.Compiler.GeneratedCode("TaskProtection.Generators", "{version}")]
         internal static partial global::System.Threading.Tasks.Task ImportAsync(string path)
-            => global::TaskProtection.CriticalSectionRunner.RunTask<global::System.ValueTuple<string>>(
+            => global::TaskProtection.CriticalSectionRunner.RunTask<string>(
                 global::TaskProtection.CriticalSessionRegistry.Default, "nightly \"import\"",
-                new global::System.ValueTuple<string>(path), __TaskProtection_ImportAsync, default);
+                path, __TaskProtection_ImportAsync, default);
 
-        private static global::System.Threading.Tasks.Task __TaskProtection_ImportAsync(global::System.ValueTuple<string> __tpArgs)
-            => ImportCoreAsync(__tpArgs.Item1);
+        private static global::System.Threading.Tasks.Task __TaskProtection_ImportAsync(string path)
+            => ImportCoreAsync(path);
     }
 }

@@ -8,20 +8,20 @@ namespace Media
     {
         [global::System.CodeDom.Compiler.GeneratedCode("TaskProtection.Generators", "{version}")]
         public partial global::System.Threading.Tasks.ValueTask<string?> FindAsync(string? key, global::System.Threading.CancellationToken cancellationToken)
-            => global::TaskProtection.CriticalSectionRunner.RunValueTaskOfT<(global::Media.Cache, string?, global::System.Threading.CancellationToken), string?>(
+            => global::TaskProtection.CriticalSectionRunner.RunValueTaskOfT<global::Media.Cache, string?, global::System.Threading.CancellationToken, string?>(
                 global::TaskProtection.CriticalSessionRegistry.Default, "Cache.FindAsync",
-                (this, key, cancellationToken), __TaskProtection_FindAsync, cancellationToken);
+                this, key, cancellationToken, __TaskProtection_FindAsync, cancellationToken);
 
-        private static global::System.Threading.Tasks.ValueTask<string?> __TaskProtection_FindAsync((global::Media.Cache, string?, global::System.Threading.CancellationToken) __tpArgs)
-            => __tpArgs.Item1.FindCoreAsync(__tpArgs.Item2, __tpArgs.Item3);
+        private static global::System.Threading.Tasks.ValueTask<string?> __TaskProtection_FindAsync(global::Media.Cache __tpSelf, string? key, global::System.Threading.CancellationToken cancellationToken)
+            => __tpSelf.FindCoreAsync(key, cancellationToken);
 
         [global::System.CodeDom.Compiler.GeneratedCode("TaskProtection.Generators", "{version}")]
         protected internal partial global::System.Threading.Tasks.ValueTask FlushAsync()
-            => global::TaskProtection.CriticalSectionRunner.RunValueTask<global::System.ValueTuple<global::Media.Cache>>(
+            => global::TaskProtection.CriticalSectionRunner.RunValueTask<global::Media.Cache>(
                 global::TaskProtection.CriticalSessionRegistry.Default, "Cache.FlushAsync",
-                new global::System.ValueTuple<global::Media.Cache>(this), __TaskProtection_FlushAsync, default);
+                this, __TaskProtection_FlushAsync, default);
 
-        private static global::System.Threading.Tasks.ValueTask __TaskProtection_FlushAsync(global::System.ValueTuple<global::Media.Cache> __tpArgs)
-            => __tpArgs.Item1.FlushCoreAsync();
+        private static global::System.Threading.Tasks.ValueTask __TaskProtection_FlushAsync(global::Media.Cache __tpSelf)
+            => __tpSelf.FlushCoreAsync();
     }
 }

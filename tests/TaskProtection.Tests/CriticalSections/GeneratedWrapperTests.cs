@@ -67,6 +67,8 @@ public sealed class GeneratedWrapperTests
 
             var mixer = new Mixer();
             Assert.Equal(45, await mixer.MixAsync(1, 2, 3, 4, 5, 6, 7, 8, 9, CancellationToken.None).WaitAsync(Bound));
+            Assert.Equal("1,2,3,4,5", await mixer.JoinAsync(1, 2, 3, 4, 5).WaitAsync(Bound));
+            Assert.Equal("1,2,3,4,5,6,7", await Mixer.JoinAllAsync(1, 2, 3, 4, 5, 6, 7).AsTask().WaitAsync(Bound));
             Assert.Equal(4, await mixer.ScaleAsync(4).WaitAsync(Bound));
             Assert.Equal(-4, await Mixer.ScaleAsync(mixer, 4).WaitAsync(Bound));
             Assert.Same(ticket, await ((Stage)mixer).PassAsync(ticket).WaitAsync(Bound));
@@ -82,7 +84,7 @@ public sealed class GeneratedWrapperTests
                 "Transcoder.Checkpoint", "Transcoder.Describe", "Transcoder.ProcessAsync", "Transcoder.TryParse", "Transcoder.TryParse",
                 "Transcoder.SumAsync", "Transcoder.SumAsync", "Transcoder.Slot", "Transcoder.Slot", "Transcoder.CountZeros", "Transcoder.EchoAsync",
                 "Repository.Shard.LoadAsync", "Counter.Increment", "Counter.Increment", "Counter.ReadLaterAsync", "Frame.Twice", "SpanCursor.Sum",
-                "Invoice.SettleAsync", "Point.DistanceAsync", "JobExtensions.ArchiveAsync", "Mixer.MixAsync", "Mixer.ScaleAsync", "Mixer.ScaleAsync",
+                "Invoice.SettleAsync", "Point.DistanceAsync", "JobExtensions.ArchiveAsync", "Mixer.MixAsync", "Mixer.JoinAsync", "Mixer.JoinAllAsync", "Mixer.ScaleAsync", "Mixer.ScaleAsync",
                 "Mixer.PassAsync", "Mixer.ResetAsync", "Transcoder.ReadFramesAsync", "Transcoder.ReadLinesAsync", "Transcoder.Frames",
             ];
             IReadOnlyList<BodyRun> runs = probe.Runs;

@@ -341,7 +341,10 @@ public abstract class Stage
         where T : class, IEquatable<T>;
 }
 
-/// <summary>Shapes the generator once wrote differently: more than eight arguments, overloads, a generic override.</summary>
+/// <summary>
+/// Shapes the generator once wrote differently or writes at a boundary: more than eight arguments, the most arguments
+/// passed one by one and one more, overloads, a generic override.
+/// </summary>
 public partial class Mixer : Stage
 {
     [CriticalSection]
@@ -353,6 +356,27 @@ public partial class Mixer : Stage
         await Task.Yield();
         ct.ThrowIfCancellationRequested();
         return a + b + c + d + e + f + g + h + i;
+    }
+
+    /// <summary>The most arguments the runner takes one by one: <c>this</c> and five.</summary>
+    [CriticalSection]
+    public partial Task<string> JoinAsync(int a, int b, int c, int d, int e);
+
+    private Task<string> JoinCoreAsync(int a, int b, int c, int d, int e)
+    {
+        BodyProbe.Record(nameof(JoinAsync));
+        return Task.FromResult(string.Join(",", a, b, c, d, e));
+    }
+
+    /// <summary>One more than the runner takes one by one: the seven arguments travel as a value tuple.</summary>
+    [CriticalSection]
+    public static partial ValueTask<string> JoinAllAsync(int a, int b, int c, int d, int e, int f, int g);
+
+    private static async ValueTask<string> JoinAllCoreAsync(int a, int b, int c, int d, int e, int f, int g)
+    {
+        BodyProbe.Record(nameof(JoinAllAsync));
+        await Task.Yield();
+        return string.Join(",", a, b, c, d, e, f, g);
     }
 
     [CriticalSection]
