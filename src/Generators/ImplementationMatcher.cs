@@ -18,11 +18,15 @@ internal static class ImplementationMatcher
             .OfType<IMethodSymbol>()
             .Where(static m => m.MethodKind == MethodKind.Ordinary)
             .ToArray();
-        string expected = ExpectedSignature(declaration, shape, implementationName);
         if (candidates.Length == 0)
         {
             diagnostics.Add(DiagnosticInfo.Create(
-                GeneratorDiagnostics.ImplementationMissing, location, displayName, implementationName, expected, declaration.ContainingType.Name));
+                GeneratorDiagnostics.ImplementationMissing,
+                location,
+                displayName,
+                implementationName,
+                ExpectedSignature(declaration, shape, implementationName),
+                declaration.ContainingType.Name));
             return null;
         }
 
@@ -45,7 +49,8 @@ internal static class ImplementationMatcher
         }
 
         string reason = candidates.Length == 1 ? firstMismatch! : $"none of its {candidates.Length} overloads matches; the first: {firstMismatch}";
-        diagnostics.Add(DiagnosticInfo.Create(GeneratorDiagnostics.ImplementationMismatch, location, displayName, implementationName, reason, expected));
+        diagnostics.Add(DiagnosticInfo.Create(
+            GeneratorDiagnostics.ImplementationMismatch, location, displayName, implementationName, reason, ExpectedSignature(declaration, shape, implementationName)));
         return null;
     }
 
