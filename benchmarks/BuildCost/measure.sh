@@ -3,7 +3,8 @@
 # Usage: benchmarks/BuildCost/measure.sh [N]
 # Prints the per-analyzer and per-generator times that `-p:ReportAnalyzer=true` reports, and wall times for a
 # build with and without them (the fastest of BUILD_COST_RUNS interleaved builds each, default 3), with a compiler
-# process per build (wall and CPU time) and with the compiler server. Needs the .NET SDK, bc and /usr/bin/time.
+# process per build (wall and CPU time) and with the compiler server, and the bytes the compiler allocates for each
+# (Allocations/, in one process). Needs the .NET SDK, bc and /usr/bin/time.
 set -euo pipefail
 count="${1:-2000}"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -118,6 +119,15 @@ done
 echo "// edited" >> Worker1.cs
 start=$(date +%s.%N); build -p:UseSharedCompilation=true; incremental=$(echo "$(date +%s.%N) - $start" | bc)
 printf 'incremental build after editing one file (compiler server): %.2f s\n' "$incremental"
+# The bytes the compiler allocates do not move with the machine's load: the same build allocates the same every run.
+dotnet_root="$(dirname "$(readlink -f "$(command -v dotnet)")")"
+references="$(ls -d "$dotnet_root"/packs/Microsoft.NETCore.App.Ref/10.*/ref/net10.0 | sort -V | tail -n 1)"
+sdk_analyzers="$dotnet_root/sdk/$(dotnet --version)/Sdks/Microsoft.NET.Sdk/analyzers"
+dotnet run -c Release --project "$root/benchmarks/BuildCost/Allocations" -- "$work/Consumer" "$references" \
+  "$root/src/Runtime/bin/Release/net10.0/TaskProtection.dll" \
+  "$root/src/Generators/bin/Release/netstandard2.0/TaskProtection.Generators.dll" \
+  "$root/src/Analyzers/bin/Release/netstandard2.0/TaskProtection.Analyzers.dll" \
+  "$sdk_analyzers/Microsoft.CodeAnalysis.NetAnalyzers.dll" "$sdk_analyzers/Microsoft.CodeAnalysis.CSharp.NetAnalyzers.dll"
 echo "per-component time reported by the compiler (-p:ReportAnalyzer=true):"
 dotnet build --no-restore --no-incremental -nologo -v:d -p:UseSharedCompilation=false -p:ReportAnalyzer=true 2>/dev/null \
   | grep -E 'TaskProtection\.(Analyzers|Generators)|Total (analyzer|generator) execution time' | grep -v 'csc ' | sed -E 's/^ +//' | sort -u
