@@ -4,7 +4,8 @@
 # Prints the per-analyzer and per-generator times that `-p:ReportAnalyzer=true` reports, and wall times for a
 # build with and without them (the fastest of BUILD_COST_RUNS interleaved builds each, default 3), with a compiler
 # process per build (wall and CPU time) and with the compiler server, and the bytes the compiler allocates for each
-# (Allocations/, in one process). Needs the .NET SDK, bc and /usr/bin/time.
+# (Allocations/, in one process). With BUILD_COST_SHAPES=1 it also prints what other shapes of wrapper would cost the
+# compiler, written as plain files (about 2 more minutes). Needs the .NET SDK, bc and /usr/bin/time.
 set -euo pipefail
 count="${1:-2000}"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -127,7 +128,8 @@ dotnet run -c Release --project "$root/benchmarks/BuildCost/Allocations" -- "$wo
   "$root/src/Runtime/bin/Release/net10.0/TaskProtection.dll" \
   "$root/src/Generators/bin/Release/netstandard2.0/TaskProtection.Generators.dll" \
   "$root/src/Analyzers/bin/Release/netstandard2.0/TaskProtection.Analyzers.dll" \
-  "$sdk_analyzers/Microsoft.CodeAnalysis.NetAnalyzers.dll" "$sdk_analyzers/Microsoft.CodeAnalysis.CSharp.NetAnalyzers.dll"
+  "$sdk_analyzers/Microsoft.CodeAnalysis.NetAnalyzers.dll" "$sdk_analyzers/Microsoft.CodeAnalysis.CSharp.NetAnalyzers.dll" \
+  ${BUILD_COST_SHAPES:+--shapes}
 echo "per-component time reported by the compiler (-p:ReportAnalyzer=true):"
 dotnet build --no-restore --no-incremental -nologo -v:d -p:UseSharedCompilation=false -p:ReportAnalyzer=true 2>/dev/null \
   | grep -E 'TaskProtection\.(Analyzers|Generators)|Total (analyzer|generator) execution time' | grep -v 'csc ' | sed -E 's/^ +//' | sort -u

@@ -15,11 +15,16 @@ internal sealed class MeasuredBuild(IReadOnlyList<string> sources, IReadOnlyList
     private static readonly CSharpParseOptions Parse = new(LanguageVersion.Latest);
 
     public BuildAllocations Run(IReadOnlyList<string> extraSources, ImmutableArray<ISourceGenerator> generators, ImmutableArray<DiagnosticAnalyzer> analyzers)
+        => RunWithTexts([.. extraSources.Select(static path => (path, File.ReadAllText(path)))], generators, analyzers);
+
+    /// <summary>Builds the project with these sources added, as files of these paths and texts.</summary>
+    public BuildAllocations RunWithTexts(IReadOnlyList<(string Path, string Text)> extraSources, ImmutableArray<ISourceGenerator> generators, ImmutableArray<DiagnosticAnalyzer> analyzers)
     {
         long start = GC.GetTotalAllocatedBytes(precise: true);
         Compilation compilation = CSharpCompilation.Create(
             "Consumer",
-            sources.Concat(extraSources).Select(static path => CSharpSyntaxTree.ParseText(File.ReadAllText(path), Parse, path)),
+            sources.Select(static path => (path, File.ReadAllText(path))).Concat(extraSources)
+                .Select(static source => CSharpSyntaxTree.ParseText(source.Item2, Parse, source.Item1)),
             references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, concurrentBuild: false));
 
@@ -46,6 +51,17 @@ internal sealed class MeasuredBuild(IReadOnlyList<string> sources, IReadOnlyList
         }
 
         return new BuildAllocations(GC.GetTotalAllocatedBytes(precise: true) - start, generator, analyzing);
+    }
+
+    /// <summary>The files the generators write for the project with these sources added.</summary>
+    public IReadOnlyList<(string Path, string Text)> Generate(IReadOnlyList<string> extraSources, ImmutableArray<ISourceGenerator> generators)
+    {
+        Compilation compilation = CSharpCompilation.Create(
+            "Consumer",
+            sources.Concat(extraSources).Select(static path => CSharpSyntaxTree.ParseText(File.ReadAllText(path), Parse, path)),
+            references);
+        GeneratorDriverRunResult result = CSharpGeneratorDriver.Create(generators, parseOptions: Parse).RunGenerators(compilation).GetRunResult();
+        return [.. result.GeneratedTrees.Select(static tree => (tree.FilePath, tree.GetText().ToString()))];
     }
 
     private static void ThrowOnErrors(ImmutableArray<Diagnostic> diagnostics)

@@ -8,11 +8,14 @@ using Microsoft.CodeAnalysis.Diagnostics;
 // The bytes the compiler allocates to build the BuildCost project without and with TaskProtection, in this process:
 // unlike time on a shared machine, the same build allocates the same amount every run, so a change to the generated
 // code or the analyzers shows even where wall and CPU times move by a fifth. measure.sh runs it after the timed builds.
+// With --shapes it then builds the project with each wrapper shape of WrapperShapes written as plain files.
+bool shapes = args.Contains("--shapes");
+args = [.. args.Where(static arg => arg != "--shapes")];
 if (args.Length < 5)
 {
     Console.Error.WriteLine(
         "Usage: TaskProtection.BuildCost.Allocations <consumer directory> <reference assemblies directory> <TaskProtection.dll> "
-        + "<TaskProtection.Generators.dll> <TaskProtection.Analyzers.dll> [analyzers every build runs, such as the SDK's...]");
+        + "<TaskProtection.Generators.dll> <TaskProtection.Analyzers.dll> [analyzers every build runs, such as the SDK's...] [--shapes]");
     return 2;
 }
 
@@ -50,7 +53,26 @@ Console.WriteLine(string.Create(
     CultureInfo.InvariantCulture,
     $"compiler allocations: without TaskProtection {Mb(without.Total)} MB, with generator + analyzers {Mb(with.Total)} MB, "
     + $"ratio {(double)with.Total / without.Total:F2} (the generator {Mb(with.Generator)} MB, all analyzers {Mb(without.Analyzers)} and {Mb(with.Analyzers)} MB)"));
+if (shapes)
+{
+    // The same build as "without", with wrappers in place of the stubs: what each shape alone costs the compiler, apart
+    // from the generator that would write it and our analyzers.
+    Console.WriteLine("wrapper shapes as plain files (no generator, none of our analyzers), against the stubs:");
+    foreach (WrapperShape shape in WrapperShapes.All)
+    {
+        ReportShape(shape.Name, shape.Files(stubs));
+    }
+
+    ReportShape("what the generator writes", build.Generate([], generators));
+}
+
 return 0;
+
+void ReportShape(string name, IReadOnlyList<(string Path, string Text)> files)
+{
+    long total = build.RunWithTexts(files, [], always).Total;
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {Mb(total),6} MB  {(double)total / without.Total:F2}  {name}"));
+}
 
 static string Mb(long bytes) => (bytes / 1e6).ToString("F0", CultureInfo.InvariantCulture);
 
