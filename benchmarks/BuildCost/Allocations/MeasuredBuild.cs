@@ -21,12 +21,7 @@ internal sealed class MeasuredBuild(IReadOnlyList<string> sources, IReadOnlyList
     public BuildAllocations RunWithTexts(IReadOnlyList<(string Path, string Text)> extraSources, ImmutableArray<ISourceGenerator> generators, ImmutableArray<DiagnosticAnalyzer> analyzers)
     {
         long start = GC.GetTotalAllocatedBytes(precise: true);
-        Compilation compilation = CSharpCompilation.Create(
-            "Consumer",
-            sources.Select(static path => (path, File.ReadAllText(path))).Concat(extraSources)
-                .Select(static source => CSharpSyntaxTree.ParseText(source.Item2, Parse, source.Item1)),
-            references,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, concurrentBuild: false));
+        Compilation compilation = Create(extraSources);
 
         long beforeGenerators = GC.GetTotalAllocatedBytes(precise: true);
         if (!generators.IsEmpty)
@@ -53,16 +48,19 @@ internal sealed class MeasuredBuild(IReadOnlyList<string> sources, IReadOnlyList
         return new BuildAllocations(GC.GetTotalAllocatedBytes(precise: true) - start, generator, analyzing);
     }
 
-    /// <summary>The files the generators write for the project with these sources added.</summary>
-    public IReadOnlyList<(string Path, string Text)> Generate(IReadOnlyList<string> extraSources, ImmutableArray<ISourceGenerator> generators)
+    /// <summary>The files the generators write for the project.</summary>
+    public IReadOnlyList<(string Path, string Text)> Generate(ImmutableArray<ISourceGenerator> generators)
     {
-        Compilation compilation = CSharpCompilation.Create(
-            "Consumer",
-            sources.Concat(extraSources).Select(static path => CSharpSyntaxTree.ParseText(File.ReadAllText(path), Parse, path)),
-            references);
-        GeneratorDriverRunResult result = CSharpGeneratorDriver.Create(generators, parseOptions: Parse).RunGenerators(compilation).GetRunResult();
+        GeneratorDriverRunResult result = CSharpGeneratorDriver.Create(generators, parseOptions: Parse).RunGenerators(Create([])).GetRunResult();
         return [.. result.GeneratedTrees.Select(static tree => (tree.FilePath, tree.GetText().ToString()))];
     }
+
+    private CSharpCompilation Create(IEnumerable<(string Path, string Text)> extraSources) => CSharpCompilation.Create(
+        "Consumer",
+        sources.Select(static path => (path, File.ReadAllText(path))).Concat(extraSources)
+            .Select(static source => CSharpSyntaxTree.ParseText(source.Item2, Parse, source.Item1)),
+        references,
+        new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, concurrentBuild: false));
 
     private static void ThrowOnErrors(ImmutableArray<Diagnostic> diagnostics)
     {

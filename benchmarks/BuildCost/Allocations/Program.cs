@@ -63,7 +63,7 @@ if (shapes)
         ReportShape(shape.Name, shape.Files(stubs));
     }
 
-    ReportShape("what the generator writes", build.Generate([], generators));
+    ReportShape("what the generator writes", build.Generate(generators));
 }
 
 return 0;
