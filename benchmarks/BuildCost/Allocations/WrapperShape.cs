@@ -23,7 +23,14 @@ internal sealed partial record WrapperShape(string Name, Func<WrapperSite, strin
                 ? match.Groups[1].Value
                 : throw new InvalidOperationException($"{stub} declares no partial class: is it a BuildCost stub?");
             var source = new StringBuilder(Header).Append("    partial class ").Append(type).Append("\n    {\n");
-            foreach (Match method in StubMethod().Matches(text))
+            MatchCollection methods = StubMethod().Matches(text);
+            if (methods.Count == 0)
+            {
+                // A stub of another form would leave the shape with no wrappers and the table with a ratio of nothing.
+                throw new InvalidOperationException($"{stub} has no stub of the form 'public partial Task<int> Job{{n}}Async(int n, CancellationToken ct)': measure.sh and WrapperShape disagree.");
+            }
+
+            foreach (Match method in methods)
             {
                 source.Append(Member(new WrapperSite(type, method.Groups[1].Value))).Append('\n');
             }
