@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
-# Adds every public symbol that is not yet declared (RS0016) to the project's PublicAPI.Unshipped.txt.
-# Review the diff: each added line is a public API promise. Usage: eng/update-public-api.sh
+# Brings each package's PublicAPI.Unshipped.txt in line with its code: adds every public symbol not yet declared
+# (RS0016) and removes every declared one that is gone (RS0017). Review the diff: each line is a public API promise.
+# Usage: eng/update-public-api.sh [project.csproj ...]   (default: every packed project)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for project in src/Runtime/TaskProtection.csproj src/Testing/TaskProtection.Testing.csproj src/Integrations/*/*.csproj; do
+projects=("$@")
+if [ ${#projects[@]} -eq 0 ]; then
+  projects=(src/Runtime/TaskProtection.csproj src/EcsApi/TaskProtection.EcsApi.csproj src/Testing/TaskProtection.Testing.csproj src/Integrations/*/*.csproj)
+fi
+for project in "${projects[@]}"; do
+  [ -f "$project" ] || continue
   dir=$(dirname "$project")
-  dotnet build "$project" --no-incremental -nologo -p:TreatWarningsAsErrors=false 2>&1 \
-    | grep -oE "RS0016: Symbol '.*' is not part of the declared public API .*\[.*$(basename "$project")\]" \
-    | sed -E "s/^RS0016: Symbol '(.*)' is not part of the declared public API .*/\1/" \
-    | sort -u > "$dir/.public-api-new" || true
-  if [ -s "$dir/.public-api-new" ]; then
-    { cat "$dir/PublicAPI.Unshipped.txt"; cat "$dir/.public-api-new"; } | grep -v '^#nullable enable$' | sort -u \
-      | { echo '#nullable enable'; cat; } > "$dir/.public-api-all"
-    mv "$dir/.public-api-all" "$dir/PublicAPI.Unshipped.txt"
-    echo "$project: $(wc -l < "$dir/.public-api-new") symbols added to PublicAPI.Unshipped.txt"
-  fi
-  rm -f "$dir/.public-api-new"
+  log=$(dotnet build "$project" --no-incremental -nologo -p:TreatWarningsAsErrors=false 2>&1 | grep -E "\[.*$(basename "$project")\]" || true)
+  added=$(grep -oE "RS0016: Symbol '.*' is not part of the declared public API" <<<"$log" \
+    | sed -E "s/^RS0016: Symbol '(.*)' is not part of the declared public API/\1/" | sort -u || true)
+  removed=$(grep -oE "RS0017: Symbol '.*' is part of the declared API" <<<"$log" \
+    | sed -E "s/^RS0017: Symbol '(.*)' is part of the declared API/\1/" | sort -u || true)
+  [ -z "$added" ] && [ -z "$removed" ] && continue
+  { grep -v '^#nullable enable$' "$dir/PublicAPI.Unshipped.txt" | grep -vxF -f <(printf '%s\n' "$removed") || true; printf '%s\n' "$added"; } \
+    | grep -v '^$' | sort -u | { echo '#nullable enable'; cat; } > "$dir/.public-api-all"
+  mv "$dir/.public-api-all" "$dir/PublicAPI.Unshipped.txt"
+  echo "$project: $(grep -c . <<<"$added" || true) added, $(grep -c . <<<"$removed" || true) removed"
 done

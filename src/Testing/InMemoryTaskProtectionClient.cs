@@ -55,7 +55,7 @@ public sealed class InMemoryTaskProtectionClient : ITaskProtectionClient
                 break;
             case AgentFaultKind.DropConnection:
                 _model.Receive(method, "/api/in-memory" + ProtectionModel.StatePathSuffix, body, fault);
-                throw new TaskProtectionAgentException(AgentFailureKind.Transport, isRetryable: true, "The connection to the (in-memory) agent was dropped.");
+                throw new TaskProtectionCallException(CallFailureKind.Transport, isRetryable: true, "The connection to the (in-memory) agent was dropped.");
         }
 
         AgentAnswer answer = _model.Receive(method, "/api/in-memory" + ProtectionModel.StatePathSuffix, body, fault);
@@ -67,7 +67,7 @@ public sealed class InMemoryTaskProtectionClient : ITaskProtectionClient
         await DelayAsync(fault.ResponseDelay, time, cancellationToken);
         if (fault.Kind == AgentFaultKind.OversizedBody)
         {
-            throw new TaskProtectionAgentException(AgentFailureKind.MalformedResponse, isRetryable: true, "The (in-memory) agent's answer is larger than the limit.");
+            throw new TaskProtectionCallException(CallFailureKind.MalformedResponse, isRetryable: true, "The (in-memory) agent's answer is larger than the limit.");
         }
 
         string answerBody = fault.Kind == AgentFaultKind.NotJson ? "<html>502 Bad Gateway</html>" : answer.Body;

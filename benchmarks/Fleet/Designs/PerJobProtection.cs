@@ -49,7 +49,7 @@ public sealed class PerJobProtection : IProtectionDesign
                     ? await _client.EnableAsync(LeaseMinutes, CancellationToken.None)
                     : await _client.DisableAsync(CancellationToken.None);
             }
-            catch (TaskProtectionAgentException)
+            catch (TaskProtectionCallException)
             {
                 // "Log and carry on": the common hand-written reaction.
             }

@@ -71,7 +71,7 @@ public sealed class ReferenceProtection : IProtectionDesign
                 {
                     await _client.DisableAsync(CancellationToken.None);
                 }
-                catch (TaskProtectionAgentException)
+                catch (TaskProtectionCallException)
                 {
                     // Logged; the next check does not retry a disable it thinks is done.
                 }
@@ -86,7 +86,7 @@ public sealed class ReferenceProtection : IProtectionDesign
                 TaskProtectionState state = await _client.EnableAsync(LeaseMinutes, CancellationToken.None);
                 _expiry = state.ExpirationDate ?? _task.Clock.GetUtcNow();
             }
-            catch (TaskProtectionAgentException)
+            catch (TaskProtectionCallException)
             {
                 // Logged; the job goes ahead and the next check tries again.
                 _expiry = _task.Clock.GetUtcNow();

@@ -31,7 +31,7 @@ internal static class ListCommand
             string? serviceName = parsed.GetValue(service);
             IReadOnlyList<string> tasks = await ApiOptions.CallAsync(() => client.ListTasksAsync(cluster, serviceName, cancellationToken)).ConfigureAwait(false);
             EcsTaskProtectionResult protection = tasks.Count == 0
-                ? new EcsTaskProtectionResult([], [])
+                ? new EcsTaskProtectionResult { ProtectedTasks = [], Failures = [] }
                 : await ApiOptions.CallAsync(() => client.GetTaskProtectionAsync(cluster, tasks, cancellationToken)).ConfigureAwait(false);
             FleetReport report = FleetReport.From(cluster, serviceName, protection, DateTimeOffset.UtcNow);
             if (parsed.GetValue(json))

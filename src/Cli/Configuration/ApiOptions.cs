@@ -59,7 +59,7 @@ internal sealed class ApiOptions
         {
             return await call().ConfigureAwait(false);
         }
-        catch (TaskProtectionAgentException failure)
+        catch (TaskProtectionCallException failure)
         {
             throw new CliException(failure.Message + (failure.IsRetryable ? " Trying again may help." : string.Empty));
         }

@@ -19,7 +19,7 @@ internal sealed class StatusReader(ITaskProtectionClient client, Uri agentUri, T
         {
             report = await ReadAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (TaskProtectionAgentException failure)
+        catch (TaskProtectionCallException failure)
         {
             throw new CliException($"the agent at {agentUri} did not answer: {failure.Message}");
         }
@@ -69,7 +69,7 @@ internal sealed class StatusReader(ITaskProtectionClient client, Uri agentUri, T
             {
                 await show(await ReadAsync(cancellationToken).ConfigureAwait(false), null).ConfigureAwait(false);
             }
-            catch (TaskProtectionAgentException failure)
+            catch (TaskProtectionCallException failure)
             {
                 // A watch survives an agent that is briefly unreachable: it shows the failure and tries again.
                 await show(null, failure.Message).ConfigureAwait(false);

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace TaskProtection;
 
 /// <summary>
-/// Turns one answer of the agent's task-protection endpoint into a state or a <see cref="TaskProtectionAgentException"/>.
+/// Turns one answer of the agent's task-protection endpoint into a state or a <see cref="TaskProtectionCallException"/>.
 /// Shapes (ground truth: the agent's handler): 200 <c>{"protection":{…}}</c>; 200 <c>{"failure":{…}}</c>;
 /// 4xx/5xx <c>{"requestID":…,"error":{…}}</c>; 429 text/plain from the agent's own limiter.
 /// </summary>
@@ -34,8 +34,8 @@ internal static class AgentResponseParser
     {
         if (statusCode == 429)
         {
-            throw new TaskProtectionAgentException(
-                AgentFailureKind.Throttled,
+            throw new TaskProtectionCallException(
+                CallFailureKind.Throttled,
                 isRetryable: true,
                 $"The ECS agent's rate limiter refused the call (HTTP 429): {Quote(body)}",
                 statusCode,
@@ -74,8 +74,8 @@ internal static class AgentResponseParser
 
             if (statusCode is < 200 or > 299)
             {
-                throw new TaskProtectionAgentException(
-                    AgentFailureKind.Error,
+                throw new TaskProtectionCallException(
+                    CallFailureKind.Error,
                     isRetryable: statusCode >= 500,
                     $"The ECS agent answered HTTP {statusCode} without an error object: {Quote(body)}",
                     statusCode,
@@ -114,10 +114,10 @@ internal static class AgentResponseParser
             throw Malformed(statusCode, $"the agent answered ProtectionEnabled = {enabled} to a request for {expected}: {Quote(body)}");
         }
 
-        return new TaskProtectionState(enabled, expiration, GetString(protection, "TaskArn"));
+        return new TaskProtectionState { ProtectionEnabled = enabled, ExpirationDate = expiration, TaskArn = GetString(protection, "TaskArn") };
     }
 
-    private static TaskProtectionAgentException FromError(int statusCode, JsonElement error, string? requestId)
+    private static TaskProtectionCallException FromError(int statusCode, JsonElement error, string? requestId)
     {
         string? code = GetString(error, "Code");
         string? message = GetString(error, "Message");
@@ -125,8 +125,8 @@ internal static class AgentResponseParser
         bool retryable = throttled
                          || statusCode >= 500
                          || (code is not null && !NonRetryableErrorCodes.Contains(code) && statusCode is < 400 or >= 500);
-        return new TaskProtectionAgentException(
-            throttled ? AgentFailureKind.Throttled : AgentFailureKind.Error,
+        return new TaskProtectionCallException(
+            throttled ? CallFailureKind.Throttled : CallFailureKind.Error,
             retryable,
             $"The ECS agent answered HTTP {statusCode} with error {code ?? "(no code)"}: {message ?? "(no message)"}{(requestId is null ? string.Empty : $" (request id {requestId})")}.{Advice(code)}",
             statusCode,
@@ -135,15 +135,15 @@ internal static class AgentResponseParser
             requestId);
     }
 
-    private static TaskProtectionAgentException FromFailure(int statusCode, JsonElement failure, string? requestId) =>
+    private static TaskProtectionCallException FromFailure(int statusCode, JsonElement failure, string? requestId) =>
         Refused(statusCode, GetString(failure, "Reason"), GetString(failure, "Detail"), requestId);
 
     /// <summary>ECS refused protection for the task (a <c>failure</c>), with whether retrying can help.</summary>
-    internal static TaskProtectionAgentException Refused(int statusCode, string? reason, string? detail, string? requestId)
+    internal static TaskProtectionCallException Refused(int statusCode, string? reason, string? detail, string? requestId)
     {
         bool retryable = reason is null || !NonRetryableFailureReasons.Contains(reason);
-        return new TaskProtectionAgentException(
-            AgentFailureKind.Failure,
+        return new TaskProtectionCallException(
+            CallFailureKind.Failure,
             retryable,
             $"ECS refused task protection (HTTP {statusCode} with a failure): {reason ?? "(no reason)"}{(detail is null ? string.Empty : $", {detail}")}.{Advice(reason)}",
             statusCode,
@@ -162,9 +162,9 @@ internal static class AgentResponseParser
         _ => string.Empty,
     };
 
-    private static TaskProtectionAgentException Malformed(int statusCode, string what, Exception? inner = null) =>
+    private static TaskProtectionCallException Malformed(int statusCode, string what, Exception? inner = null) =>
         new(
-            AgentFailureKind.MalformedResponse,
+            CallFailureKind.MalformedResponse,
             isRetryable: statusCode is (>= 200 and <= 299) or >= 500,
             $"The ECS agent's answer (HTTP {statusCode}) does not follow the task-protection contract: {what}",
             statusCode,

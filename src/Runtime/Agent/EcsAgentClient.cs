@@ -7,7 +7,7 @@ namespace TaskProtection;
 /// <summary>
 /// Calls the ECS agent's task-protection endpoint, <c>{ECS_AGENT_URI}/task-protection/v1/state</c>, over HTTP.
 /// Every call is bounded by a timeout and the answer by a size limit; every failure, including a
-/// <c>failure</c> that arrives with HTTP 200, becomes a <see cref="TaskProtectionAgentException"/>.
+/// <c>failure</c> that arrives with HTTP 200, becomes a <see cref="TaskProtectionCallException"/>.
 /// </summary>
 public sealed class EcsAgentClient : ITaskProtectionClient
 {
@@ -15,10 +15,10 @@ public sealed class EcsAgentClient : ITaskProtectionClient
     public const string AgentUriVariable = "ECS_AGENT_URI";
 
     /// <summary>The path of the endpoint under the agent's address.</summary>
-    public const string StatePath = "task-protection/v1/state";
+    internal const string StatePath = "task-protection/v1/state";
 
     /// <summary>Answers larger than this are refused: the agent's answers are a few hundred bytes.</summary>
-    public const int MaxResponseBytes = 64 * 1024;
+    internal const int MaxResponseBytes = 64 * 1024;
 
     private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json");
     private readonly HttpClient _httpClient;
@@ -100,33 +100,33 @@ public sealed class EcsAgentClient : ITaskProtectionClient
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new TaskProtectionAgentException(
-                AgentFailureKind.Timeout,
+            throw new TaskProtectionCallException(
+                CallFailureKind.Timeout,
                 isRetryable: true,
                 $"The ECS agent did not answer {method} {_stateUri} completely within {_requestTimeout.TotalSeconds:0.###} s.",
                 innerException: ex);
         }
         catch (HttpRequestException ex)
         {
-            throw new TaskProtectionAgentException(
-                AgentFailureKind.Transport,
+            throw new TaskProtectionCallException(
+                CallFailureKind.Transport,
                 isRetryable: true,
                 $"Could not reach the ECS agent at {_stateUri}: {ex.Message}",
                 innerException: ex);
         }
         catch (IOException ex)
         {
-            throw new TaskProtectionAgentException(
-                AgentFailureKind.Transport,
+            throw new TaskProtectionCallException(
+                CallFailureKind.Transport,
                 isRetryable: true,
                 $"The connection to the ECS agent at {_stateUri} broke: {ex.Message}",
                 innerException: ex);
         }
     }
 
-    private static TaskProtectionAgentException TooLarge(long? declared) =>
+    private static TaskProtectionCallException TooLarge(long? declared) =>
         new(
-            AgentFailureKind.MalformedResponse,
+            CallFailureKind.MalformedResponse,
             isRetryable: true,
             $"The ECS agent's answer is larger than {MaxResponseBytes} bytes{(declared is > MaxResponseBytes ? $" (Content-Length {declared})" : string.Empty)}; the agent's answers are a few hundred bytes, so something else answered.");
 }

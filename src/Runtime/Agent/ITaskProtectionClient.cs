@@ -3,7 +3,7 @@ namespace TaskProtection;
 /// <summary>
 /// The seam to the ECS agent's task-protection endpoint. <see cref="EcsAgentClient"/> implements it over HTTP;
 /// TaskProtection.Testing has an in-memory implementation. Implementations throw
-/// <see cref="TaskProtectionAgentException"/> for every failure, including failures the agent reports with HTTP 200.
+/// <see cref="TaskProtectionCallException"/> for every failure, including failures the agent reports with HTTP 200.
 /// </summary>
 public interface ITaskProtectionClient
 {

@@ -1,7 +1,14 @@
 namespace TaskProtection;
 
-/// <summary>The agent's <c>protection</c> object.</summary>
-/// <param name="ProtectionEnabled">Whether the task is protected.</param>
-/// <param name="ExpirationDate">When ECS clears the protection; null when not protected.</param>
-/// <param name="TaskArn">The task's ARN, when the agent reports it.</param>
-public sealed record TaskProtectionState(bool ProtectionEnabled, DateTimeOffset? ExpirationDate, string? TaskArn);
+/// <summary>A task's protection as ECS reported it (the agent's <c>protection</c> object, or one of the ECS API's <c>protectedTasks</c>).</summary>
+public sealed class TaskProtectionState
+{
+    /// <summary>Whether the task is protected.</summary>
+    public required bool ProtectionEnabled { get; init; }
+
+    /// <summary>When ECS clears the protection; null when not protected, or when the answer did not say.</summary>
+    public DateTimeOffset? ExpirationDate { get; init; }
+
+    /// <summary>The task's ARN, when the answer carried it.</summary>
+    public string? TaskArn { get; init; }
+}

@@ -28,5 +28,5 @@ public sealed class UnavailableTaskProtectionClient : ITaskProtectionClient
     public Task<TaskProtectionState> GetAsync(CancellationToken cancellationToken) => Unavailable();
 
     private Task<TaskProtectionState> Unavailable() =>
-        Task.FromException<TaskProtectionState>(new TaskProtectionAgentException(AgentFailureKind.Transport, isRetryable: false, $"ECS cannot be reached: {Reason}."));
+        Task.FromException<TaskProtectionState>(new TaskProtectionCallException(CallFailureKind.Transport, isRetryable: false, $"ECS cannot be reached: {Reason}."));
 }

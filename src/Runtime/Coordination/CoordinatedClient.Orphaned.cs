@@ -45,7 +45,7 @@ internal sealed partial class CoordinatedClient
                 WatchForOrphanedProtection(delay);
             }
         }
-        catch (Exception ex) when (ex is TaskProtectionAgentException or OperationCanceledException or IOException)
+        catch (Exception ex) when (ex is TaskProtectionCallException or OperationCanceledException or IOException)
         {
             // Try again later: the lock was busy for too long, or the call failed.
             WatchForOrphanedProtection(_orphanCheckEvery);
@@ -83,9 +83,9 @@ internal sealed partial class CoordinatedClient
         {
             await _inner.DisableAsync(cancellationToken);
         }
-        catch (Exception ex) when (ex is TaskProtectionAgentException or OperationCanceledException)
+        catch (Exception ex) when (ex is TaskProtectionCallException or OperationCanceledException)
         {
-            bool mayLand = ex is not TaskProtectionAgentException refused || LateLandings.MayHaveLanded(refused);
+            bool mayLand = ex is not TaskProtectionCallException refused || LateLandings.MayHaveLanded(refused);
             session.Write(shared with { LastCall = Call(false, now, ex), Pending = mayLand ? [.. shared.Pending, ours] : shared.Pending });
             throw;
         }

@@ -53,7 +53,7 @@ internal sealed partial class CoordinatedClient : ITaskProtectionClient
 
         // A killed last holder's protection is released about a ReleaseDelay after it died, as if it had released.
         _orphanCheckEvery = options.ReleaseDelay > TimeSpan.FromSeconds(1) ? options.ReleaseDelay : TimeSpan.FromSeconds(1);
-        _status = new CoordinationStatus(directory, store.Participant, false, 0, null, null, null, 0, 0, null);
+        _status = new CoordinationStatus { Directory = directory, Participant = store.Participant };
         _seenForceDisable = store.Peek().ForceDisable;
         store.Changed += CheckForceDisable;
     }
@@ -95,14 +95,14 @@ internal sealed partial class CoordinatedClient : ITaskProtectionClient
             _lastKnownExpiry = expires;
             Publish(shared, holder: true, sharedRenewal: true);
             _metrics.SharedRenewal();
-            return new TaskProtectionState(true, expires, null);
+            return new TaskProtectionState { ProtectionEnabled = true, ExpirationDate = expires };
         }
 
         if (shared.LastCall is { Enable: true, Succeeded: false } last && last.By != _store.Participant && last.StartedAt >= waitStarted)
         {
             // Another process tried while this one waited for the lock, and failed: that was this attempt too.
             Publish(shared, holder: true);
-            throw new TaskProtectionAgentException(AgentFailureKind.Transport, last.Retryable, $"Another process of the task ({last.By}) just tried to enable protection and failed: {last.Error}");
+            throw new TaskProtectionCallException(CallFailureKind.Transport, last.Retryable, $"Another process of the task ({last.By}) just tried to enable protection and failed: {last.Error}");
         }
 
         int minutes = Math.Clamp(Math.Max(expiresInMinutes, MinutesToReach(shared.ExpiresAt, now)), GapBudget.MinExpiresInMinutes, GapBudget.MaxExpiresInMinutes);
@@ -117,11 +117,11 @@ internal sealed partial class CoordinatedClient : ITaskProtectionClient
             SharedProtection after = shared with { ExpiresAt = confirmed, LastCall = Call(true, now, null) };
             session.Write(after);
             Publish(after, holder: true);
-            return answer with { ExpirationDate = confirmed };
+            return new TaskProtectionState { ProtectionEnabled = true, ExpirationDate = confirmed, TaskArn = answer.TaskArn };
         }
-        catch (Exception ex) when (ex is TaskProtectionAgentException or OperationCanceledException)
+        catch (Exception ex) when (ex is TaskProtectionCallException or OperationCanceledException)
         {
-            bool mayLand = ex is not TaskProtectionAgentException refused || LateLandings.MayHaveLanded(refused);
+            bool mayLand = ex is not TaskProtectionCallException refused || LateLandings.MayHaveLanded(refused);
             SharedProtection after = shared with { LastCall = Call(true, now, ex), Pending = mayLand ? [.. shared.Pending, ours] : shared.Pending };
             session.Write(after);
             Publish(after, holder: true);
@@ -163,7 +163,7 @@ internal sealed partial class CoordinatedClient : ITaskProtectionClient
             _metrics.ReleaseSkipped();
             Log.ReleaseSkipped(_logger, others);
             WatchForOrphanedProtection(_orphanCheckEvery);
-            return new TaskProtectionState(false, null, null);
+            return new TaskProtectionState { ProtectionEnabled = false };
         }
 
         _lastKnownExpiry = DateTimeOffset.MinValue;
@@ -182,9 +182,9 @@ internal sealed partial class CoordinatedClient : ITaskProtectionClient
             Publish(after, holder: force && _status.IsHolder, others: others);
             return answer;
         }
-        catch (Exception ex) when (ex is TaskProtectionAgentException or OperationCanceledException)
+        catch (Exception ex) when (ex is TaskProtectionCallException or OperationCanceledException)
         {
-            bool mayLand = ex is not TaskProtectionAgentException refused || LateLandings.MayHaveLanded(refused);
+            bool mayLand = ex is not TaskProtectionCallException refused || LateLandings.MayHaveLanded(refused);
             SharedProtection after = shared with { LastCall = Call(false, now, ex), Pending = mayLand ? [.. shared.Pending, ours] : shared.Pending };
             session.Write(after);
             Publish(after, holder: false, others: others);
@@ -228,21 +228,24 @@ internal sealed partial class CoordinatedClient : ITaskProtectionClient
         startedAt,
         failure is null,
         failure?.Message,
-        failure is not TaskProtectionAgentException { IsRetryable: false });
+        failure is not TaskProtectionCallException { IsRetryable: false });
 
     private void Publish(SharedProtection shared, bool holder, int? others = null, bool skipped = false, bool sharedRenewal = false)
     {
         lock (_statusLock)
         {
-            _status = _status with
+            CoordinationStatus last = _status;
+            _status = new CoordinationStatus
             {
+                Directory = last.Directory,
+                Participant = last.Participant,
                 IsHolder = holder,
-                OtherHolders = others ?? _status.OtherHolders,
+                OtherHolders = others ?? last.OtherHolders,
                 LastCallBy = shared.LastCall?.By,
                 LastCallAt = shared.LastCall?.StartedAt,
                 SharedExpiresAt = shared.ExpiresAt,
-                ReleasesSkipped = _status.ReleasesSkipped + (skipped ? 1 : 0),
-                SharedRenewals = _status.SharedRenewals + (sharedRenewal ? 1 : 0),
+                ReleasesSkipped = last.ReleasesSkipped + (skipped ? 1 : 0),
+                SharedRenewals = last.SharedRenewals + (sharedRenewal ? 1 : 0),
                 ObservedAt = _time.GetUtcNow(),
             };
         }
@@ -251,5 +254,5 @@ internal sealed partial class CoordinatedClient : ITaskProtectionClient
     private static int MinutesToReach(DateTimeOffset? expires, DateTimeOffset now) =>
         expires is { } e && e > now ? (int)Math.Min(GapBudget.MaxExpiresInMinutes, Math.Ceiling((e - now).TotalMinutes)) : 0;
 
-    private static TaskProtectionAgentException Retryable(string message) => new(AgentFailureKind.Transport, isRetryable: true, message);
+    private static TaskProtectionCallException Retryable(string message) => new(CallFailureKind.Transport, isRetryable: true, message);
 }

@@ -6,7 +6,7 @@ namespace TaskProtection;
 
 /// <summary>
 /// Calls one ECS API action through a transport, bounded by a timeout, and parses the answer; every failure becomes a
-/// <see cref="TaskProtectionAgentException"/> that says whether a retry can help.
+/// <see cref="TaskProtectionCallException"/> that says whether a retry can help.
 /// </summary>
 internal sealed class EcsApiCaller(IEcsApiTransport transport, TimeSpan requestTimeout, TimeProvider timeProvider)
 {
@@ -27,20 +27,20 @@ internal sealed class EcsApiCaller(IEcsApiTransport transport, TimeSpan requestT
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new TaskProtectionAgentException(AgentFailureKind.Timeout, true, $"ECS {action} at {transport.Destination} did not answer completely within {requestTimeout.TotalSeconds:0.###} s.", innerException: ex);
+            throw new TaskProtectionCallException(CallFailureKind.Timeout, true, $"ECS {action} at {transport.Destination} did not answer completely within {requestTimeout.TotalSeconds:0.###} s.", innerException: ex);
         }
         catch (HttpRequestException ex)
         {
-            throw new TaskProtectionAgentException(AgentFailureKind.Transport, true, $"Could not reach ECS at {transport.Destination} for {action}: {ex.Message}", innerException: ex);
+            throw new TaskProtectionCallException(CallFailureKind.Transport, true, $"Could not reach ECS at {transport.Destination} for {action}: {ex.Message}", innerException: ex);
         }
         catch (IOException ex)
         {
-            throw new TaskProtectionAgentException(AgentFailureKind.Transport, true, $"The connection to ECS at {transport.Destination} broke during {action}: {ex.Message}", innerException: ex);
+            throw new TaskProtectionCallException(CallFailureKind.Transport, true, $"The connection to ECS at {transport.Destination} broke during {action}: {ex.Message}", innerException: ex);
         }
         catch (AmazonClientException ex)
         {
             // Fetching or refreshing credentials failed (the container credentials endpoint, say): a later try may succeed.
-            throw new TaskProtectionAgentException(AgentFailureKind.Transport, true, $"Could not get AWS credentials for ECS {action}: {ex.Message}", innerException: ex);
+            throw new TaskProtectionCallException(CallFailureKind.Transport, true, $"Could not get AWS credentials for ECS {action}: {ex.Message}", innerException: ex);
         }
 
         return response.StatusCode is >= 200 and <= 299
@@ -56,7 +56,7 @@ internal sealed class EcsApiCaller(IEcsApiTransport transport, TimeSpan requestT
         }
         catch (JsonException ex)
         {
-            throw new TaskProtectionAgentException(AgentFailureKind.MalformedResponse, true, $"ECS {action} answered HTTP {response.StatusCode} with a body that is not the expected JSON: {ex.Message}", response.StatusCode, innerException: ex);
+            throw new TaskProtectionCallException(CallFailureKind.MalformedResponse, true, $"ECS {action} answered HTTP {response.StatusCode} with a body that is not the expected JSON: {ex.Message}", response.StatusCode, innerException: ex);
         }
     }
 }

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace TaskProtection;
 
-/// <summary>Turns an ECS API error answer (JSON 1.1: <c>__type</c> and <c>message</c>) into a <see cref="TaskProtectionAgentException"/>.</summary>
+/// <summary>Turns an ECS API error answer (JSON 1.1: <c>__type</c> and <c>message</c>) into a <see cref="TaskProtectionCallException"/>.</summary>
 internal static class EcsApiErrors
 {
     /// <summary>Error types after which trying again (with fresh credentials or a fresh signature time) can help.</summary>
@@ -20,7 +20,7 @@ internal static class EcsApiErrors
         "RequestTimeoutException",
     };
 
-    public static TaskProtectionAgentException FromAnswer(int statusCode, ReadOnlySpan<byte> body, string action, string? requestId)
+    public static TaskProtectionCallException FromAnswer(int statusCode, ReadOnlySpan<byte> body, string action, string? requestId)
     {
         string? type = null;
         string? message = null;
@@ -37,8 +37,8 @@ internal static class EcsApiErrors
 
         bool throttled = type is "ThrottlingException" or "TooManyRequestsException" or "RequestLimitExceeded" || statusCode == 429;
         bool retryable = throttled || statusCode >= 500 || (type is not null && RetryableTypes.Contains(type));
-        return new TaskProtectionAgentException(
-            throttled ? AgentFailureKind.Throttled : AgentFailureKind.Error,
+        return new TaskProtectionCallException(
+            throttled ? CallFailureKind.Throttled : CallFailureKind.Error,
             retryable,
             $"ECS {action} failed with HTTP {statusCode} {type ?? "(no error type)"}: {message ?? "(no message)"}{(requestId is null ? string.Empty : $" (request id {requestId})")}.{Advice(type)}",
             statusCode,

@@ -2,7 +2,7 @@ namespace TaskProtection;
 
 /// <summary>
 /// One task's protection through the ECS API, as the manager's <see cref="ITaskProtectionClient"/>: a failure for the
-/// task (<c>TASK_NOT_VALID</c>, <c>MISSING</c>…) becomes the same <see cref="TaskProtectionAgentException"/> the agent
+/// task (<c>TASK_NOT_VALID</c>, <c>MISSING</c>…) becomes the same <see cref="TaskProtectionCallException"/> the agent
 /// path raises, so the manager behaves the same on both paths.
 /// </summary>
 internal sealed class EcsApiTaskClient(EcsApiTaskProtectionClient api, string cluster, string taskArn) : ITaskProtectionClient
@@ -30,18 +30,18 @@ internal sealed class EcsApiTaskClient(EcsApiTaskProtectionClient api, string cl
 
         if (result.ProtectedTasks.Count != 1)
         {
-            throw new TaskProtectionAgentException(AgentFailureKind.MalformedResponse, true, $"ECS answered with {result.ProtectedTasks.Count} tasks and no failure for task {taskArn}.");
+            throw new TaskProtectionCallException(CallFailureKind.MalformedResponse, true, $"ECS answered with {result.ProtectedTasks.Count} tasks and no failure for task {taskArn}.");
         }
 
         TaskProtectionState state = result.ProtectedTasks[0];
         if (expectedEnabled is { } expected && state.ProtectionEnabled != expected)
         {
-            throw new TaskProtectionAgentException(AgentFailureKind.MalformedResponse, true, $"ECS answered ProtectionEnabled = {state.ProtectionEnabled} to a request for {expected} for task {taskArn}.");
+            throw new TaskProtectionCallException(CallFailureKind.MalformedResponse, true, $"ECS answered ProtectionEnabled = {state.ProtectionEnabled} to a request for {expected} for task {taskArn}.");
         }
 
         if (state.ProtectionEnabled && state.ExpirationDate is null)
         {
-            throw new TaskProtectionAgentException(AgentFailureKind.MalformedResponse, true, $"ECS answered that task {taskArn} is protected without saying until when.");
+            throw new TaskProtectionCallException(CallFailureKind.MalformedResponse, true, $"ECS answered that task {taskArn} is protected without saying until when.");
         }
 
         return state;

@@ -7,7 +7,7 @@ namespace TaskProtection;
 /// cluster, from inside or outside ECS: requests signed with SigV4 by AWSSDK.Core, credentials from its default chain
 /// (or a named profile), region and endpoint found as every AWS SDK finds them (see <see cref="EcsApiOptions"/>).
 /// Lists longer than the API's limits are split into several calls (10 tasks per update, 100 per read) and
-/// <c>ListTasks</c> pages are followed to the end. Every failure is a <see cref="TaskProtectionAgentException"/> saying
+/// <c>ListTasks</c> pages are followed to the end. Every failure is a <see cref="TaskProtectionCallException"/> saying
 /// whether a retry can help; tasks the API could not act on come back in <see cref="EcsTaskProtectionResult.Failures"/>.
 /// </summary>
 public sealed class EcsApiTaskProtectionClient
@@ -170,12 +170,12 @@ public sealed class EcsApiTaskProtectionClient
             foreach (ProtectedTaskShape task in response.ProtectedTasks ?? [])
             {
                 DateTimeOffset? expires = task.ExpirationDate is { } seconds ? DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(seconds * 1000)) : null;
-                _tasks.Add(new TaskProtectionState(task.ProtectionEnabled, task.ProtectionEnabled ? expires : null, task.TaskArn));
+                _tasks.Add(new TaskProtectionState { ProtectionEnabled = task.ProtectionEnabled, ExpirationDate = task.ProtectionEnabled ? expires : null, TaskArn = task.TaskArn });
             }
 
-            _failures.AddRange((response.Failures ?? []).Select(static f => new EcsApiFailure(f.Arn, f.Reason, f.Detail)));
+            _failures.AddRange((response.Failures ?? []).Select(static f => new EcsApiFailure { Arn = f.Arn, Reason = f.Reason, Detail = f.Detail }));
         }
 
-        public EcsTaskProtectionResult Build() => new(_tasks, _failures);
+        public EcsTaskProtectionResult Build() => new() { ProtectedTasks = _tasks, Failures = _failures };
     }
 }

@@ -33,7 +33,7 @@ internal sealed class HttpEcsApiTransport(HttpClient httpClient, Func<EcsApiTarg
             int length = await BoundedContent.ReadAsync(response.Content, buffer, MaxResponseBytes, cancellationToken).ConfigureAwait(false);
             return length >= 0
                 ? new EcsApiResponse((int)response.StatusCode, buffer.AsSpan(0, length).ToArray(), requestId)
-                : throw new TaskProtectionAgentException(AgentFailureKind.MalformedResponse, true, $"ECS {action}: the answer from {resolved.Endpoint} is larger than {MaxResponseBytes} bytes; the endpoint may not be ECS.");
+                : throw new TaskProtectionCallException(CallFailureKind.MalformedResponse, true, $"ECS {action}: the answer from {resolved.Endpoint} is larger than {MaxResponseBytes} bytes; the endpoint may not be ECS.");
         }
         finally
         {
@@ -49,7 +49,7 @@ internal sealed class HttpEcsApiTransport(HttpClient httpClient, Func<EcsApiTarg
         }
         catch (InvalidOperationException ex)
         {
-            throw new TaskProtectionAgentException(AgentFailureKind.Error, false, ex.Message, innerException: ex);
+            throw new TaskProtectionCallException(CallFailureKind.Error, false, ex.Message, innerException: ex);
         }
     }
 

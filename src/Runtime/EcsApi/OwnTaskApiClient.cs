@@ -43,7 +43,7 @@ internal sealed class OwnTaskApiClient(HttpClient http, TaskProtectionOptions op
         EcsApiOptions api = options.EcsApi.Clone();
         if (string.IsNullOrWhiteSpace(api.Cluster) || string.IsNullOrWhiteSpace(api.TaskArn))
         {
-            Uri uri = metadataUri ?? throw new TaskProtectionAgentException(AgentFailureKind.Error, false, UnavailableReason(api, metadataUri) + ".");
+            Uri uri = metadataUri ?? throw new TaskProtectionCallException(CallFailureKind.Error, false, UnavailableReason(api, metadataUri) + ".");
             TaskMetadata task = await TaskMetadata.ReadAsync(http, uri, options.RequestTimeout, time, CancellationToken.None).ConfigureAwait(false);
             api.Cluster = string.IsNullOrWhiteSpace(api.Cluster) ? task.Cluster : api.Cluster;
             api.TaskArn = string.IsNullOrWhiteSpace(api.TaskArn) ? task.TaskArn : api.TaskArn;

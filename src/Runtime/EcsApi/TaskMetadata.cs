@@ -51,6 +51,6 @@ internal sealed record TaskMetadata(string Cluster, string TaskArn)
     private static string? Text(JsonElement root, string name) =>
         root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text ? text : null;
 
-    private static TaskProtectionAgentException Unreadable(Uri uri, string what, bool retryable, Exception? inner = null) =>
-        new(AgentFailureKind.Transport, retryable, $"Could not read the task's cluster and ARN from the task metadata endpoint {uri}: {what}. Or set TaskProtection:EcsApi:Cluster and TaskArn.", innerException: inner);
+    private static TaskProtectionCallException Unreadable(Uri uri, string what, bool retryable, Exception? inner = null) =>
+        new(CallFailureKind.Transport, retryable, $"Could not read the task's cluster and ARN from the task metadata endpoint {uri}: {what}. Or set TaskProtection:EcsApi:Cluster and TaskArn.", innerException: inner);
 }

@@ -1,7 +1,7 @@
 namespace TaskProtection;
 
 /// <summary>A snapshot of the protection state, with everything a status page needs.</summary>
-public sealed record TaskProtectionStatus
+public sealed class TaskProtectionStatus
 {
     /// <summary>Where the state machine stands.</summary>
     public required ProtectionMode Mode { get; init; }

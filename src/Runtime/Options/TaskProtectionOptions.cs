@@ -4,7 +4,7 @@ namespace TaskProtection;
 /// Settings of the protection manager. Names and defaults of the first four are those of the reference design (a check every 60 s) that
 /// docs/performance.md compares with;
 /// the rest are what a gap-free lease needs. Bound from the configuration section <c>TaskProtection</c>
-/// and validated at start-up by <see cref="TaskProtectionOptionsValidator"/>.
+/// and validated at start-up: a configuration that cannot keep protection gap-free stops the app, saying which rule fails.
 /// </summary>
 public sealed class TaskProtectionOptions
 {

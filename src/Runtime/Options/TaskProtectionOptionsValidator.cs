@@ -7,7 +7,7 @@ namespace TaskProtection;
 /// Rejects every <see cref="TaskProtectionOptions"/> that cannot keep protection gap-free, naming the inequality
 /// that fails and the values involved, so that a bad configuration stops the app at start-up rather than losing a job.
 /// </summary>
-public sealed class TaskProtectionOptionsValidator : IValidateOptions<TaskProtectionOptions>
+internal sealed class TaskProtectionOptionsValidator : IValidateOptions<TaskProtectionOptions>
 {
     /// <summary>The agent waits up to 4 s for ECS and answers within 5 s; a shorter timeout abandons calls that would succeed.</summary>
     public static readonly TimeSpan MinimumRequestTimeout = TimeSpan.FromSeconds(6);

@@ -1,8 +1,20 @@
 namespace TaskProtection;
 
 /// <summary>One active session, as seen by <see cref="CriticalSessionRegistry.GetActiveSessions"/>.</summary>
-/// <param name="Id">The session id.</param>
-/// <param name="Name">The session name.</param>
-/// <param name="StartedAt">When the session was entered.</param>
-/// <param name="Age">How long it has been active at the time of the snapshot.</param>
-public sealed record ActiveSessionInfo(long Id, string Name, DateTimeOffset StartedAt, TimeSpan Age);
+public sealed class ActiveSessionInfo
+{
+    /// <summary>The session id, unique within its registry.</summary>
+    public required long Id { get; init; }
+
+    /// <summary>The session name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>When the session was entered.</summary>
+    public required DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>How long it had been active when the snapshot was taken.</summary>
+    public required TimeSpan Age { get; init; }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Name} #{Id} ({Age})";
+}

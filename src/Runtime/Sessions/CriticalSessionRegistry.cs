@@ -168,7 +168,7 @@ public sealed class CriticalSessionRegistry
         foreach ((long id, string name, long start) in raw)
         {
             TimeSpan age = _timeProvider.GetElapsedTime(start, now);
-            sessions.Add(new ActiveSessionInfo(id, name, utcNow - age, age));
+            sessions.Add(new ActiveSessionInfo { Id = id, Name = name, StartedAt = utcNow - age, Age = age });
         }
 
         sessions.Sort(static (a, b) => a.Id.CompareTo(b.Id));

@@ -1,7 +1,14 @@
 namespace TaskProtection;
 
 /// <summary>How a drain ended: every session finished, or the bound passed with some still running.</summary>
-/// <param name="Drained">True when no session was active at the end.</param>
-/// <param name="Elapsed">How long the drain waited.</param>
-/// <param name="Abandoned">The sessions still running when the drain gave up (empty when drained).</param>
-public sealed record DrainResult(bool Drained, TimeSpan Elapsed, IReadOnlyList<ActiveSessionInfo> Abandoned);
+public sealed class DrainResult
+{
+    /// <summary>True when no session was active at the end.</summary>
+    public required bool Drained { get; init; }
+
+    /// <summary>How long the drain waited.</summary>
+    public required TimeSpan Elapsed { get; init; }
+
+    /// <summary>The sessions still running when the drain gave up (empty when drained).</summary>
+    public required IReadOnlyList<ActiveSessionInfo> Abandoned { get; init; }
+}

@@ -53,7 +53,7 @@ internal sealed class SessionDrain(ManagerContext context)
         if (abandoned.Count == 0)
         {
             Log.Drained(context.Logger, elapsed);
-            return new DrainResult(true, elapsed, []);
+            return new DrainResult { Drained = true, Elapsed = elapsed, Abandoned = [] };
         }
 
         Log.DrainGaveUp(context.Logger, abandoned.Count, elapsed, cutShort ? "it was cut short (a second stop signal, or the host's shutdown timeout)" : "DrainTimeout passed");
@@ -64,7 +64,7 @@ internal sealed class SessionDrain(ManagerContext context)
 
         Interlocked.Add(ref _abandonedSessions, abandoned.Count);
         context.Metrics.Abandoned(abandoned.Count);
-        return new DrainResult(false, elapsed, abandoned);
+        return new DrainResult { Drained = false, Elapsed = elapsed, Abandoned = abandoned };
     }
 
     /// <summary>Waits until no session is active or the bound passes; true when cut short by <paramref name="cancellationToken"/>.</summary>

@@ -4,8 +4,8 @@ namespace TaskProtection.Tests.Agent;
 
 public sealed class AgentResponseParserTests
 {
-    private static TaskProtectionAgentException Fails(int status, string body, bool? expected = true) =>
-        Assert.Throws<TaskProtectionAgentException>(() => AgentResponseParser.Parse(status, Encoding.UTF8.GetBytes(body), expected));
+    private static TaskProtectionCallException Fails(int status, string body, bool? expected = true) =>
+        Assert.Throws<TaskProtectionCallException>(() => AgentResponseParser.Parse(status, Encoding.UTF8.GetBytes(body), expected));
 
     [Fact]
     public void Parses_the_protection_object()
@@ -34,8 +34,8 @@ public sealed class AgentResponseParserTests
     [Fact]
     public void A_failure_with_status_200_is_a_failure()
     {
-        TaskProtectionAgentException ex = Fails(200, "{\"failure\":{\"Arn\":\"a\",\"Detail\":null,\"Reason\":\"TASK_NOT_VALID\"}}");
-        Assert.Equal(AgentFailureKind.Failure, ex.Kind);
+        TaskProtectionCallException ex = Fails(200, "{\"failure\":{\"Arn\":\"a\",\"Detail\":null,\"Reason\":\"TASK_NOT_VALID\"}}");
+        Assert.Equal(CallFailureKind.Failure, ex.Kind);
         Assert.False(ex.IsRetryable);
         Assert.Contains("belong to an ECS service", ex.Message, StringComparison.Ordinal);
     }
@@ -55,7 +55,7 @@ public sealed class AgentResponseParserTests
     [InlineData(504, "RequestCanceled", true)]
     public void Error_codes_are_classified(int status, string code, bool retryable)
     {
-        TaskProtectionAgentException ex = Fails(status, $"{{\"requestID\":\"r-1\",\"error\":{{\"Arn\":\"a\",\"Code\":\"{code}\",\"Message\":\"m\"}}}}");
+        TaskProtectionCallException ex = Fails(status, $"{{\"requestID\":\"r-1\",\"error\":{{\"Arn\":\"a\",\"Code\":\"{code}\",\"Message\":\"m\"}}}}");
         Assert.Equal(retryable, ex.IsRetryable);
         Assert.Equal(code, ex.Code);
         Assert.Equal("r-1", ex.RequestId);
@@ -71,22 +71,22 @@ public sealed class AgentResponseParserTests
     [InlineData(200, "{\"protection\":{\"ProtectionEnabled\":false}}", "request for True")]
     public void Surprising_answers_become_clear_exceptions(int status, string body, string expected)
     {
-        TaskProtectionAgentException ex = Fails(status, body);
-        Assert.Equal(AgentFailureKind.MalformedResponse, ex.Kind);
+        TaskProtectionCallException ex = Fails(status, body);
+        Assert.Equal(CallFailureKind.MalformedResponse, ex.Kind);
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_502_from_a_proxy_is_retryable()
     {
-        TaskProtectionAgentException ex = Fails(502, "<html>bad gateway</html>");
+        TaskProtectionCallException ex = Fails(502, "<html>bad gateway</html>");
         Assert.True(ex.IsRetryable);
     }
 
     [Fact]
     public void A_long_body_is_quoted_shortly()
     {
-        TaskProtectionAgentException ex = Fails(200, new string('x', 5000));
+        TaskProtectionCallException ex = Fails(200, new string('x', 5000));
         Assert.True(ex.Message.Length < 400, ex.Message);
     }
 }

@@ -65,17 +65,17 @@ public sealed class EcsAgentClientTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(AgentFaultKind.TooManyRequests, AgentFailureKind.Throttled, true, 429, "TooManyRequests")]
-    [InlineData(AgentFaultKind.Throttling, AgentFailureKind.Throttled, true, 400, "ThrottlingException")]
-    [InlineData(AgentFaultKind.ServerError, AgentFailureKind.Error, true, 500, "ServerException")]
-    [InlineData(AgentFaultKind.GatewayTimeout, AgentFailureKind.Error, true, 504, "RequestCanceled")]
-    [InlineData(AgentFaultKind.AccessDenied, AgentFailureKind.Error, false, 403, "AccessDeniedException")]
-    [InlineData(AgentFaultKind.DeploymentBlocked, AgentFailureKind.Failure, false, 200, "DEPLOYMENT_BLOCKED")]
-    [InlineData(AgentFaultKind.TaskNotValid, AgentFailureKind.Failure, false, 200, "TASK_NOT_VALID")]
-    public async Task Agent_failures_become_typed_exceptions(AgentFaultKind fault, AgentFailureKind kind, bool retryable, int status, string code)
+    [InlineData(AgentFaultKind.TooManyRequests, CallFailureKind.Throttled, true, 429, "TooManyRequests")]
+    [InlineData(AgentFaultKind.Throttling, CallFailureKind.Throttled, true, 400, "ThrottlingException")]
+    [InlineData(AgentFaultKind.ServerError, CallFailureKind.Error, true, 500, "ServerException")]
+    [InlineData(AgentFaultKind.GatewayTimeout, CallFailureKind.Error, true, 504, "RequestCanceled")]
+    [InlineData(AgentFaultKind.AccessDenied, CallFailureKind.Error, false, 403, "AccessDeniedException")]
+    [InlineData(AgentFaultKind.DeploymentBlocked, CallFailureKind.Failure, false, 200, "DEPLOYMENT_BLOCKED")]
+    [InlineData(AgentFaultKind.TaskNotValid, CallFailureKind.Failure, false, 200, "TASK_NOT_VALID")]
+    public async Task Agent_failures_become_typed_exceptions(AgentFaultKind fault, CallFailureKind kind, bool retryable, int status, string code)
     {
         _agent.Model.Enqueue(fault);
-        TaskProtectionAgentException ex = await Assert.ThrowsAsync<TaskProtectionAgentException>(() => _client.EnableAsync(7, CancellationToken.None));
+        TaskProtectionCallException ex = await Assert.ThrowsAsync<TaskProtectionCallException>(() => _client.EnableAsync(7, CancellationToken.None));
         Assert.Equal(kind, ex.Kind);
         Assert.Equal(retryable, ex.IsRetryable);
         Assert.Equal(status, ex.StatusCode);
@@ -92,8 +92,8 @@ public sealed class EcsAgentClientTests : IAsyncLifetime
     public async Task A_dropped_connection_is_a_retryable_transport_failure()
     {
         _agent.Model.Enqueue(AgentFaultKind.DropConnection);
-        TaskProtectionAgentException ex = await Assert.ThrowsAsync<TaskProtectionAgentException>(() => _client.EnableAsync(7, CancellationToken.None));
-        Assert.Equal(AgentFailureKind.Transport, ex.Kind);
+        TaskProtectionCallException ex = await Assert.ThrowsAsync<TaskProtectionCallException>(() => _client.EnableAsync(7, CancellationToken.None));
+        Assert.Equal(CallFailureKind.Transport, ex.Kind);
         Assert.True(ex.IsRetryable);
     }
 
@@ -107,9 +107,9 @@ public sealed class EcsAgentClientTests : IAsyncLifetime
         agent.Model.Enqueue(new AgentFault(AgentFaultKind.LateLanding, RequestDelay: TimeSpan.FromSeconds(1)));
         var client = new EcsAgentClient(_http, agent.AgentUri, ShortTimeout);
 
-        TaskProtectionAgentException ex = await Assert.ThrowsAsync<TaskProtectionAgentException>(() => client.EnableAsync(7, CancellationToken.None));
+        TaskProtectionCallException ex = await Assert.ThrowsAsync<TaskProtectionCallException>(() => client.EnableAsync(7, CancellationToken.None));
 
-        Assert.Equal(AgentFailureKind.Timeout, ex.Kind);
+        Assert.Equal(CallFailureKind.Timeout, ex.Kind);
         Assert.False(agent.Model.IsProtected, "Not landed yet when the client gave up.");
         // Move the agent's clock on in small steps (the agent may not have started its delay yet on a busy machine),
         // never so far that the 7-minute lease it would grant could have expired.
@@ -139,8 +139,8 @@ public sealed class EcsAgentClientTests : IAsyncLifetime
         _agent.Model.Enqueue(fault);
         var client = new EcsAgentClient(_http, _agent.AgentUri, ShortTimeout);
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        TaskProtectionAgentException ex = await Assert.ThrowsAsync<TaskProtectionAgentException>(() => client.EnableAsync(7, CancellationToken.None));
-        Assert.Equal(AgentFailureKind.Timeout, ex.Kind);
+        TaskProtectionCallException ex = await Assert.ThrowsAsync<TaskProtectionCallException>(() => client.EnableAsync(7, CancellationToken.None));
+        Assert.Equal(CallFailureKind.Timeout, ex.Kind);
         Assert.True(ex.IsRetryable);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
     }
@@ -151,8 +151,8 @@ public sealed class EcsAgentClientTests : IAsyncLifetime
     public async Task A_surprising_answer_is_a_malformed_response_not_a_crash(AgentFaultKind fault, string expected)
     {
         _agent.Model.Enqueue(fault);
-        TaskProtectionAgentException ex = await Assert.ThrowsAsync<TaskProtectionAgentException>(() => _client.EnableAsync(7, CancellationToken.None));
-        Assert.Equal(AgentFailureKind.MalformedResponse, ex.Kind);
+        TaskProtectionCallException ex = await Assert.ThrowsAsync<TaskProtectionCallException>(() => _client.EnableAsync(7, CancellationToken.None));
+        Assert.Equal(CallFailureKind.MalformedResponse, ex.Kind);
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
     }
 
@@ -173,7 +173,7 @@ public sealed class EcsAgentClientTests : IAsyncLifetime
         Uri uri = agent.AgentUri;
         await agent.DisposeAsync();
         var client = new EcsAgentClient(_http, uri, NormalTimeout);
-        TaskProtectionAgentException ex = await Assert.ThrowsAsync<TaskProtectionAgentException>(() => client.EnableAsync(7, CancellationToken.None));
+        TaskProtectionCallException ex = await Assert.ThrowsAsync<TaskProtectionCallException>(() => client.EnableAsync(7, CancellationToken.None));
         Assert.True(ex.IsRetryable);
         Assert.Contains(uri.Authority, ex.Message, StringComparison.Ordinal);
     }

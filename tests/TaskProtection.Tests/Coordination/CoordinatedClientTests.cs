@@ -58,7 +58,7 @@ public sealed class CoordinatedClientTests : IDisposable
         DateTimeOffset now = _clock.GetUtcNow();
         Seed(SharedProtection.Empty with { Pending = [new PendingCall(false, now, 0, now + TimeSpan.FromSeconds(15))] });
 
-        var refused = await Assert.ThrowsAsync<TaskProtectionAgentException>(() => Client("p0").EnableAsync(7, CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<TaskProtectionCallException>(() => Client("p0").EnableAsync(7, CancellationToken.None));
 
         Assert.True(refused.IsRetryable);
         Assert.Contains("may still take effect", refused.Message, StringComparison.Ordinal);
@@ -71,7 +71,7 @@ public sealed class CoordinatedClientTests : IDisposable
         DateTimeOffset now = _clock.GetUtcNow();
         Seed(SharedProtection.Empty with { LastCall = new LastCall("p1", true, now, false, "ThrottlingException", true) });
 
-        var failed = await Assert.ThrowsAsync<TaskProtectionAgentException>(() => Client("p0").EnableAsync(7, CancellationToken.None));
+        var failed = await Assert.ThrowsAsync<TaskProtectionCallException>(() => Client("p0").EnableAsync(7, CancellationToken.None));
 
         Assert.True(failed.IsRetryable);
         Assert.Contains("p1", failed.Message, StringComparison.Ordinal);
@@ -83,7 +83,7 @@ public sealed class CoordinatedClientTests : IDisposable
     {
         _model.Enqueue(AgentFaultKind.GatewayTimeout);
 
-        await Assert.ThrowsAsync<TaskProtectionAgentException>(() => Client("p0").EnableAsync(7, CancellationToken.None));
+        await Assert.ThrowsAsync<TaskProtectionCallException>(() => Client("p0").EnableAsync(7, CancellationToken.None));
 
         PendingCall pending = Assert.Single(_board.State.Pending);
         Assert.True(pending.Enable);

@@ -46,7 +46,7 @@ public sealed class EcsApiClientContractTests : IAsyncLifetime
         string task = _api.Model.AddServiceTasks(Cluster, "video", 1)[0];
 
         await Client(session.ToAwsCredentials()).UpdateTaskProtectionAsync(Cluster, [task], true, 10);
-        TaskProtectionAgentException withoutToken = await Assert.ThrowsAsync<TaskProtectionAgentException>(
+        TaskProtectionCallException withoutToken = await Assert.ThrowsAsync<TaskProtectionCallException>(
             () => Client(new BasicAWSCredentials(session.AccessKeyId, session.SecretAccessKey)).GetTaskProtectionAsync(Cluster, [task]));
 
         Assert.True(_api.Model.Protection(task).IsProtected);
@@ -66,7 +66,7 @@ public sealed class EcsApiClientContractTests : IAsyncLifetime
         Assert.Equal("InvalidSignatureException", await CodeOf(Client(wrongSecret).UpdateTaskProtectionAsync(Cluster, [task], true)));
         Assert.Equal("UnrecognizedClientException", await CodeOf(Client(unknownKey).UpdateTaskProtectionAsync(Cluster, [task], true)));
         Assert.Equal("InvalidSignatureException", await CodeOf(Client(http: tampering).UpdateTaskProtectionAsync(Cluster, [task], true)));
-        TaskProtectionAgentException skewed = await Assert.ThrowsAsync<TaskProtectionAgentException>(() => Client(time: tenMinutesAhead).UpdateTaskProtectionAsync(Cluster, [task], true));
+        TaskProtectionCallException skewed = await Assert.ThrowsAsync<TaskProtectionCallException>(() => Client(time: tenMinutesAhead).UpdateTaskProtectionAsync(Cluster, [task], true));
 
         Assert.Contains("Signature expired", skewed.Message, StringComparison.Ordinal);
         Assert.False(_api.Model.Protection(task).IsProtected);
@@ -79,7 +79,7 @@ public sealed class EcsApiClientContractTests : IAsyncLifetime
         string task = _api.Model.AddServiceTasks(Cluster, "video", 1)[0];
         var wrongSecret = new BasicAWSCredentials(_api.Credentials.AccessKeyId, "very-secret-value");
 
-        TaskProtectionAgentException error = await Assert.ThrowsAsync<TaskProtectionAgentException>(() => Client(wrongSecret).UpdateTaskProtectionAsync(Cluster, [task], true));
+        TaskProtectionCallException error = await Assert.ThrowsAsync<TaskProtectionCallException>(() => Client(wrongSecret).UpdateTaskProtectionAsync(Cluster, [task], true));
 
         Assert.DoesNotContain("very-secret-value", error.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("Signature=", error.ToString(), StringComparison.Ordinal);
@@ -124,27 +124,27 @@ public sealed class EcsApiClientContractTests : IAsyncLifetime
         string standalone = _api.Model.AddTask(Cluster);
         ITaskProtectionClient client = Client().ForTask(Cluster, standalone);
 
-        TaskProtectionAgentException refused = await Assert.ThrowsAsync<TaskProtectionAgentException>(() => client.EnableAsync(5, CancellationToken.None));
+        TaskProtectionCallException refused = await Assert.ThrowsAsync<TaskProtectionCallException>(() => client.EnableAsync(5, CancellationToken.None));
 
-        Assert.Equal(AgentFailureKind.Failure, refused.Kind);
+        Assert.Equal(CallFailureKind.Failure, refused.Kind);
         Assert.Equal("TASK_NOT_VALID", refused.Code);
         Assert.False(refused.IsRetryable);
     }
 
     [Theory]
-    [InlineData("ThrottlingException", AgentFailureKind.Throttled, true)]
-    [InlineData("ServerException", AgentFailureKind.Error, true)]
-    [InlineData("ServiceUnavailableException", AgentFailureKind.Error, true)]
-    [InlineData("ExpiredTokenException", AgentFailureKind.Error, true)]
-    [InlineData("AccessDeniedException", AgentFailureKind.Error, false)]
-    [InlineData("InvalidParameterException", AgentFailureKind.Error, false)]
-    [InlineData("ClientException", AgentFailureKind.Error, false)]
-    public async Task Every_error_type_is_mapped_with_its_retryability(string type, AgentFailureKind kind, bool retryable)
+    [InlineData("ThrottlingException", CallFailureKind.Throttled, true)]
+    [InlineData("ServerException", CallFailureKind.Error, true)]
+    [InlineData("ServiceUnavailableException", CallFailureKind.Error, true)]
+    [InlineData("ExpiredTokenException", CallFailureKind.Error, true)]
+    [InlineData("AccessDeniedException", CallFailureKind.Error, false)]
+    [InlineData("InvalidParameterException", CallFailureKind.Error, false)]
+    [InlineData("ClientException", CallFailureKind.Error, false)]
+    public async Task Every_error_type_is_mapped_with_its_retryability(string type, CallFailureKind kind, bool retryable)
     {
         string task = _api.Model.AddServiceTasks(Cluster, "video", 1)[0];
         _api.Model.Enqueue(new EcsApiFault(type));
 
-        TaskProtectionAgentException error = await Assert.ThrowsAsync<TaskProtectionAgentException>(() => Client().ForTask(Cluster, task).EnableAsync(5, CancellationToken.None));
+        TaskProtectionCallException error = await Assert.ThrowsAsync<TaskProtectionCallException>(() => Client().ForTask(Cluster, task).EnableAsync(5, CancellationToken.None));
 
         Assert.Equal((type, kind, retryable), (error.Code, error.Kind, error.IsRetryable));
         Assert.NotNull(error.RequestId);
@@ -168,9 +168,9 @@ public sealed class EcsApiClientContractTests : IAsyncLifetime
         _api.Model.Enqueue(new EcsApiFault(NoResponse: true));
         EcsApiTaskProtectionClient client = new(_http, new EcsApiOptions { EndpointUrl = _api.EndpointUri, Region = _api.Model.Region }, TimeSpan.FromMilliseconds(300), _api.Credentials.ToAwsCredentials());
 
-        TaskProtectionAgentException error = await Assert.ThrowsAsync<TaskProtectionAgentException>(() => client.ForTask(Cluster, task).EnableAsync(5, CancellationToken.None));
+        TaskProtectionCallException error = await Assert.ThrowsAsync<TaskProtectionCallException>(() => client.ForTask(Cluster, task).EnableAsync(5, CancellationToken.None));
 
-        Assert.Equal(AgentFailureKind.Timeout, error.Kind);
+        Assert.Equal(CallFailureKind.Timeout, error.Kind);
         Assert.True(error.IsRetryable);
 
         // The fake applies the call when it reads it, which a loaded machine may do after the client gave up: bounded.
@@ -186,7 +186,7 @@ public sealed class EcsApiClientContractTests : IAsyncLifetime
     private EcsApiTaskProtectionClient Client(AWSCredentials? credentials = null, HttpClient? http = null, TimeProvider? time = null) =>
         new(http ?? _http, new EcsApiOptions { EndpointUrl = _api.EndpointUri, Region = _api.Model.Region }, TimeSpan.FromSeconds(10), credentials ?? _api.Credentials.ToAwsCredentials(), time);
 
-    private static async Task<string?> CodeOf(Task call) => (await Assert.ThrowsAsync<TaskProtectionAgentException>(() => call)).Code;
+    private static async Task<string?> CodeOf(Task call) => (await Assert.ThrowsAsync<TaskProtectionCallException>(() => call)).Code;
 
     /// <summary>Changes the body after it was signed, as a man in the middle would.</summary>
     private sealed class TamperingHandler(HttpMessageHandler inner) : DelegatingHandler(inner)

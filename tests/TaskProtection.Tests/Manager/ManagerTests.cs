@@ -212,7 +212,7 @@ public sealed class ManagerTests
         h.AdvanceTo(Renewal);
         Assert.NotNull(lost);
         Assert.Equal(ProtectionLossReason.Refused, lost.Reason);
-        var error = Assert.IsType<TaskProtectionAgentException>(lost.Error);
+        var error = Assert.IsType<TaskProtectionCallException>(lost.Error);
         Assert.Equal("DEPLOYMENT_BLOCKED", error.Code);
         Assert.Single(lost.ActiveSessions);
         Assert.True(lostToken.IsCancellationRequested);

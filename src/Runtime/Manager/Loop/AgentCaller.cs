@@ -5,7 +5,7 @@ namespace TaskProtection;
 
 /// <summary>
 /// One agent call, bounded by RequestTimeout on the manager's clock even if the client ignores its token, traced and
-/// measured (operation, outcome, duration). Every failure comes out as a <see cref="TaskProtectionAgentException"/>,
+/// measured (operation, outcome, duration). Every failure comes out as a <see cref="TaskProtectionCallException"/>,
 /// or as <see cref="OperationCanceledException"/> when the manager is stopping.
 /// </summary>
 internal sealed class AgentCaller(ITaskProtectionClient client, TaskProtectionOptions options, ManagerClock clock, TaskProtectionMetrics metrics)
@@ -42,7 +42,7 @@ internal sealed class AgentCaller(ITaskProtectionClient client, TaskProtectionOp
         {
             return await CallBoundedAsync(operation, stopping);
         }
-        catch (TaskProtectionAgentException ex)
+        catch (TaskProtectionCallException ex)
         {
             outcome = Outcome(ex.Kind);
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
@@ -69,7 +69,7 @@ internal sealed class AgentCaller(ITaskProtectionClient client, TaskProtectionOp
         {
             call = operation(linked.Token);
         }
-        catch (TaskProtectionAgentException)
+        catch (TaskProtectionCallException)
         {
             throw;
         }
@@ -90,29 +90,29 @@ internal sealed class AgentCaller(ITaskProtectionClient client, TaskProtectionOp
         catch (OperationCanceledException ex) when (!stopping.IsCancellationRequested)
         {
             _ = call.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            throw new TaskProtectionAgentException(
-                AgentFailureKind.Timeout,
+            throw new TaskProtectionCallException(
+                CallFailureKind.Timeout,
                 isRetryable: true,
                 string.Create(CultureInfo.InvariantCulture, $"The agent call did not complete within RequestTimeout ({options.RequestTimeout})."),
                 innerException: ex);
         }
-        catch (Exception ex) when (ex is not TaskProtectionAgentException and not OperationCanceledException)
+        catch (Exception ex) when (ex is not TaskProtectionCallException and not OperationCanceledException)
         {
             throw Unexpected(ex);
         }
     }
 
-    private static TaskProtectionAgentException Unexpected(Exception ex) =>
-        new(AgentFailureKind.Transport, isRetryable: true, $"The task-protection client failed unexpectedly: {ex.Message}", innerException: ex);
+    private static TaskProtectionCallException Unexpected(Exception ex) =>
+        new(CallFailureKind.Transport, isRetryable: true, $"The task-protection client failed unexpectedly: {ex.Message}", innerException: ex);
 
-    private static string Outcome(AgentFailureKind kind) => kind switch
+    private static string Outcome(CallFailureKind kind) => kind switch
     {
-        AgentFailureKind.Failure => "failure",
-        AgentFailureKind.Error => "error",
-        AgentFailureKind.Throttled => "throttled",
-        AgentFailureKind.Timeout => "timeout",
-        AgentFailureKind.Transport => "transport",
-        AgentFailureKind.MalformedResponse => "malformed_response",
+        CallFailureKind.Failure => "failure",
+        CallFailureKind.Error => "error",
+        CallFailureKind.Throttled => "throttled",
+        CallFailureKind.Timeout => "timeout",
+        CallFailureKind.Transport => "transport",
+        CallFailureKind.MalformedResponse => "malformed_response",
         _ => "unknown",
     };
 }

@@ -38,7 +38,7 @@ internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentC
         {
             answer = await call;
         }
-        catch (TaskProtectionAgentException ex)
+        catch (TaskProtectionCallException ex)
         {
             state.MayLand.AfterEnable(pending, ex);
             OnEnableFailed(renewing ? "Renewing protection" : "Acquiring protection", ex);
@@ -180,7 +180,7 @@ internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentC
             state.ServerMayBeProtectedUntil = long.MinValue;
             Log.Released(context.Logger);
         }
-        catch (TaskProtectionAgentException ex)
+        catch (TaskProtectionCallException ex)
         {
             failure = ex;
             Log.CallRefused(context.Logger, "Releasing protection on stop", ex.Message);
@@ -239,7 +239,7 @@ internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentC
     }
 
     /// <summary>One disable call, its deadlines kept and what may still land recorded; null when confirmed, else why not.</summary>
-    private async Task<TaskProtectionAgentException?> SendDisableAsync(CancellationToken stopping, string? forceReason = null)
+    private async Task<TaskProtectionCallException?> SendDisableAsync(CancellationToken stopping, string? forceReason = null)
     {
         long sentAt = _clock.Now;
         LateLandings.Pending pending = state.MayLand.BeforeDisable(sentAt);
@@ -249,7 +249,7 @@ internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentC
             await WatchCallAsync(call, stopping);
             await call;
         }
-        catch (TaskProtectionAgentException ex)
+        catch (TaskProtectionCallException ex)
         {
             state.MayLand.AfterDisable(pending, ex);
             return ex;
@@ -275,7 +275,7 @@ internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentC
         }
     }
 
-    private void OnEnableFailed(string operation, TaskProtectionAgentException error)
+    private void OnEnableFailed(string operation, TaskProtectionCallException error)
     {
         long now = _clock.Now;
         status.OnCallFailed(error, now);
@@ -296,7 +296,7 @@ internal sealed class AgentSteps(ManagerContext context, LoopState state, AgentC
         status.Publish();
     }
 
-    private void OnReleaseFailed(string operation, TaskProtectionAgentException error)
+    private void OnReleaseFailed(string operation, TaskProtectionCallException error)
     {
         long now = _clock.Now;
         TimeSpan retryIn = state.ReleaseBackoff.OnFailure(error, now);

@@ -28,9 +28,9 @@ internal sealed class LateLandings(ManagerContext context)
     /// Whether a failed call may still take effect: no answer (timeout, broken connection, garbled answer) or a server
     /// error, the agent's own 504 RequestCanceled among them. Throttling and refusals were not applied.
     /// </summary>
-    public static bool MayHaveLanded(TaskProtectionAgentException error) =>
-        error.Kind is AgentFailureKind.Timeout or AgentFailureKind.Transport or AgentFailureKind.MalformedResponse
-        || (error.Kind == AgentFailureKind.Error && error.StatusCode >= 500);
+    public static bool MayHaveLanded(TaskProtectionCallException error) =>
+        error.Kind is CallFailureKind.Timeout or CallFailureKind.Transport or CallFailureKind.MalformedResponse
+        || (error.Kind == CallFailureKind.Error && error.StatusCode >= 500);
 
     /// <summary>Records an enable going out; returns what to restore once its fate is known.</summary>
     public Pending BeforeEnable(long sentAt, int minutes)
@@ -42,7 +42,7 @@ internal sealed class LateLandings(ManagerContext context)
     }
 
     /// <summary>The enable was answered (<paramref name="error"/> null on success).</summary>
-    public void AfterEnable(Pending pending, TaskProtectionAgentException? error)
+    public void AfterEnable(Pending pending, TaskProtectionCallException? error)
     {
         if (error is not null && MayHaveLanded(error))
         {
@@ -69,7 +69,7 @@ internal sealed class LateLandings(ManagerContext context)
     }
 
     /// <summary>The disable was answered (<paramref name="error"/> null on success).</summary>
-    public void AfterDisable(Pending pending, TaskProtectionAgentException? error) =>
+    public void AfterDisable(Pending pending, TaskProtectionCallException? error) =>
         DisableUntil = error is not null && MayHaveLanded(error) ? Math.Max(pending.Until, context.Clock.Now + _landingTicks) : pending.Until;
 
     /// <summary>What the bounds were before a call went out.</summary>

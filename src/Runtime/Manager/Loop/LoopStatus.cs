@@ -50,7 +50,7 @@ internal sealed class LoopStatus(ManagerContext context, LoopState state, AgentC
             state.Capped ? state.CooldownUntil : 0));
     }
 
-    public void OnCallFailed(TaskProtectionAgentException error, long now)
+    public void OnCallFailed(TaskProtectionCallException error, long now)
     {
         state.LastError = error.Message;
         state.LastErrorAt = now;

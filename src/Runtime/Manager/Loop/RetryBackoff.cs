@@ -9,7 +9,7 @@ internal sealed class RetryBackoff(TaskProtectionOptions options, ManagerClock c
     public long NextAttemptAt { get; private set; }
 
     /// <summary>Counts a failure; a retryable one is retried after a jittered, capped exponential delay, returned here.</summary>
-    public TimeSpan OnFailure(TaskProtectionAgentException error, long now)
+    public TimeSpan OnFailure(TaskProtectionCallException error, long now)
     {
         Failures++;
         TimeSpan delay;
