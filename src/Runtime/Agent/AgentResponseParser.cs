@@ -13,13 +13,6 @@ internal static class AgentResponseParser
 {
     private const int MaxQuotedChars = 200;
 
-    /// <summary>Failure reasons after which retrying cannot help: ECS refuses protection for this task.</summary>
-    private static readonly HashSet<string> NonRetryableFailureReasons = new(StringComparer.Ordinal)
-    {
-        "TASK_NOT_VALID",
-        "DEPLOYMENT_BLOCKED",
-    };
-
     /// <summary>Error codes after which retrying cannot help.</summary>
     private static readonly HashSet<string> NonRetryableErrorCodes = new(StringComparer.Ordinal)
     {
@@ -128,7 +121,7 @@ internal static class AgentResponseParser
         return new TaskProtectionCallException(
             throttled ? CallFailureKind.Throttled : CallFailureKind.Error,
             retryable,
-            $"The ECS agent answered HTTP {statusCode} with error {code ?? "(no code)"}: {message ?? "(no message)"}{(requestId is null ? string.Empty : $" (request id {requestId})")}.{Advice(code)}",
+            $"The ECS agent answered HTTP {statusCode} with error {code ?? "(no code)"}: {message ?? "(no message)"}{(requestId is null ? string.Empty : $" (request id {requestId})")}.{ProtectionRefusals.Advice(code)}",
             statusCode,
             code,
             message,
@@ -136,31 +129,7 @@ internal static class AgentResponseParser
     }
 
     private static TaskProtectionCallException FromFailure(int statusCode, JsonElement failure, string? requestId) =>
-        Refused(statusCode, GetString(failure, "Reason"), GetString(failure, "Detail"), requestId);
-
-    /// <summary>ECS refused protection for the task (a <c>failure</c>), with whether retrying can help.</summary>
-    internal static TaskProtectionCallException Refused(int statusCode, string? reason, string? detail, string? requestId)
-    {
-        bool retryable = reason is null || !NonRetryableFailureReasons.Contains(reason);
-        return new TaskProtectionCallException(
-            CallFailureKind.Failure,
-            retryable,
-            $"ECS refused task protection (HTTP {statusCode} with a failure): {reason ?? "(no reason)"}{(detail is null ? string.Empty : $", {detail}")}.{Advice(reason)}",
-            statusCode,
-            reason,
-            detail,
-            requestId);
-    }
-
-    private static string Advice(string? code) => code switch
-    {
-        "TASK_NOT_VALID" => " Task protection only works for tasks that belong to an ECS service.",
-        "MISSING" => " ECS does not know this task in that cluster (yet: a task that just started may take a moment to be known); check the cluster, the task ARN and the region.",
-        "DEPLOYMENT_BLOCKED" => " More tasks are protected than the service's desired count; this task should stop taking new work.",
-        "AccessDeniedException" => " Give the task role ecs:UpdateTaskProtection and ecs:GetTaskProtection.",
-        "InvalidParameterException" => " The agent rejected the request body.",
-        _ => string.Empty,
-    };
+        ProtectionRefusals.Refused(statusCode, GetString(failure, "Reason"), GetString(failure, "Detail"), requestId);
 
     private static TaskProtectionCallException Malformed(int statusCode, string what, Exception? inner = null) =>
         new(

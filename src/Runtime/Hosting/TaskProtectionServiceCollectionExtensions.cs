@@ -24,8 +24,7 @@ public static class TaskProtectionServiceCollectionExtensions
     /// and the result is validated at start-up. The agent address is <see cref="TaskProtectionOptions.AgentUri"/>, else
     /// the <c>ECS_AGENT_URI</c> environment variable; without either the manager runs in unavailable mode. With
     /// <see cref="TaskProtectionOptions.Backend"/> = <see cref="ProtectionBackend.EcsApi"/> the task is protected through
-    /// the ECS API instead (credentials: a registered <see cref="Amazon.Runtime.AWSCredentials"/>, else the default
-    /// chain), found from <c>ECS_CONTAINER_METADATA_URI_V4</c> unless configured. A registered
+    /// the ECS API instead, which needs the TaskProtection.EcsApi package (and its <c>UseEcsApi()</c>). A registered
     /// <see cref="ITaskProtectionClient"/> (for example an in-memory one in tests) is used instead of HTTP.
     /// </summary>
     /// <param name="services">The services.</param>
@@ -65,51 +64,18 @@ public static class TaskProtectionServiceCollectionExtensions
         System.Diagnostics.Metrics.IMeterFactory? meters = services.GetService<System.Diagnostics.Metrics.IMeterFactory>();
 
         ITaskProtectionClient? client = services.GetService<ITaskProtectionClient>();
-        string? unavailableReason = null;
         if (client is null && options.Backend == ProtectionBackend.EcsApi)
         {
-            Uri? metadataUri = ReadUri(services, TaskMetadata.MetadataUriVariable);
-            unavailableReason = OwnTaskApiClient.UnavailableReason(options.EcsApi, metadataUri);
-            if (unavailableReason is null)
-            {
-                HttpClient http = services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName);
-                client = new OwnTaskApiClient(http, options, metadataUri, services.GetService<Amazon.Runtime.AWSCredentials>(), time);
-            }
+            client = EcsApiPackage.CreateClient(services, options);
         }
         else if (client is null)
         {
-            Uri? agentUri = options.AgentUri ?? ReadAgentUri(services, out unavailableReason);
-            if (agentUri is not null)
-            {
-                HttpClient http = services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName);
-                client = new EcsAgentClient(http, agentUri, options.RequestTimeout, time);
-            }
+            Uri? agentUri = options.AgentUri ?? EnvironmentUris.Read(services, EcsAgentClient.AgentUriVariable);
+            client = agentUri is not null
+                ? new EcsAgentClient(services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName), agentUri, options.RequestTimeout, time)
+                : new UnavailableTaskProtectionClient($"{EcsAgentClient.AgentUriVariable} is not set (not running in ECS, or the task definition does not enable the agent endpoint)");
         }
 
-        client ??= new UnavailableTaskProtectionClient(unavailableReason ?? $"{EcsAgentClient.AgentUriVariable} is not set (not running in ECS)");
         return new TaskProtectionManager(client, options, registry, time, logger, meters);
-    }
-
-    private static Uri? ReadAgentUri(IServiceProvider services, out string? unavailableReason)
-    {
-        Uri? uri = ReadUri(services, EcsAgentClient.AgentUriVariable);
-        unavailableReason = uri is null
-            ? $"{EcsAgentClient.AgentUriVariable} is not set (not running in ECS, or the task definition does not enable the agent endpoint)"
-            : null;
-        return uri;
-    }
-
-    /// <summary>An address ECS sets in the environment (configuration first, so tests and hosts can set it), or null when unset.</summary>
-    private static Uri? ReadUri(IServiceProvider services, string variable)
-    {
-        string? text = services.GetService<IConfiguration>()?[variable] ?? Environment.GetEnvironmentVariable(variable);
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return null;
-        }
-
-        return Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
-            ? uri
-            : throw new InvalidOperationException($"{variable} = '{text}' is not an absolute http(s) URI. Unset it to run without protection, or fix its value.");
     }
 }

@@ -9,7 +9,7 @@ namespace TaskProtection.Tests.EcsApi;
 /// <summary>Backend = EcsApi in a host: the task found from the metadata endpoint, protected and released through the API.</summary>
 public sealed class EcsApiBackendTests
 {
-    private static IHost BuildHost(Dictionary<string, string?> settings, CriticalSessionRegistry registry, FakeEcsApi? api)
+    private static IHost BuildHost(Dictionary<string, string?> settings, CriticalSessionRegistry registry, FakeEcsApi? api, bool useEcsApi = false)
     {
         HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
@@ -20,26 +20,42 @@ public sealed class EcsApiBackendTests
         }
 
         builder.Services.AddTaskProtection();
+        if (useEcsApi)
+        {
+            builder.Services.UseEcsApi(o => o.EndpointUrl = api?.EndpointUri);
+        }
+
         return builder.Build();
     }
 
-    [Fact]
-    public async Task A_session_is_protected_through_the_API_for_the_task_the_metadata_endpoint_names()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_session_is_protected_through_the_API_for_the_task_the_metadata_endpoint_names(bool useEcsApi)
     {
         await using FakeEcsApi api = await FakeEcsApi.StartAsync();
         string task = api.Model.AddServiceTasks("jobs", "video", 2)[1];
         await using FakeEcsAgent agent = await FakeEcsAgent.StartAsync(new ProtectionModel(taskArn: task));
         var registry = new CriticalSessionRegistry();
         using IHost host = BuildHost(
-            new()
-            {
-                ["TaskProtection:Backend"] = "EcsApi",
-                ["TaskProtection:ReleaseDelay"] = "00:00:00",
-                ["TaskProtection:EcsApi:EndpointUrl"] = api.EndpointUri.ToString(),
-                ["ECS_CONTAINER_METADATA_URI_V4"] = agent.MetadataUri.ToString(),
-            },
+            useEcsApi
+                ? new()
+                {
+                    // UseEcsApi() chooses the backend, whatever configuration says.
+                    ["TaskProtection:Backend"] = "Agent",
+                    ["TaskProtection:ReleaseDelay"] = "00:00:00",
+                    ["ECS_CONTAINER_METADATA_URI_V4"] = agent.MetadataUri.ToString(),
+                }
+                : new()
+                {
+                    ["TaskProtection:Backend"] = "EcsApi",
+                    ["TaskProtection:ReleaseDelay"] = "00:00:00",
+                    ["TaskProtection:EcsApi:EndpointUrl"] = api.EndpointUri.ToString(),
+                    ["ECS_CONTAINER_METADATA_URI_V4"] = agent.MetadataUri.ToString(),
+                },
             registry,
-            api);
+            api,
+            useEcsApi);
         await host.StartAsync();
 
         await using (await registry.EnterAsync("transcode").AsTask().WaitAsync(TimeSpan.FromSeconds(10)))

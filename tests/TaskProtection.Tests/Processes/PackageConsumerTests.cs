@@ -25,7 +25,9 @@ public sealed class PackageConsumerTests : IDisposable
         string feed = Path.Combine(_work, "feed");
         string runtime = Path.Combine(RepositoryFiles.Root, "src", "Runtime", "TaskProtection.csproj");
         await DotnetAsync(_work, ["pack", runtime, "-c", "Release", "-o", feed, $"-p:Version={version}", "-nologo"]);
-        Assert.True(File.Exists(Path.Combine(feed, $"TaskProtection.{version}.nupkg")));
+        string package = Path.Combine(feed, $"TaskProtection.{version}.nupkg");
+        Assert.True(File.Exists(package));
+        Assert.DoesNotContain("AWSSDK", NuspecOf(package), StringComparison.OrdinalIgnoreCase);
 
         string project = Path.Combine(_work, "Consumer");
         Directory.CreateDirectory(project);
@@ -97,6 +99,15 @@ public sealed class PackageConsumerTests : IDisposable
             """);
         string warned = await DotnetAsync(project, ["build", "-c", "Release", "-nologo", "-p:TreatWarningsAsErrors=false"]);
         Assert.Contains("warning TP0001: The task of critical section 'RunAsync' is discarded with '_ ='", warned, StringComparison.Ordinal);
+    }
+
+    /// <summary>The package's manifest, where its dependencies are listed.</summary>
+    private static string NuspecOf(string package)
+    {
+        using System.IO.Compression.ZipArchive archive = System.IO.Compression.ZipFile.OpenRead(package);
+        System.IO.Compression.ZipArchiveEntry manifest = archive.Entries.Single(static e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
+        using var reader = new StreamReader(manifest.Open());
+        return reader.ReadToEnd();
     }
 
     /// <summary>Runs dotnet to completion (bounded); fails the test with the output when it does not succeed.</summary>

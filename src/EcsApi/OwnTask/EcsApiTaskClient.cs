@@ -25,7 +25,7 @@ internal sealed class EcsApiTaskClient(EcsApiTaskProtectionClient api, string cl
         if (result.Failures.Count > 0)
         {
             EcsApiFailure failure = result.Failures[0];
-            throw AgentResponseParser.Refused(200, failure.Reason, failure.Detail, requestId: null);
+            throw ProtectionRefusals.Refused(200, failure.Reason, failure.Detail, requestId: null);
         }
 
         if (result.ProtectedTasks.Count != 1)

@@ -21,6 +21,10 @@ public sealed class EcsApiTaskProtectionClient
     /// <summary>The page size asked of <c>ListTasks</c>, its largest.</summary>
     public const int ListTasksPageSize = 100;
 
+    // ECS accepts 1 to 2880 minutes of protection.
+    private const int MinExpiresInMinutes = 1;
+    private const int MaxExpiresInMinutes = 2880;
+
     private readonly EcsApiCaller _caller;
     private readonly Lazy<EcsApiTarget>? _target;
 
@@ -85,8 +89,8 @@ public sealed class EcsApiTaskProtectionClient
         CheckTasks(cluster, tasks);
         if (expiresInMinutes is { } minutes)
         {
-            ArgumentOutOfRangeException.ThrowIfLessThan(minutes, GapBudget.MinExpiresInMinutes, nameof(expiresInMinutes));
-            ArgumentOutOfRangeException.ThrowIfGreaterThan(minutes, GapBudget.MaxExpiresInMinutes, nameof(expiresInMinutes));
+            ArgumentOutOfRangeException.ThrowIfLessThan(minutes, MinExpiresInMinutes, nameof(expiresInMinutes));
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(minutes, MaxExpiresInMinutes, nameof(expiresInMinutes));
         }
 
         var result = new ResultBuilder();

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using TaskProtection;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Protects the task through the ECS API instead of the agent endpoint.</summary>
+public static class EcsApiServiceCollectionExtensions
+{
+    /// <summary>
+    /// Protects the task through the ECS API (<c>UpdateTaskProtection</c>) with the task role's credentials, for tasks whose
+    /// agent endpoint is not available. Call it after <c>AddTaskProtection</c>: it sets
+    /// <see cref="TaskProtectionOptions.Backend"/> to <see cref="ProtectionBackend.EcsApi"/> whatever configuration says. The
+    /// cluster and task ARN come from <see cref="TaskProtectionOptions.EcsApi"/> or the task metadata endpoint
+    /// (<c>ECS_CONTAINER_METADATA_URI_V4</c>); credentials from a registered <see cref="Amazon.Runtime.AWSCredentials"/>, else
+    /// the profile in <see cref="EcsApiOptions.Profile"/>, else AWSSDK.Core's default chain. The task role needs
+    /// <c>ecs:UpdateTaskProtection</c> and <c>ecs:GetTaskProtection</c>.
+    /// </summary>
+    /// <param name="services">The services, with <c>AddTaskProtection</c> called.</param>
+    /// <param name="configure">Changes to the ECS API settings after binding (<c>TaskProtection:EcsApi</c>); optional.</param>
+    /// <returns>The same services.</returns>
+    public static IServiceCollection UseEcsApi(this IServiceCollection services, Action<EcsApiOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.Configure<TaskProtectionOptions>(options =>
+        {
+            options.Backend = ProtectionBackend.EcsApi;
+            configure?.Invoke(options.EcsApi);
+        });
+        services.TryAddSingleton(static provider => EcsApiBackend.Create(provider, provider.GetRequiredService<IOptions<TaskProtectionOptions>>().Value));
+        return services;
+    }
+}
