@@ -1,25 +1,25 @@
+using Microsoft.Extensions.Logging;
+
 namespace TaskProtection;
 
 /// <summary>
-/// A manager's part in coordination: the client that applies the rules, the store it shares with the task's other
+/// A manager's part in coordination: the backend that applies the rules, the store it shares with the task's other
 /// processes, and a check every CheckInterval for a force-disable made elsewhere (change events may not arrive on
 /// every file system).
 /// </summary>
 internal sealed class ManagerCoordination : IDisposable
 {
-    private readonly CoordinatedClient _client;
+    private readonly CoordinatedBackend _backend;
     private readonly ICoordinationStore _store;
-    private readonly ManagerContext _context;
     private ITimer? _poll;
 
-    private ManagerCoordination(CoordinatedClient client, ICoordinationStore store, ManagerContext context)
+    private ManagerCoordination(CoordinatedBackend backend, ICoordinationStore store)
     {
-        _client = client;
+        _backend = backend;
         _store = store;
-        _context = context;
     }
 
-    public CoordinationStatus Status => _client.Status;
+    public CoordinationStatus Status => _backend.Status;
 
     /// <summary>
     /// The options a manager runs with: a copy, with the drain before the cap off when several processes share the
@@ -38,55 +38,41 @@ internal sealed class ManagerCoordination : IDisposable
     }
 
     /// <summary>
-    /// The client the manager calls: <paramref name="client"/> itself without coordination, else the coordinated client
-    /// over the directory (opened and checked here: a directory that cannot work fails now, saying what to fix) or over
+    /// The backend the loop calls: <paramref name="backend"/> itself without coordination, else the coordinated one over
+    /// the directory (opened and checked here: a directory that cannot work fails now, saying what to fix) or over
     /// <paramref name="store"/> (tests).
     /// </summary>
-    public static ITaskProtectionClient? Wrap(ITaskProtectionClient? client, ICoordinationStore? store, ManagerContext context, out ManagerCoordination? coordination)
+    public static IProtectionBackend Wrap(
+        IProtectionBackend backend,
+        ICoordinationStore? store,
+        TaskProtectionOptions options,
+        TimeProvider time,
+        ILogger logger,
+        TaskProtectionMetrics metrics,
+        LoopDispatcher dispatcher,
+        Action wake,
+        out ManagerCoordination? coordination)
     {
-        TaskProtectionOptions options = context.Options;
         coordination = null;
-        if (client is null || (store is null && options.CoordinationDirectory is null))
+        if (store is null && options.CoordinationDirectory is null)
         {
-            return client;
+            return backend;
         }
 
-        TimeSpan landing = GapBudget.MayLandWithin(options);
-        ICoordinationStore shared = store ?? FileCoordinationStore.Open(options.CoordinationDirectory!, context.Clock.Provider, landing);
-        var coordinated = new CoordinatedClient(client, shared, options.CoordinationDirectory ?? "(in memory)", options, context.Clock.Provider, context.Logger, context.Metrics, context.Dispatcher);
-        coordination = new ManagerCoordination(coordinated, shared, context);
-        context.Coordinated = true;
+        ICoordinationStore shared = store ?? FileCoordinationStore.Open(options.CoordinationDirectory!, time, GapBudget.MayLandWithin(options));
+        var coordinated = new CoordinatedBackend(backend, shared, options.CoordinationDirectory ?? "(in memory)", options, time, logger, metrics, dispatcher, wake);
+        coordination = new ManagerCoordination(coordinated, shared);
         return coordinated;
     }
 
-    /// <summary>Starts listening for force-disables made by other processes.</summary>
-    public void Start(Action<ForceDisableMark> onRemoteForceDisable)
-    {
-        _client.RemoteForceDisable += onRemoteForceDisable;
-        TimeSpan every = _context.Options.CheckInterval;
-        _poll = _context.Clock.Provider.CreateTimer(static s => ((CoordinatedClient)s!).CheckForceDisable(), _client, every, every);
-    }
-
-    /// <summary>
-    /// Tells this process's running sessions of another process's force-disable now, not when the loop gets to it: the
-    /// loop may be waiting for the call lock the other process holds while its disable goes out. The loop then does the
-    /// rest, and finds the signal raised already.
-    /// </summary>
-    public void TellSessionsAtOnce(object sender, ForceDisableMark mark)
-    {
-        _context.Gate.Close(_context.Clock.Now);
-        if (_context.RunningSessions > 0)
-        {
-            _context.Signal.TryRaise(sender, ProtectionLossReason.ForceDisabled, $"protection was force-disabled by another process of the task ({mark.By}): {mark.Reason}", null, _context.Registry.GetActiveSessions());
-        }
-
-        _context.Gate.Pulse();
-    }
+    /// <summary>Starts looking for force-disables made by other processes every <paramref name="every"/>.</summary>
+    public void Start(TimeProvider time, TimeSpan every) =>
+        _poll = time.CreateTimer(static s => ((CoordinatedBackend)s!).CheckForceDisable(), _backend, every, every);
 
     public void Dispose()
     {
         _poll?.Dispose();
-        _client.StopWatching();
+        _backend.StopWatching();
         _store.Dispose();
     }
 }

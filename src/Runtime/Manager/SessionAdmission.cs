@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Globalization;
 
 namespace TaskProtection;
@@ -7,22 +8,33 @@ namespace TaskProtection;
 /// waits on the coverage gate until it does, or until AcquireTimeout, a refusal or the cap decides otherwise. A
 /// session that goes ahead without protection tells the application first, before its body can start.
 /// </summary>
-internal sealed class SessionAdmission(ManagerContext context, bool hasAgent, object owner)
+internal sealed class SessionAdmission(
+    TaskProtectionOptions options,
+    ManagerClock clock,
+    SessionCounts sessions,
+    CoverageGate gate,
+    LoopWake wake,
+    LossSignal signal,
+    ManagerView view,
+    LoopDispatcher dispatcher,
+    ILogger logger,
+    object owner,
+    bool hasAgent)
 {
-    public bool IsCovered(long now) => !hasAgent || context.Gate.IsCovered(now);
+    public bool IsCovered(long now) => !hasAgent || gate.IsCovered(now);
 
     public Task<CriticalSession> WaitForCoverageAsync(CriticalSession session, CancellationToken cancellationToken)
     {
         // Counted as waiting before the loop can look: a waiting session's body has not started, so a lapse now is not
         // one that work runs through.
-        context.AddWaiting(1);
+        sessions.AddWaiting(1);
 
         // A waiter may need the loop even without a 0→1 change (a new session after a force-disable, say).
-        context.Wake.Request();
+        wake.Request();
 
         // Not StartNew(…, cancellationToken): a token cancelled before the scheduler ran the waiter would cancel it
         // unstarted, and nothing would end the session. The waiter observes the token itself.
-        return context.Dispatcher.Run(() => WaitCoreAsync(session, cancellationToken));
+        return dispatcher.Run(() => WaitCoreAsync(session, cancellationToken));
     }
 
     /// <summary>
@@ -31,8 +43,8 @@ internal sealed class SessionAdmission(ManagerContext context, bool hasAgent, ob
     /// </summary>
     public string? OnUncoveredEntry()
     {
-        context.Wake.Request();
-        ProtectionMode mode = context.State.Mode;
+        wake.Request();
+        ProtectionMode mode = view.Mode;
         if (RefusedBecause(mode) is { } refusal)
         {
             return refusal;
@@ -40,7 +52,7 @@ internal sealed class SessionAdmission(ManagerContext context, bool hasAgent, ob
 
         if (UnprotectedBecause(mode) is { } loss)
         {
-            context.Signal.TryRaise(owner, loss.Reason, loss.Why, null, context.Registry.GetActiveSessions());
+            signal.TryRaise(owner, loss.Reason, loss.Why, null, sessions.Snapshot());
         }
 
         return null;
@@ -62,21 +74,20 @@ internal sealed class SessionAdmission(ManagerContext context, bool hasAgent, ob
 
     private async Task WaitUntilCoveredAsync(CriticalSession session, CancellationToken cancellationToken)
     {
-        ManagerClock clock = context.Clock;
-        long deadline = clock.Now + clock.ToTicks(context.Options.AcquireTimeout);
+        long deadline = clock.Now + clock.ToTicks(options.AcquireTimeout);
         while (true)
         {
             // Read the gate before the state: a state change after this read completes this gate.
-            Task gate = context.Gate.Current;
+            Task changed = gate.Current;
 
             // No longer waiting before looking at coverage: from here this session counts as running, so a loop that
             // closes coverage and then counts running sessions either counts it or is seen by it (full fences both).
-            context.AddWaiting(-1);
+            sessions.AddWaiting(-1);
 
             // Its body has not started: once shutdown began, refusing it costs nothing, while admitting it into a task
             // that ECS is stopping (it may have picked the task just before this session's protection landed) would
             // start work that the stop then kills.
-            if (context.Registry.IsShutdownRequested && context.Options.RefuseSessionsDuringShutdown)
+            if (sessions.Registry.IsShutdownRequested && options.RefuseSessionsDuringShutdown)
             {
                 throw CriticalSessionRefusedException.For(session.Name ?? "?");
             }
@@ -86,7 +97,7 @@ internal sealed class SessionAdmission(ManagerContext context, bool hasAgent, ob
                 return;
             }
 
-            if (RefusedBecause(context.State.Mode) is { } refusal)
+            if (RefusedBecause(view.Mode) is { } refusal)
             {
                 throw new CriticalSessionRefusedException($"Critical session '{session.Name}' was not started: {refusal}");
             }
@@ -102,14 +113,14 @@ internal sealed class SessionAdmission(ManagerContext context, bool hasAgent, ob
             {
                 ProceedOrThrow(session, new Loss(
                     ProtectionLossReason.NotConfirmed,
-                    string.Create(CultureInfo.InvariantCulture, $"protection was not confirmed within AcquireTimeout ({context.Options.AcquireTimeout})")));
+                    string.Create(CultureInfo.InvariantCulture, $"protection was not confirmed within AcquireTimeout ({options.AcquireTimeout})")));
                 return;
             }
 
-            context.AddWaiting(1);
+            sessions.AddWaiting(1);
             try
             {
-                await gate.WaitAsync(clock.WholeMillisecondsUp(left), clock.Provider, cancellationToken);
+                await changed.WaitAsync(clock.WholeMillisecondsUp(left), clock.Provider, cancellationToken);
             }
             catch (TimeoutException)
             {
@@ -117,7 +128,7 @@ internal sealed class SessionAdmission(ManagerContext context, bool hasAgent, ob
             }
             catch
             {
-                context.AddWaiting(-1);
+                sessions.AddWaiting(-1);
                 throw;
             }
         }
@@ -126,8 +137,8 @@ internal sealed class SessionAdmission(ManagerContext context, bool hasAgent, ob
     /// <summary>Why a waiting session cannot expect protection within its wait, if it cannot.</summary>
     private Loss? FailFast(CriticalSession session)
     {
-        ProtectionMode mode = context.State.Mode;
-        if (mode == ProtectionMode.ForceDisabled && session.Id <= context.State.ForceDisabledAtEntered)
+        ProtectionMode mode = view.Mode;
+        if (mode == ProtectionMode.ForceDisabled && session.Id <= view.ForceDisabledAtEntered)
         {
             return new Loss(ProtectionLossReason.ForceDisabled, "protection was force-disabled");
         }
@@ -145,12 +156,12 @@ internal sealed class SessionAdmission(ManagerContext context, bool hasAgent, ob
         {
             return string.Create(
                 CultureInfo.InvariantCulture,
-                $"the task is draining: continuous protection is in its last MaxProtectionDrain ({context.Options.CapDrain}) before MaxProtectionDuration ({context.Options.MaxProtectionDuration}), so new work is left for another task while the running sessions finish protected. It takes work again after MaxProtectionCooldown ({context.Options.MaxProtectionCooldown}).");
+                $"the task is draining: continuous protection is in its last MaxProtectionDrain ({options.CapDrain}) before MaxProtectionDuration ({options.MaxProtectionDuration}), so new work is left for another task while the running sessions finish protected. It takes work again after MaxProtectionCooldown ({options.MaxProtectionCooldown}).");
         }
 
         // In the cool-down, whatever the mode shows on top of it (a force-disable, say): the published end says it.
-        bool coolingDown = mode == ProtectionMode.Capped || context.State.Core.CooldownUntil > context.Clock.Now;
-        return coolingDown && context.Options.CapDrain > TimeSpan.Zero
+        bool coolingDown = mode == ProtectionMode.Capped || view.Core.CooldownUntil > clock.Now;
+        return coolingDown && options.CapDrain > TimeSpan.Zero
             ? CappedWhy() + ". New work is left for another task until then (MaxProtectionDrain is on: nothing starts unprotected)."
             : null;
     }
@@ -158,34 +169,33 @@ internal sealed class SessionAdmission(ManagerContext context, bool hasAgent, ob
     /// <summary>The modes in which no protection is coming for a session entering now.</summary>
     private Loss? UnprotectedBecause(ProtectionMode mode) => mode switch
     {
-        ProtectionMode.Lost => new Loss(ProtectionLossReason.Refused, "protection was lost: " + (context.Signal.Why ?? context.State.Core.LastError ?? "see the log")),
+        ProtectionMode.Lost => new Loss(ProtectionLossReason.Refused, "protection was lost: " + (signal.Why ?? view.Core.LastError ?? "see the log")),
         ProtectionMode.Capped => new Loss(ProtectionLossReason.MaxDurationReached, CappedWhy()),
         ProtectionMode.Stopped => new Loss(ProtectionLossReason.Stopped, "the task protection manager is stopped"),
-        ProtectionMode.Faulted => new Loss(ProtectionLossReason.ManagerFaulted, context.State.Core.LastError ?? "the protection loop stopped on an unexpected error"),
+        ProtectionMode.Faulted => new Loss(ProtectionLossReason.ManagerFaulted, view.Core.LastError ?? "the protection loop stopped on an unexpected error"),
         _ => null,
     };
 
     private string CappedWhy()
     {
-        ManagerClock clock = context.Clock;
-        long cooldownUntil = context.State.Core.CooldownUntil;
+        long cooldownUntil = view.Core.CooldownUntil;
         string resumes = cooldownUntil == 0
             ? string.Empty
             : string.Create(CultureInfo.InvariantCulture, $"; it may be acquired again from {clock.ToUtc(cooldownUntil, clock.Now, clock.UtcNow):O}");
-        return string.Create(CultureInfo.InvariantCulture, $"continuous protection reached MaxProtectionDuration ({context.Options.MaxProtectionDuration}){resumes}");
+        return string.Create(CultureInfo.InvariantCulture, $"continuous protection reached MaxProtectionDuration ({options.MaxProtectionDuration}){resumes}");
     }
 
     private void ProceedOrThrow(CriticalSession session, Loss loss)
     {
-        if (context.Options.AcquireTimeoutBehavior == AcquireTimeoutBehavior.Throw)
+        if (options.AcquireTimeoutBehavior == AcquireTimeoutBehavior.Throw)
         {
             throw new TaskProtectionException(
                 $"Critical session '{session.Name}' was not started: {loss.Why}. (AcquireTimeoutBehavior is Throw; set it to Proceed to run unprotected instead.)");
         }
 
         // Its body starts when this returns: the application hears of it first (a no-op if already told).
-        context.Signal.TryRaise(owner, loss.Reason, loss.Why, null, context.Registry.GetActiveSessions());
-        Log.ProceedingUnprotected(context.Logger, session.Name, session.Id, loss.Why);
+        signal.TryRaise(owner, loss.Reason, loss.Why, null, sessions.Snapshot());
+        Log.ProceedingUnprotected(logger, session.Name, session.Id, loss.Why);
     }
 
     private readonly record struct Loss(ProtectionLossReason Reason, string Why);

@@ -3,19 +3,26 @@ namespace TaskProtection;
 /// <summary>Turns the loop's last published figures into a <see cref="TaskProtectionStatus"/>, in wall-clock time.</summary>
 internal static class StatusSnapshot
 {
-    public static TaskProtectionStatus Create(ManagerContext context, bool agentAvailable, string? unavailableReason, long abandonedSessions, CoordinationStatus? coordination)
+    public static TaskProtectionStatus Create(
+        ManagerView view,
+        ManagerClock clock,
+        CriticalSessionRegistry registry,
+        TaskProtectionOptions options,
+        string? unavailableReason,
+        long abandonedSessions,
+        CoordinationStatus? coordination)
     {
-        StatusCore core = context.State.Core;
-        ManagerClock clock = context.Clock;
+        // The mode first: the view publishes figures before the mode, so these are at least as new as it.
+        ProtectionMode mode = view.Mode;
+        StatusCore core = view.Core;
         long now = clock.Now;
         DateTimeOffset utcNow = clock.UtcNow;
-        IReadOnlyList<ActiveSessionInfo> sessions = context.Registry.GetActiveSessions();
+        IReadOnlyList<ActiveSessionInfo> sessions = registry.GetActiveSessions();
         bool enabled = core.LeaseExpiry != 0 && core.LeaseExpiry > now;
-        TaskProtectionOptions options = context.Options;
         return new TaskProtectionStatus
         {
-            Mode = context.State.Mode,
-            AgentAvailable = agentAvailable,
+            Mode = mode,
+            AgentAvailable = unavailableReason is null,
             UnavailableReason = unavailableReason,
             ActiveSessionCount = sessions.Count,
             ActiveSessions = sessions,
@@ -32,7 +39,7 @@ internal static class StatusSnapshot
             Lapses = core.Lapses,
             LoopFaults = core.LoopFaults,
             CooldownEndsAt = core.CooldownUntil == 0 ? null : clock.ToUtc(core.CooldownUntil, now, utcNow),
-            IsShutdownRequested = context.Registry.IsShutdownRequested,
+            IsShutdownRequested = registry.IsShutdownRequested,
             AbandonedSessions = abandonedSessions,
             Coordination = coordination,
         };

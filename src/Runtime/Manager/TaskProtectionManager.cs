@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -12,18 +13,29 @@ namespace TaskProtection;
 /// </summary>
 public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordinator
 {
-    private readonly ITaskProtectionClient? _client;
-    private readonly ManagerContext _context;
     private readonly bool _sharesRegistryClock;
     private readonly string? _unavailableReason;
 
     /// <summary>A copy of the settings for readers; the loop runs on its own copy, so changing this one changes nothing.</summary>
     private readonly TaskProtectionOptions _options;
+    private readonly TaskProtectionOptions _effective;
+    private readonly ManagerClock _clock;
+    private readonly ILogger _logger;
+    private readonly LoopDispatcher _dispatcher;
+    private readonly LoopWake _wake;
+    private readonly CoverageGate _gate;
+    private readonly LossSignal _signal;
+    private readonly ManagerView _view = new();
+    private readonly SessionCounts _sessions;
+    private readonly TaskProtectionMetrics _metrics;
+    private readonly ConcurrentQueue<ForceDisableRequest> _commands = new();
     private readonly Lock _lifecycleLock = new();
     private readonly SessionAdmission _admission;
     private readonly SessionDrain _drain;
     private readonly ManagerCoordination? _coordination;
-    private ProtectionLoop? _protectionLoop;
+
+    // Null in unavailable mode (no agent): sessions are tracked, nothing is called.
+    private readonly ProtectionLoop? _protectionLoop;
     private CancellationTokenSource? _stopping;
     private Task? _loop;
 
@@ -73,14 +85,28 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
 
         CriticalSessionRegistry watched = registry ?? CriticalSessionRegistry.Default;
         TimeProvider time = timeProvider ?? TimeProvider.System;
-        TaskProtectionOptions effective = ManagerCoordination.Effective(options, coordination);
-        _options = effective.Clone();
-        _context = new ManagerContext(effective, watched, time, logger ?? NullLogger.Instance, scheduler, jitter ?? Random.Shared.NextDouble, meterFactory);
+        _effective = ManagerCoordination.Effective(options, coordination);
+        _options = _effective.Clone();
+        _clock = new ManagerClock(time);
+        _logger = new GuardedLogger(logger ?? NullLogger.Instance);
+        _dispatcher = new LoopDispatcher(scheduler);
+        _wake = new LoopWake(_dispatcher);
+        _gate = new CoverageGate(_dispatcher);
+        _signal = new LossSignal(_dispatcher, _logger);
+        _sessions = new SessionCounts(watched);
+        _metrics = new TaskProtectionMetrics(meterFactory, () => watched.ActiveCount, () => LeaseRemaining() > TimeSpan.Zero, () => LeaseRemaining().TotalSeconds);
         _sharesRegistryClock = ReferenceEquals(watched.TimeProvider, time);
         _unavailableReason = (client as UnavailableTaskProtectionClient)?.Reason;
-        _client = _unavailableReason is null ? ManagerCoordination.Wrap(client, coordination, _context, out _coordination) : null;
-        _admission = new SessionAdmission(_context, hasAgent: _client is not null, owner: this);
-        _drain = new SessionDrain(_context);
+        if (_unavailableReason is null)
+        {
+            IProtectionBackend backend = ManagerCoordination.Wrap(
+                new ClientBackend(client), coordination, _effective, time, _logger, _metrics, _dispatcher, _wake.Request, out _coordination);
+            _protectionLoop = new ProtectionLoop(
+                _effective, _clock, _sessions, backend, _gate, _wake, _signal, _view, _metrics, _logger, jitter ?? Random.Shared.NextDouble, _commands, owner: this);
+        }
+
+        _admission = new SessionAdmission(_effective, _clock, _sessions, _gate, _wake, _signal, _view, _dispatcher, _logger, owner: this, hasAgent: _protectionLoop is not null);
+        _drain = new SessionDrain(_effective, _clock, watched, _gate, _wake, _metrics, _logger);
     }
 
     /// <summary>
@@ -91,8 +117,8 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
     /// </summary>
     public event EventHandler<ProtectionLostEventArgs>? ProtectionLost
     {
-        add => _context.Signal.Lost += value;
-        remove => _context.Signal.Lost -= value;
+        add => _signal.Lost += value;
+        remove => _signal.Lost -= value;
     }
 
     /// <summary>
@@ -100,28 +126,28 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
     /// protection; stop taking new work and checkpoint. It stays cancelled until protection is confirmed again or the
     /// task has gone idle, when a fresh token is issued: read it when work starts. Tokens handed out earlier stay usable.
     /// </summary>
-    public CancellationToken ProtectionLostToken => _context.Signal.Token;
+    public CancellationToken ProtectionLostToken => _signal.Token;
 
     /// <summary>The validated settings this manager runs with: a copy made once at construction; changing it has no effect.</summary>
     public TaskProtectionOptions Options => _options;
 
     /// <summary>The registry this manager watches.</summary>
-    public CriticalSessionRegistry Registry => _context.Registry;
+    public CriticalSessionRegistry Registry => _sessions.Registry;
 
     /// <summary>Where the state machine stands.</summary>
-    public ProtectionMode Mode => _context.State.Mode;
+    public ProtectionMode Mode => _view.Mode;
 
     /// <summary>Cancelled once shutdown is requested: the registry's <see cref="CriticalSessionRegistry.ShutdownRequested"/>.</summary>
-    public CancellationToken ShutdownRequested => _context.Registry.ShutdownRequested;
+    public CancellationToken ShutdownRequested => _sessions.Registry.ShutdownRequested;
 
     /// <summary>The loop, for tests that assert it never faults.</summary>
     internal Task? LoopTask => _loop;
 
     /// <summary>Until when sessions entering are covered (a timestamp; long.MinValue when not), for simulations.</summary>
-    internal long CoverageUntil => _context.Gate.Until;
+    internal long CoverageUntil => _gate.Until;
 
     /// <inheritdoc />
-    bool IProtectionCoordinator.WantsSessionDurations => _context.Metrics.SessionDurationsEnabled;
+    bool IProtectionCoordinator.WantsSessionDurations => _metrics.SessionDurationsEnabled;
 
     /// <summary>Attaches to the registry and starts the state machine.</summary>
     /// <param name="cancellationToken">Unused; starting does not wait.</param>
@@ -135,31 +161,25 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
                 throw new InvalidOperationException("The TaskProtectionManager is already started.");
             }
 
-            if (_client is null)
+            if (_protectionLoop is not { } loop)
             {
-                _context.State.SetMode(ProtectionMode.Unavailable);
-                Log.Unavailable(_context.Logger, _unavailableReason!);
-                _context.Registry.Attach(this);
+                _view.PublishMode(ProtectionMode.Unavailable);
+                Log.Unavailable(_logger, _unavailableReason!);
+                _sessions.Registry.Attach(this);
                 _loop = Task.CompletedTask;
                 return Task.CompletedTask;
             }
 
-            TaskProtectionOptions options = _context.Options;
-            _context.State.SetMode(ProtectionMode.Idle);
-            Log.Started(_context.Logger, _client.GetType().Name, options.ExpiresInMinutes, options.ProtectionBuffer, options.ToleratedConsecutiveFailures);
+            Log.Started(_logger, loop.BackendDescription, _effective.ExpiresInMinutes, _effective.ProtectionBuffer, _effective.ToleratedConsecutiveFailures);
             _stopping = new CancellationTokenSource();
             CancellationToken stopping = _stopping.Token;
-            _protectionLoop = new ProtectionLoop(_context, _client, this);
-            _coordination?.Start(OnRemoteForceDisable);
-            _context.Registry.Attach(this);
-            ProtectionLoop loop = _protectionLoop;
-            _loop = _context.Dispatcher.Run(() => loop.RunAsync(stopping));
-            _loop.ContinueWith(
-                static (died, state) => ((TaskProtectionManager)state!).OnLoopDied(died.Exception!.InnerException ?? died.Exception),
-                this,
-                CancellationToken.None,
-                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
+            loop.PublishInitial();
+            _coordination?.Start(_clock.Provider, _effective.CheckInterval);
+            _sessions.Registry.Attach(this);
+            _loop = _dispatcher.Run(() => loop.RunAsync(stopping));
+
+            // The loop tells everyone itself if it dies; this only observes the error.
+            _loop.ContinueWith(static died => _ = died.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
         return Task.CompletedTask;
@@ -201,8 +221,8 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
         Exception? releaseFailure = null;
         try
         {
-            _context.Registry.Detach(this);
-            if (_stopping is not null && _protectionLoop is not null)
+            _sessions.Registry.Detach(this);
+            if (_stopping is not null && _protectionLoop is { } loop)
             {
                 await _stopping.CancelAsync().ConfigureAwait(false);
                 try
@@ -211,21 +231,20 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
                 }
                 catch (Exception) when (_loop!.IsFaulted)
                 {
-                    // Reported when it died; the release below is what matters now.
+                    // The loop told everyone when it died; the release below is what matters now.
                 }
 
-                ProtectionLoop loop = _protectionLoop;
-                releaseFailure = await _context.Dispatcher.Run(loop.ReleaseOnStopAsync).ConfigureAwait(false);
+                releaseFailure = await _dispatcher.Run(loop.ReleaseOnStopAsync).ConfigureAwait(false);
+            }
+            else
+            {
+                _view.PublishMode(ProtectionMode.Stopped);
             }
         }
         finally
         {
-            _context.State.SetMode(ProtectionMode.Stopped);
-            _context.Gate.Close(_context.Clock.Now);
-            _context.Gate.Pulse();
-
             // Force-disables the loop did not get to are answered by the stop's release.
-            while (_context.Commands.TryDequeue(out ForceDisableRequest? request))
+            while (_commands.TryDequeue(out ForceDisableRequest? request))
             {
                 Complete(request.Completion, releaseFailure);
             }
@@ -241,7 +260,7 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
         await StopAsync().ConfigureAwait(false);
         _coordination?.Dispose();
         _stopping?.Dispose();
-        _context.Metrics.Dispose();
+        _metrics.Dispose();
     }
 
     /// <summary>
@@ -259,11 +278,11 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
     /// </summary>
     /// <param name="cancellationToken">Gives up the wait early (a second SIGTERM, say); running sessions count as abandoned.</param>
     /// <returns>How the drain ended.</returns>
-    public Task<DrainResult> DrainAsync(CancellationToken cancellationToken) => DrainAsync(_context.Options.DrainTimeout, cancellationToken);
+    public Task<DrainResult> DrainAsync(CancellationToken cancellationToken) => DrainAsync(_effective.DrainTimeout, cancellationToken);
 
     /// <summary>As <see cref="DrainAsync(CancellationToken)"/>, bounded by <see cref="TaskProtectionOptions.DrainTimeout"/> only.</summary>
     /// <returns>How the drain ended.</returns>
-    public Task<DrainResult> DrainAsync() => DrainAsync(_context.Options.DrainTimeout, CancellationToken.None);
+    public Task<DrainResult> DrainAsync() => DrainAsync(_effective.DrainTimeout, CancellationToken.None);
 
     /// <summary>As <see cref="DrainAsync(CancellationToken)"/>, with an explicit bound.</summary>
     /// <param name="timeout">The longest wait for sessions to end.</param>
@@ -291,7 +310,7 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
             if (_stopped is not null)
             {
                 // Stopping releases protection anyway: this completes with that release.
-                Log.ForceDisabled(_context.Logger, reason, SessionText.Describe(_context.Registry.GetActiveSessions()));
+                Log.ForceDisabled(_logger, reason, SessionText.Describe(_sessions.Registry.GetActiveSessions()));
                 _stopped.Task.ContinueWith(
                     static (stop, state) => Complete((TaskCompletionSource)state!, stop.Result),
                     request.Completion,
@@ -301,40 +320,24 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
                 return request.Completion.Task.WaitAsync(cancellationToken);
             }
 
-            if (_client is null || _loop is null)
+            if (_protectionLoop is null || _loop is null)
             {
-                Log.ForceDisabled(_context.Logger, reason, SessionText.Describe(_context.Registry.GetActiveSessions()));
+                Log.ForceDisabled(_logger, reason, SessionText.Describe(_sessions.Registry.GetActiveSessions()));
                 return Task.CompletedTask;
             }
 
             // Under the lock: a stop that begins after this sees the request in the queue and answers it.
-            _context.Commands.Enqueue(request);
+            _commands.Enqueue(request);
         }
 
-        _context.Wake.Request();
+        _wake.Request();
         return request.Completion.Task.WaitAsync(cancellationToken);
     }
 
     /// <summary>A snapshot of the protection state.</summary>
     /// <returns>The status.</returns>
-    public TaskProtectionStatus GetStatus() => StatusSnapshot.Create(_context, _client is not null, _unavailableReason, _drain.AbandonedSessions, _coordination?.Status);
-
-    /// <summary>Another process of the task force-disabled protection: tell this one's sessions and stop renewing, as for a local one.</summary>
-    private void OnRemoteForceDisable(ForceDisableMark mark)
-    {
-        lock (_lifecycleLock)
-        {
-            if (_stopped is not null || _loop is null)
-            {
-                return;
-            }
-
-            _context.Commands.Enqueue(new ForceDisableRequest($"by {mark.By}: {mark.Reason}", remote: true));
-        }
-
-        _coordination!.TellSessionsAtOnce(this, mark);
-        _context.Wake.Request();
-    }
+    public TaskProtectionStatus GetStatus() =>
+        StatusSnapshot.Create(_view, _clock, _sessions.Registry, _effective, _unavailableReason, _drain.AbandonedSessions, _coordination?.Status);
 
     /// <inheritdoc />
     /// <remarks>
@@ -345,12 +348,12 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
     /// the coverage field is read.
     /// </remarks>
     bool IProtectionCoordinator.IsCovered(long enteredAt) =>
-        _admission.IsCovered(_sharesRegistryClock ? enteredAt : _context.Clock.Now);
+        _admission.IsCovered(_sharesRegistryClock ? enteredAt : _clock.Now);
 
     /// <inheritdoc />
     void IProtectionCoordinator.OnActivityChanged()
     {
-        _context.Wake.Request();
+        _wake.Request();
         _drain.OnActivityChanged();
     }
 
@@ -358,25 +361,18 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
     string? IProtectionCoordinator.OnUncoveredEntry() => _admission.OnUncoveredEntry();
 
     /// <inheritdoc />
-    void IProtectionCoordinator.OnSessionEnded(string name, TimeSpan duration) => _context.Metrics.SessionEnded(name, duration);
+    void IProtectionCoordinator.OnSessionEnded(string name, TimeSpan duration) => _metrics.SessionEnded(name, duration);
 
     /// <inheritdoc />
     Task<CriticalSession> IProtectionCoordinator.WaitForCoverageAsync(CriticalSession session, CancellationToken cancellationToken) =>
         _admission.WaitForCoverageAsync(session, cancellationToken);
 
-    /// <summary>
-    /// The loop ended on an error it could not survive: nothing renews protection now. Say so everywhere the application
-    /// looks (mode, health, the loss signal), and stop admitting sessions as if coverage could come.
-    /// </summary>
-    private void OnLoopDied(Exception error)
+    /// <summary>The time left on the confirmed lease, as last published.</summary>
+    private TimeSpan LeaseRemaining()
     {
-        _context.State.SetMode(ProtectionMode.Faulted);
-        _context.Gate.Close(_context.Clock.Now);
-        StatusCore core = _context.State.Core;
-        _context.State.Publish(core with { LastError = "The protection loop stopped on an unexpected error: " + error.Message, LastErrorAt = _context.Clock.Now });
-        Log.LoopDied(_context.Logger, error);
-        _context.Signal.TryRaise(this, ProtectionLossReason.ManagerFaulted, "the protection loop stopped on an unexpected error: " + error.Message, error, _context.Registry.GetActiveSessions());
-        _context.Gate.Pulse();
+        long expiry = _view.Core.LeaseExpiry;
+        long now = _clock.Now;
+        return expiry != 0 && expiry > now ? _clock.ToSpan(expiry - now) : TimeSpan.Zero;
     }
 
     private static void Complete(TaskCompletionSource completion, Exception? failure)
@@ -392,5 +388,5 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
     }
 
     /// <summary>Logs that a second stop signal gives up the drain's wait.</summary>
-    internal void OnSecondSignal(string signal) => Log.SecondSignal(_context.Logger, signal);
+    internal void OnSecondSignal(string signal) => Log.SecondSignal(_logger, signal);
 }

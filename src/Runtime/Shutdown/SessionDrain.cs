@@ -1,10 +1,19 @@
+using Microsoft.Extensions.Logging;
+
 namespace TaskProtection;
 
 /// <summary>
 /// The shutdown side of a manager: requesting shutdown (token, refusal of new sessions) and waiting, bounded, for
 /// the active sessions to end while the loop keeps protection renewed.
 /// </summary>
-internal sealed class SessionDrain(ManagerContext context)
+internal sealed class SessionDrain(
+    TaskProtectionOptions options,
+    ManagerClock clock,
+    CriticalSessionRegistry registry,
+    CoverageGate gate,
+    LoopWake wake,
+    TaskProtectionMetrics metrics,
+    ILogger logger)
 {
     private int _shutdownRequested;
     private long _abandonedSessions;
@@ -19,24 +28,24 @@ internal sealed class SessionDrain(ManagerContext context)
             return;
         }
 
-        IReadOnlyList<ActiveSessionInfo> sessions = context.Registry.GetActiveSessions();
-        Log.ShutdownRequested(context.Logger, sessions.Count, context.Options.DrainTimeout, SessionText.Describe(sessions));
-        AggregateException? callbackErrors = context.Registry.BeginShutdown(context.Options.RefuseSessionsDuringShutdown);
+        IReadOnlyList<ActiveSessionInfo> sessions = registry.GetActiveSessions();
+        Log.ShutdownRequested(logger, sessions.Count, options.DrainTimeout, SessionText.Describe(sessions));
+        AggregateException? callbackErrors = registry.BeginShutdown(options.RefuseSessionsDuringShutdown);
         if (callbackErrors is not null)
         {
-            Log.ShutdownCallbacksFailed(context.Logger, callbackErrors);
+            Log.ShutdownCallbacksFailed(logger, callbackErrors);
         }
 
-        context.Wake.Request();
+        wake.Request();
 
         // Sessions still waiting for protection look again, and hear that they are refused.
-        context.Gate.Pulse();
+        gate.Pulse();
     }
 
     /// <summary>Called on every 0→1 and 1→0 change of the active count.</summary>
     public void OnActivityChanged()
     {
-        if (context.Registry.ActiveCount == 0)
+        if (registry.ActiveCount == 0)
         {
             Volatile.Read(ref _idle)?.TrySetResult();
         }
@@ -45,42 +54,40 @@ internal sealed class SessionDrain(ManagerContext context)
     public async Task<DrainResult> DrainAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         RequestShutdown();
-        ManagerClock clock = context.Clock;
         long started = clock.Now;
         bool cutShort = await WaitForIdleAsync(timeout, started, cancellationToken).ConfigureAwait(false);
         TimeSpan elapsed = clock.ToSpan(clock.Now - started);
-        IReadOnlyList<ActiveSessionInfo> abandoned = context.Registry.GetActiveSessions();
+        IReadOnlyList<ActiveSessionInfo> abandoned = registry.GetActiveSessions();
         if (abandoned.Count == 0)
         {
-            Log.Drained(context.Logger, elapsed);
+            Log.Drained(logger, elapsed);
             return new DrainResult { Drained = true, Elapsed = elapsed, Abandoned = [] };
         }
 
-        Log.DrainGaveUp(context.Logger, abandoned.Count, elapsed, cutShort ? "it was cut short (a second stop signal, or the host's shutdown timeout)" : "DrainTimeout passed");
+        Log.DrainGaveUp(logger, abandoned.Count, elapsed, cutShort ? "it was cut short (a second stop signal, or the host's shutdown timeout)" : "DrainTimeout passed");
         foreach (ActiveSessionInfo session in abandoned)
         {
-            Log.SessionAbandoned(context.Logger, session.Name, session.Id, session.Age);
+            Log.SessionAbandoned(logger, session.Name, session.Id, session.Age);
         }
 
         Interlocked.Add(ref _abandonedSessions, abandoned.Count);
-        context.Metrics.Abandoned(abandoned.Count);
+        metrics.Abandoned(abandoned.Count);
         return new DrainResult { Drained = false, Elapsed = elapsed, Abandoned = abandoned };
     }
 
     /// <summary>Waits until no session is active or the bound passes; true when cut short by <paramref name="cancellationToken"/>.</summary>
     private async Task<bool> WaitForIdleAsync(TimeSpan timeout, long started, CancellationToken cancellationToken)
     {
-        ManagerClock clock = context.Clock;
         try
         {
-            while (context.Registry.ActiveCount > 0)
+            while (registry.ActiveCount > 0)
             {
                 // Publish the signal before reading the count, with a full fence (a store followed by a load may
                 // otherwise be reordered): a session ending after the read completes it.
                 var idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 Interlocked.Exchange(ref _idle, idle);
                 TimeSpan left = timeout - clock.ToSpan(clock.Now - started);
-                if (context.Registry.ActiveCount == 0 || left <= TimeSpan.Zero)
+                if (registry.ActiveCount == 0 || left <= TimeSpan.Zero)
                 {
                     return false;
                 }

@@ -1,51 +1,146 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
 namespace TaskProtection;
 
 /// <summary>
-/// The state machine: one loop that asks the <see cref="StepDecider"/> what comes next, performs it (an agent call,
-/// a transition, or a wait for the next due time or a wake), and survives what it did not expect.
+/// The protection loop: the one owner of everything the manager knows about the task's protection. It asks the
+/// <see cref="StepDecider"/> what comes next, performs it (a call, a transition, or a wait for the next due time or a
+/// wake), and survives what it did not expect. Its state lives in the private fields below and changes only on the
+/// loop; <see cref="Commit"/> is the one place that makes a change visible to sessions and readers (coverage, mode,
+/// status, the loss signal, waking waiters).
 /// </summary>
 /// <remarks>
-/// Its awaits deliberately resume on the scheduler the loop was started on (the thread pool in production, a
-/// deterministic scheduler in simulations), so they omit ConfigureAwait.
+/// Split by concern: this file runs the loop and holds its state; <c>.Decide</c> turns decisions into transitions;
+/// <c>.Calls</c> talks to ECS; <c>.Tell</c> commits and tells. Its awaits deliberately resume on the scheduler the loop
+/// was started on (the thread pool, or a dedicated thread, in production; a deterministic scheduler in simulations), so
+/// they omit ConfigureAwait.
 /// </remarks>
-internal sealed class ProtectionLoop
+internal sealed partial class ProtectionLoop
 {
-    private readonly ManagerContext _context;
+    // What the loop works with.
+    private readonly TaskProtectionOptions _options;
     private readonly ManagerClock _clock;
-    private readonly LoopState _state;
+    private readonly SessionCounts _sessions;
+    private readonly BoundedBackend _backend;
+    private readonly CoverageGate _gate;
+    private readonly LoopWake _wake;
+    private readonly LossSignal _signal;
+    private readonly ManagerView _view;
+    private readonly TaskProtectionMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly Func<double> _jitter;
+    private readonly object _owner;
+    private readonly ConcurrentQueue<ForceDisableRequest> _commands;
     private readonly StepDecider _decider;
-    private readonly LoopStatus _status;
-    private readonly LossReporter _losses;
-    private readonly AgentSteps _steps;
+    private readonly LeaseRules _leases;
+    private readonly RetryPolicy _retry;
+    private readonly long _checkTicks;
+    private readonly long _requestTimeoutTicks;
+    private readonly long _toleranceTicks;
     private readonly long _cooldownTicks;
+    private readonly long _landingTicks;
+    private readonly long _callOutTicks;
 
-    public ProtectionLoop(ManagerContext context, ITaskProtectionClient client, object owner)
+    // What the loop knows. Loop only.
+    private Lease _lease;
+    private bool _coverageOpen;
+    private RetryBackoff _enables;
+    private RetryBackoff _releases;
+    private bool _lastAttemptWasRelease;
+    private LateLandings _mayLand = LateLandings.None;
+    private bool _lost;
+    private bool _lapseReported;
+    private bool _draining;
+    private bool _capped;
+    private bool _releasing;
+    private bool _stopped;
+    private bool _faulted;
+    private long _cooldownUntil = long.MinValue;
+    private long _forceDisabledAtEntered = -1;
+    private long _busySince = long.MinValue;
+    private long _releaseDueAt = long.MaxValue;
+    private long _serverMayBeProtectedUntil = long.MinValue;
+    private long _disableAgainAt = long.MinValue;
+    private string? _lastError;
+    private long _lastErrorAt;
+    private long _lapses;
+    private long _loopFaults;
+
+    // What Commit last made visible, so that it wakes waiting sessions only when something they look at changed.
+    private ProtectionMode _publishedMode = ProtectionMode.Stopped;
+
+    public ProtectionLoop(
+        TaskProtectionOptions options,
+        ManagerClock clock,
+        SessionCounts sessions,
+        IProtectionBackend backend,
+        CoverageGate gate,
+        LoopWake wake,
+        LossSignal signal,
+        ManagerView view,
+        TaskProtectionMetrics metrics,
+        ILogger logger,
+        Func<double> jitter,
+        ConcurrentQueue<ForceDisableRequest> commands,
+        object owner)
     {
-        _context = context;
-        _clock = context.Clock;
-        _state = new LoopState(context);
-        _state.LastAttempted = _state.EnableBackoff;
-        _decider = new StepDecider(context, _state);
-        var agent = new AgentCaller(client, context.Options, context.Clock, context.Metrics);
-        _status = new LoopStatus(context, _state, agent);
-        _losses = new LossReporter(context, _state, _status, owner);
-        _steps = new AgentSteps(context, _state, agent, _status, _losses, _decider);
-        _cooldownTicks = _clock.ToTicks(context.Options.MaxProtectionCooldown);
+        _options = options;
+        _clock = clock;
+        _sessions = sessions;
+        _backend = new BoundedBackend(backend, options.RequestTimeout, clock, metrics);
+        _gate = gate;
+        _wake = wake;
+        _signal = signal;
+        _view = view;
+        _metrics = metrics;
+        _logger = logger;
+        _jitter = jitter;
+        _commands = commands;
+        _owner = owner;
+        DeciderRules rules = DeciderRules.From(options, clock);
+        _decider = new StepDecider(rules);
+        _leases = rules.Lease;
+        _retry = RetryPolicy.From(options);
+        _checkTicks = rules.CheckTicks;
+        _requestTimeoutTicks = clock.ToTicks(options.RequestTimeout);
+        _toleranceTicks = clock.ToTicks(options.SchedulingTolerance);
+        _cooldownTicks = clock.ToTicks(options.MaxProtectionCooldown);
+        _landingTicks = clock.ToTicks(GapBudget.LateLandingWindow);
+        _callOutTicks = clock.ToTicks(options.RequestTimeout + options.SchedulingTolerance + GapBudget.TimerResolution);
     }
 
-    private int Running => _context.RunningSessions;
+    /// <summary>Publishes the starting state (mode Idle, or Acquiring with sessions waiting), before the loop runs.</summary>
+    public void PublishInitial() => Commit();
+
+    /// <summary>What the calls go to, for the start-up log.</summary>
+    public string BackendDescription => _backend.Description;
 
     /// <summary>
     /// Runs steps until stopped. An unexpected error in a step (a metrics listener that throws, a bug) is logged,
-    /// counted and followed by a backoff: the loop survives it. Only an error in the backoff itself ends the loop.
+    /// counted and followed by a backoff: the loop survives it. Only an error in the backoff itself ends the loop, and
+    /// then everyone is told (mode Faulted, the loss signal) before the returned task faults.
     /// </summary>
     public async Task RunAsync(CancellationToken stopping)
+    {
+        try
+        {
+            await RunStepsAsync(stopping);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
+        {
+            Die(ex);
+            throw;
+        }
+    }
+
+    private async Task RunStepsAsync(CancellationToken stopping)
     {
         int faults = 0;
         while (!stopping.IsCancellationRequested)
         {
             // Arm the wake signal before reading any state, so a change after the reads is never missed.
-            Task wake = _context.Wake.Arm();
+            Task wake = _wake.Arm();
             try
             {
                 await StepAsync(wake, stopping);
@@ -63,165 +158,24 @@ internal sealed class ProtectionLoop
         }
     }
 
-    /// <inheritdoc cref="AgentSteps.ReleaseOnStopAsync"/>
-    public Task<Exception?> ReleaseOnStopAsync() => _steps.ReleaseOnStopAsync();
-
-    private async Task StepAsync(Task wake, CancellationToken stopping)
-    {
-        while (_context.Commands.TryDequeue(out ForceDisableRequest? request))
-        {
-            await _steps.ForceDisableAsync(request, stopping);
-        }
-
-        long now = _clock.Now;
-        int active = _context.Registry.ActiveCount;
-        Step step = _decider.Decide(now, active, _context.RunningSessions);
-        switch (step.Kind)
-        {
-            case StepKind.Wait:
-                _status.Publish();
-                await WaitAsync(wake, step.At - now, stopping);
-                break;
-            case StepKind.Enable:
-                await _steps.EnableAsync(step.At, stopping);
-                break;
-            case StepKind.Release:
-                await _steps.ReleaseAsync(stopping);
-                break;
-            case StepKind.DisableAgain:
-                await _steps.DisableAgainAsync(stopping);
-                break;
-            default:
-                Transition(step.Kind);
-                break;
-        }
-    }
-
-    /// <summary>The steps that change only the loop's own state (and tell the application); the loop decides again at once.</summary>
-    private void Transition(StepKind kind)
-    {
-        switch (kind)
-        {
-            case StepKind.EndLease:
-                EndLease();
-                break;
-            case StepKind.ReportLapse:
-                _losses.ReportLapse();
-                break;
-            case StepKind.Cap:
-                Cap();
-                break;
-            case StepKind.Drain:
-                Drain();
-                break;
-            case StepKind.EndCooldown:
-                _state.Capped = false;
-                Log.CooldownOver(_context.Logger);
-                _status.Publish();
-                break;
-            case StepKind.LeaveForceDisabled:
-                _context.State.ForceDisabledAtEntered = -1;
-                if (_state.Capped)
-                {
-                    // A session that entered while force-disabled found no cool-down to hear of; it runs in one.
-                    _steps.TellRunningCapped();
-                }
-
-                _status.Publish();
-                break;
-            case StepKind.ReportNotConfirmed:
-                _losses.ReportNotConfirmed();
-                break;
-            case StepKind.GoIdle:
-                GoIdle();
-                break;
-        }
-    }
-
-    private void EndLease()
-    {
-        _state.Lease.Drop();
-        _steps.EndDrain(_clock.Now);
-        _context.Gate.Close(_clock.Now);
-        int running = Running;
-        if (running > 0 && _state.Capped)
-        {
-            // Told when the cap was decided, or when they entered; a no-op then.
-            _losses.Raise(ProtectionLossReason.MaxDurationReached, _losses.CapWhy(), null);
-        }
-        else if (running > 0)
-        {
-            _losses.ReportLapse();
-        }
-
-        _status.Publish();
-    }
-
-    /// <summary>New sessions are refused from now on (waiting ones re-check and hear it); running ones stay protected.</summary>
-    private void Drain()
-    {
-        _state.Draining = true;
-        _context.Gate.Close(_clock.Now);
-        LeaseState lease = _state.Lease;
-        long now = _clock.Now;
-        Log.Draining(
-            _context.Logger,
-            _context.Options.CapDrain,
-            _clock.ToUtc(lease.CapEnd, now, _clock.UtcNow),
-            SessionText.Describe(_context.Registry.GetActiveSessions()));
-        _status.Publish();
-        _context.Gate.Pulse();
-    }
-
-    private void Cap()
-    {
-        LeaseState lease = _state.Lease;
-        _state.Draining = false;
-        _state.Capped = true;
-        _state.CooldownUntil = lease.Expiry + _cooldownTicks;
-        _context.Gate.Close(_clock.Now);
-        long now = _clock.Now;
-        DateTimeOffset utcNow = _clock.UtcNow;
-        Log.Capped(
-            _context.Logger,
-            _context.Options.MaxProtectionDuration,
-            _clock.ToUtc(lease.Expiry, now, utcNow),
-            _clock.ToUtc(_state.CooldownUntil, now, utcNow),
-            SessionText.Describe(_context.Registry.GetActiveSessions()));
-        _losses.ReportCap();
-        _status.Publish();
-        _context.Gate.Pulse();
-    }
-
-    /// <summary>No session and nothing held: the work that lost protection is over, the next session tries afresh.</summary>
-    private void GoIdle()
-    {
-        _state.Lease.Drop();
-        _state.EnableBackoff.Reset();
-        _state.ReleaseBackoff.Reset();
-        _state.Lost = false;
-        _state.LapseReported = false;
-        _context.Signal.TryReset();
-        _status.Publish();
-    }
-
     /// <summary>
-    /// Backs off after an unexpected error, as after a failed call, but never past the lapse watch: the next step must
-    /// still see it. The state is safe to resume from: coverage only opens after a confirmed lease is recorded.
+    /// Backs off after an unexpected error, as after a failed call, but never past the deadline for telling running
+    /// sessions: the next step must still see it. The state is safe to resume from: coverage only opens after a
+    /// confirmed lease is recorded.
     /// </summary>
     private async Task AfterFaultAsync(Exception error, int faults, Task wake, CancellationToken stopping)
     {
-        TimeSpan backoff = GapBudget.RetryDelayCap(_context.Options.RetryBaseDelay, _context.Options.RetryMaxDelay, faults);
-        _state.LoopFaults++;
-        _context.Metrics.LoopFault();
-        Log.LoopFault(_context.Logger, faults, backoff, error);
+        TimeSpan backoff = GapBudget.RetryDelayCap(_options.RetryBaseDelay, _options.RetryMaxDelay, faults);
+        _loopFaults++;
+        _metrics.LoopFault();
+        Log.LoopFault(_logger, faults, backoff, error);
         long now = _clock.Now;
-        long until = Math.Min(now + _clock.ToTicks(backoff), _decider.TellDeadline(now, Running).At);
-
-        _status.Publish();
+        long until = Math.Min(now + _clock.ToTicks(backoff), TellDeadline(now).At);
+        Commit();
         await WaitAsync(wake, until - now, stopping);
     }
 
+    /// <summary>Waits <paramref name="ticks"/> or until woken, whichever comes first.</summary>
     private async Task WaitAsync(Task wake, long ticks, CancellationToken stopping)
     {
         if (ticks <= 0)
@@ -234,4 +188,42 @@ internal sealed class ProtectionLoop
         await Task.WhenAny(wake, delay);
         cancelDelay.Cancel();
     }
+
+    /// <summary>What the decider needs, as the loop knows it now.</summary>
+    private LoopFacts Facts(long now) => new(
+        now,
+        _sessions.Active,
+        _sessions.Running,
+        _sessions.TotalEntered,
+        _lease,
+        _capped,
+        _draining,
+        _lost,
+        _lapseReported,
+        _signal.IsRaised,
+        _cooldownUntil,
+        _forceDisabledAtEntered,
+        _disableAgainAt,
+        _enables,
+        _releases,
+        _mayLand,
+        _busySince,
+        _releaseDueAt,
+        _serverMayBeProtectedUntil);
+
+    /// <summary>The next moment running sessions must be told something if nothing changes before; notes the task busy if it is.</summary>
+    private (long At, bool Lapse) TellDeadline(long now)
+    {
+        LoopFacts facts = Facts(now);
+        _busySince = StepDecider.BusySince(facts);
+        return _decider.TellDeadline(facts);
+    }
+}
+
+/// <summary>One call to <see cref="TaskProtectionManager.ForceDisableProtectionAsync"/>, waiting for the loop.</summary>
+internal sealed class ForceDisableRequest(string reason)
+{
+    public string Reason { get; } = reason;
+
+    public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

@@ -1,176 +1,209 @@
 namespace TaskProtection;
 
 /// <summary>
-/// Decides the loop's next step from the lease, the sessions and the clock. It does no I/O and raises nothing: it
-/// only keeps the schedule (when the task became busy, when a release is due) and says what comes next.
+/// What the loop does next: a pure function of what it knows (<see cref="LoopFacts"/>) and the settings. It does no I/O
+/// and changes nothing; the schedule it keeps (when the task became busy, when a release is due) comes back in the
+/// <see cref="Decision"/>.
 /// </summary>
 /// <remarks>
-/// Sessions are counted two ways: <c>active</c> (all of them) and <c>running</c> (those whose body may be running:
-/// every active session except those still waiting in EnterAsync). Telling the application is owed to running ones.
+/// Sessions are counted two ways: active (all of them) and running (those whose body may be running: every active
+/// session except those still waiting in EnterAsync). Telling the application is owed to running ones.
 /// </remarks>
-internal sealed class StepDecider(ManagerContext context, LoopState state)
+internal sealed class StepDecider(DeciderRules rules)
 {
-    private readonly long _checkTicks = context.Clock.ToTicks(context.Options.CheckInterval);
-    private readonly long _releaseDelayTicks = context.Clock.ToTicks(context.Options.ReleaseDelay);
-    private readonly long _acquireTimeoutTicks = context.Clock.ToTicks(context.Options.AcquireTimeout);
-
-    // Timers may fire this late: deadlines for telling the application are armed that much early.
-    private readonly long _lateTicks = context.Clock.ToTicks(context.Options.SchedulingTolerance + GapBudget.TimerResolution);
-
-    public Step Decide(long now, int active, int running)
+    public Decision Decide(in LoopFacts f)
     {
-        LeaseState lease = state.Lease;
-        if (lease.IsHeld && now >= lease.Expiry)
+        Lease lease = f.Lease;
+        if (lease.IsHeld && f.Now >= lease.Expiry)
         {
-            return new Step(StepKind.EndLease);
+            return Keep(f, new Step(StepKind.EndLease));
         }
 
-        if (now >= LapseDeadline(running))
+        if (f.Now >= LapseDeadline(f))
         {
-            return new Step(StepKind.ReportLapse);
+            return Keep(f, new Step(StepKind.ReportLapse));
         }
 
-        if (state.Capped && !lease.IsHeld && now >= state.CooldownUntil)
+        if (f.Capped && !lease.IsHeld && f.Now >= f.CooldownUntil)
         {
-            return new Step(StepKind.EndCooldown);
+            return Keep(f, new Step(StepKind.EndCooldown));
         }
 
-        long forceDisabledAt = context.State.ForceDisabledAtEntered;
-        if (forceDisabledAt >= 0)
+        if (f.ForceDisabledAtEntered >= 0)
         {
-            // Renewals stay stopped until a session entered after the force-disable needs protection.
-            if (active > 0 && context.Registry.TotalEntered > forceDisabledAt)
-            {
-                return new Step(StepKind.LeaveForceDisabled);
-            }
-
-            bool again = state.DisableAgainAt != long.MinValue;
-            return again && now >= state.DisableAgainAt && now >= state.ReleaseBackoff.NextAttemptAt
-                ? new Step(StepKind.DisableAgain)
-                : Step.WaitUntil(again ? Math.Max(state.DisableAgainAt, state.ReleaseBackoff.NextAttemptAt) : now + _checkTicks);
+            return Keep(f, DecideForceDisabled(f));
         }
 
-        return active > 0 ? DecideBusy(now, running) : DecideIdle(now);
+        return f.Active > 0 ? DecideBusy(f) : DecideIdle(f);
     }
 
-    private Step DecideBusy(long now, int running)
+    /// <summary>
+    /// The next moment running sessions must be told something if nothing changes before (the lapse watch while a lease
+    /// is held, else the acquire timeout), and which; long.MaxValue when nothing is owed.
+    /// </summary>
+    public (long At, bool Lapse) TellDeadline(in LoopFacts f)
     {
-        state.ReleaseDueAt = long.MaxValue;
-        if (state.BusySince == long.MinValue)
+        long lapse = LapseDeadline(f);
+        long notConfirmed = NotConfirmedDeadline(f);
+        return lapse <= notConfirmed ? (lapse, true) : (notConfirmed, false);
+    }
+
+    /// <summary>When the task became busy, given what the loop saw: now if sessions are active and it was idle.</summary>
+    public static long BusySince(in LoopFacts f) => f.Active > 0 && f.BusySince == long.MinValue ? f.Now : f.BusySince;
+
+    /// <summary>While renewing: when running sessions must hear that the lease ends unrenewed; long.MaxValue when nothing is owed.</summary>
+    public long LapseDeadline(in LoopFacts f) =>
+        f.Lease.IsHeld && f.Running > 0 && !f.Capped && !f.LapseReported ? rules.Lease.LapseAt(f.Lease) : long.MaxValue;
+
+    /// <summary>
+    /// While acquiring: when sessions that did not wait for protection (synchronous ones) must hear that it is not
+    /// confirmed: AcquireTimeout after the task became busy, less the timer tolerance. long.MaxValue when nothing is owed.
+    /// </summary>
+    public long NotConfirmedDeadline(in LoopFacts f)
+    {
+        long busySince = BusySince(f);
+        return !f.Lease.IsHeld && f.Running > 0 && !f.SignalRaised && busySince != long.MinValue
+            ? busySince + rules.AcquireTimeoutTicks - rules.Lease.LateTicks
+            : long.MaxValue;
+    }
+
+    /// <summary>Renewals stay stopped until a session entered after the force-disable needs protection.</summary>
+    private Step DecideForceDisabled(in LoopFacts f)
+    {
+        if (f.Active > 0 && f.TotalEntered > f.ForceDisabledAtEntered)
         {
-            state.BusySince = now;
+            return new Step(StepKind.LeaveForceDisabled);
         }
 
-        LeaseState lease = state.Lease;
-        long watchdog = now + _checkTicks;
-        if (state.Capped)
+        bool again = f.DisableAgainAt != long.MinValue;
+        return again && f.Now >= f.DisableAgainAt && f.Now >= f.Releases.NextAttemptAt
+            ? new Step(StepKind.DisableAgain)
+            : Step.WaitUntil(again ? Math.Max(f.DisableAgainAt, f.Releases.NextAttemptAt) : f.Now + rules.CheckTicks);
+    }
+
+    private Decision DecideBusy(in LoopFacts f)
+    {
+        long busySince = BusySince(f);
+        var decision = new Decision(BusyStep(f, busySince), busySince, long.MaxValue);
+        return decision;
+    }
+
+    private Step BusyStep(in LoopFacts f, long busySince)
+    {
+        Lease lease = f.Lease;
+        LeaseRules leases = rules.Lease;
+        long watchdog = f.Now + rules.CheckTicks;
+        if (f.Capped)
         {
-            return Step.WaitUntil(Math.Min(watchdog, lease.IsHeld ? lease.Expiry : state.CooldownUntil));
+            return Step.WaitUntil(Math.Min(watchdog, lease.IsHeld ? lease.Expiry : f.CooldownUntil));
         }
 
         if (!lease.IsHeld)
         {
-            return DecideAcquire(now, running, watchdog);
+            return AcquireStep(f, watchdog);
         }
 
-        if (!state.Draining && now >= lease.DrainFrom)
+        long drainFrom = leases.DrainFrom(lease);
+        if (!f.Draining && f.Now >= drainFrom)
         {
             return new Step(StepKind.Drain);
         }
 
         // While sessions run, every wait ends by the lapse watch, so that a lapse is reported before the lease ends;
         // and by the drain, so that sessions waiting then hear at once that they are refused.
-        long lapseWatch = Math.Min(Math.Min(LapseDeadline(running), lease.Expiry), state.Draining ? long.MaxValue : lease.DrainFrom);
-        if (lease.NextRenewal() is not { } plan)
+        long lapseWatch = Math.Min(Math.Min(LapseDeadline(f), lease.Expiry), f.Draining ? long.MaxValue : drainFrom);
+        if (leases.NextRenewal(lease) is not { } plan)
         {
-            return now >= lease.RenewalDue ? new Step(StepKind.Cap) : Step.WaitUntil(Min(lease.RenewalDue, watchdog, lapseWatch));
+            long due = leases.RenewalDue(lease);
+            return f.Now >= due ? new Step(StepKind.Cap) : Step.WaitUntil(Min(due, watchdog, lapseWatch));
         }
 
-        if (now < plan.At)
+        if (f.Now < plan.At)
         {
             return Step.WaitUntil(Min(plan.At, watchdog, lapseWatch));
         }
 
-        long retryAt = state.EnableBackoff.NextAttemptAt;
-        if (now < retryAt)
+        if (f.Now < f.Enables.NextAttemptAt)
         {
-            return Step.WaitUntil(Math.Min(retryAt, lapseWatch));
+            return Step.WaitUntil(Math.Min(f.Enables.NextAttemptAt, lapseWatch));
         }
 
         // Lateness counts from when the renewal was needed: not from a due time that passed while no session ran.
-        return new Step(StepKind.Enable, Math.Max(plan.At, state.BusySince));
+        return new Step(StepKind.Enable, Math.Max(plan.At, busySince));
     }
 
-    private Step DecideAcquire(long now, int running, long watchdog)
+    private Step AcquireStep(in LoopFacts f, long watchdog)
     {
-        long notConfirmedAt = NotConfirmedDeadline(running);
-        if (now >= notConfirmedAt)
+        long notConfirmedAt = NotConfirmedDeadline(f);
+        if (f.Now >= notConfirmedAt)
         {
             return new Step(StepKind.ReportNotConfirmed);
         }
 
         // A disable that may still land would undo this enable: wait until it no longer can.
-        long at = Math.Max(state.EnableBackoff.NextAttemptAt, state.MayLand.DisableUntil);
-        return now >= at ? new Step(StepKind.Enable, now) : Step.WaitUntil(Min(at, watchdog, notConfirmedAt));
+        long at = Math.Max(f.Enables.NextAttemptAt, f.MayLand.DisableUntil);
+        return f.Now >= at ? new Step(StepKind.Enable, f.Now) : Step.WaitUntil(Min(at, watchdog, notConfirmedAt));
     }
 
-    private Step DecideIdle(long now)
+    private Decision DecideIdle(in LoopFacts f)
     {
-        state.BusySince = long.MinValue;
-
         // No session: release once the delay has passed, while the agent may still hold protection for us.
-        if (now < state.ServerMayBeProtectedUntil)
+        if (f.Now < f.ServerMayBeProtectedUntil)
         {
-            if (state.ReleaseDueAt == long.MaxValue)
-            {
-                state.ReleaseDueAt = now + _releaseDelayTicks;
-            }
-
-            long at = Math.Max(Math.Max(state.ReleaseDueAt, state.ReleaseBackoff.NextAttemptAt), state.DisableAgainAt);
-            return now >= at ? new Step(StepKind.Release) : Step.WaitUntil(at);
+            long releaseDueAt = f.ReleaseDueAt == long.MaxValue ? f.Now + rules.ReleaseDelayTicks : f.ReleaseDueAt;
+            long at = Math.Max(Math.Max(releaseDueAt, f.Releases.NextAttemptAt), f.DisableAgainAt);
+            return new Decision(f.Now >= at ? new Step(StepKind.Release) : Step.WaitUntil(at), long.MinValue, releaseDueAt);
         }
 
-        if (state.Lease.IsHeld || state.Lost || state.LapseReported || context.Signal.IsRaised
-            || state.EnableBackoff.NextAttemptAt != 0 || state.ReleaseBackoff.NextAttemptAt != 0)
+        if (f.Lease.IsHeld || f.Lost || f.LapseReported || f.SignalRaised || f.Enables.NextAttemptAt != 0 || f.Releases.NextAttemptAt != 0)
         {
-            return new Step(StepKind.GoIdle);
+            return new Decision(new Step(StepKind.GoIdle), long.MinValue, f.ReleaseDueAt);
         }
 
-        long watchdog = now + _checkTicks;
-        return Step.WaitUntil(state.Capped ? Math.Min(watchdog, state.CooldownUntil) : watchdog);
+        long watchdog = f.Now + rules.CheckTicks;
+        return new Decision(Step.WaitUntil(f.Capped ? Math.Min(watchdog, f.CooldownUntil) : watchdog), long.MinValue, f.ReleaseDueAt);
     }
 
-    /// <summary>
-    /// The next moment running sessions must be told something if nothing changes before (the lapse watch while a lease
-    /// is held, else the acquire timeout), and which; long.MaxValue when nothing is owed. Notes the task busy if it is.
-    /// </summary>
-    public (long At, bool Lapse) TellDeadline(long now, int running)
-    {
-        if (context.Registry.ActiveCount > 0 && state.BusySince == long.MinValue)
-        {
-            state.BusySince = now;
-        }
-
-        long lapse = LapseDeadline(running);
-        long notConfirmed = NotConfirmedDeadline(running);
-        return lapse <= notConfirmed ? (lapse, true) : (notConfirmed, false);
-    }
-
-    /// <summary>
-    /// While renewing: when running sessions must hear that the lease ends unrenewed (the lapse watch); long.MaxValue
-    /// when nothing is owed.
-    /// </summary>
-    public long LapseDeadline(int running) =>
-        state.Lease.IsHeld && running > 0 && !state.Capped && !state.LapseReported ? state.Lease.LapseAt : long.MaxValue;
-
-    /// <summary>
-    /// While acquiring: when sessions that did not wait for protection (synchronous ones) must hear that it is not
-    /// confirmed: AcquireTimeout after the task became busy, less the timer tolerance. long.MaxValue when nothing is owed.
-    /// </summary>
-    public long NotConfirmedDeadline(int running) =>
-        !state.Lease.IsHeld && running > 0 && !context.Signal.IsRaised && state.BusySince != long.MinValue
-            ? state.BusySince + _acquireTimeoutTicks - _lateTicks
-            : long.MaxValue;
+    private static Decision Keep(in LoopFacts f, Step step) => new(step, f.BusySince, f.ReleaseDueAt);
 
     private static long Min(long a, long b, long c) => Math.Min(a, Math.Min(b, c));
 }
+
+/// <summary>The settings the decider works with, in clock ticks.</summary>
+/// <param name="Lease">The lease and cap arithmetic.</param>
+/// <param name="CheckTicks">CheckInterval: the watchdog's period.</param>
+/// <param name="ReleaseDelayTicks">ReleaseDelay: how long protection stays after the last session.</param>
+/// <param name="AcquireTimeoutTicks">AcquireTimeout: how long sessions that did not wait run unconfirmed before they are told.</param>
+internal sealed record DeciderRules(LeaseRules Lease, long CheckTicks, long ReleaseDelayTicks, long AcquireTimeoutTicks)
+{
+    public static DeciderRules From(TaskProtectionOptions options, ManagerClock clock) => new(
+        LeaseRules.From(options, clock),
+        clock.ToTicks(options.CheckInterval),
+        clock.ToTicks(options.ReleaseDelay),
+        clock.ToTicks(options.AcquireTimeout));
+}
+
+/// <summary>What the loop knows when it decides: the clock, the sessions, the lease and its own state.</summary>
+internal readonly record struct LoopFacts(
+    long Now,
+    int Active,
+    int Running,
+    long TotalEntered,
+    Lease Lease,
+    bool Capped,
+    bool Draining,
+    bool Lost,
+    bool LapseReported,
+    bool SignalRaised,
+    long CooldownUntil,
+    long ForceDisabledAtEntered,
+    long DisableAgainAt,
+    RetryBackoff Enables,
+    RetryBackoff Releases,
+    LateLandings MayLand,
+    long BusySince,
+    long ReleaseDueAt,
+    long ServerMayBeProtectedUntil);
+
+/// <summary>One decision: the step, and the schedule the loop keeps from now on.</summary>
+internal readonly record struct Decision(Step Step, long BusySince, long ReleaseDueAt);

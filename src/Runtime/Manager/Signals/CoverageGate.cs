@@ -2,15 +2,12 @@ namespace TaskProtection;
 
 /// <summary>
 /// What sessions entering now are told: the timestamp until which a confirmed lease covers them (read lock-free on
-/// every EnterAsync), and the gate that waiting sessions sleep on until that changes.
+/// every EnterAsync), and the gate that waiting sessions sleep on until that changes. Written by the loop's commit only.
 /// </summary>
 internal sealed class CoverageGate(LoopDispatcher dispatcher)
 {
     private long _coverageUntil = long.MinValue;
     private TaskCompletionSource _gate = new();
-
-    /// <summary>When coverage last closed, or will close: only sessions older than that can have passed the gate. Loop only.</summary>
-    public long ClosesAt { get; private set; } = long.MinValue;
 
     /// <summary>The current gate; read it before the state, so that a change after the read completes it.</summary>
     public Task Current => Volatile.Read(ref _gate).Task;
@@ -20,21 +17,8 @@ internal sealed class CoverageGate(LoopDispatcher dispatcher)
     /// <summary>The timestamp until which sessions entering are covered; long.MinValue when closed.</summary>
     public long Until => Volatile.Read(ref _coverageUntil);
 
-    public void Open(long until)
-    {
-        Interlocked.Exchange(ref _coverageUntil, until);
-        ClosesAt = until;
-    }
-
-    /// <summary>Closes coverage (a full fence) and returns what it was, so that a release that changes its mind can put it back.</summary>
-    public long Close(long now)
-    {
-        long previous = Interlocked.Exchange(ref _coverageUntil, long.MinValue);
-        ClosesAt = Math.Min(ClosesAt, now);
-        return previous;
-    }
-
-    public void Restore(long until) => Interlocked.Exchange(ref _coverageUntil, until);
+    /// <summary>Sets coverage (a full fence, so that the loop's later reads cannot move before it).</summary>
+    public void Set(long until) => Interlocked.Exchange(ref _coverageUntil, until);
 
     /// <summary>Completes the current gate so that waiters re-check; completion runs on the loop's scheduler, never inline.</summary>
     public void Pulse()

@@ -7,7 +7,7 @@ namespace TaskProtection;
 /// no live holder is left, and then releases on the task's behalf. Without it, a holder killed mid-session (SIGKILL,
 /// out of memory) would leave the task protected until the lease ran out, blocking scale-in for minutes.
 /// </summary>
-internal sealed partial class CoordinatedClient
+internal sealed partial class CoordinatedBackend
 {
     private readonly Lock _watchLock = new();
     private ITimer? _orphanWatch;
@@ -18,7 +18,7 @@ internal sealed partial class CoordinatedClient
         lock (_watchLock)
         {
             _orphanWatch?.Dispose();
-            _orphanWatch = _time.CreateTimer(static s => ((CoordinatedClient)s!).PostOrphanCheck(), this, delay, Timeout.InfiniteTimeSpan);
+            _orphanWatch = _time.CreateTimer(static s => ((CoordinatedBackend)s!).PostOrphanCheck(), this, delay, Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -85,7 +85,7 @@ internal sealed partial class CoordinatedClient
         }
         catch (Exception ex) when (ex is TaskProtectionCallException or OperationCanceledException)
         {
-            bool mayLand = ex is not TaskProtectionCallException refused || LateLandings.MayHaveLanded(refused);
+            bool mayLand = ex is not TaskProtectionCallException refused || refused.MayHaveLanded();
             session.Write(shared with { LastCall = Call(false, now, ex), Pending = mayLand ? [.. shared.Pending, ours] : shared.Pending });
             throw;
         }

@@ -4,8 +4,8 @@ using TaskProtection.Tests.Infrastructure;
 
 namespace TaskProtection.Tests.Coordination;
 
-/// <summary>The coordinated client's rules on their own: one participant's view of a shared board.</summary>
-public sealed class CoordinatedClientTests : IDisposable
+/// <summary>The coordinated backend's rules on their own: one participant's view of a shared board.</summary>
+public sealed class CoordinatedBackendTests : IDisposable
 {
     private readonly ManualTaskScheduler _scheduler = new();
     private readonly SimulatedClock _clock;
@@ -14,7 +14,7 @@ public sealed class CoordinatedClientTests : IDisposable
     private readonly TaskProtectionOptions _options = new();
     private readonly System.Diagnostics.Metrics.Meter _unused = new("test");
 
-    public CoordinatedClientTests()
+    public CoordinatedBackendTests()
     {
         _clock = new SimulatedClock(_scheduler);
         _model = new ProtectionModel(_clock);
@@ -32,10 +32,10 @@ public sealed class CoordinatedClientTests : IDisposable
         DateTimeOffset now = _clock.GetUtcNow();
         Seed(SharedProtection.Empty with { ExpiresAt = now + TimeSpan.FromSeconds(90) });
 
-        TaskProtectionState answer = await Client("p0").EnableAsync(1, CancellationToken.None);
+        EnableConfirmation answer = await Client("p0").EnableAsync(1, CancellationToken.None);
 
         Assert.Contains("\"ExpiresInMinutes\":2", _model.Calls[^1].Body, StringComparison.Ordinal);
-        Assert.Equal(now + TimeSpan.FromMinutes(2), answer.ExpirationDate);
+        Assert.Equal(now + TimeSpan.FromMinutes(2), answer.SharedExpiry);
         Assert.Equal(now + TimeSpan.FromMinutes(2), _board.State.ExpiresAt);
     }
 
@@ -45,10 +45,10 @@ public sealed class CoordinatedClientTests : IDisposable
         DateTimeOffset expires = _clock.GetUtcNow() + TimeSpan.FromMinutes(6);
         Seed(SharedProtection.Empty with { ExpiresAt = expires });
 
-        TaskProtectionState answer = await Client("p0").EnableAsync(7, CancellationToken.None);
+        EnableConfirmation answer = await Client("p0").EnableAsync(7, CancellationToken.None);
 
         Assert.Empty(_model.Calls);
-        Assert.Equal(expires, answer.ExpirationDate);
+        Assert.Equal(expires, answer.SharedExpiry);
         Assert.True(_board.IsHolder("p0"));
     }
 
@@ -90,15 +90,16 @@ public sealed class CoordinatedClientTests : IDisposable
         Assert.Equal(7, pending.Minutes);
     }
 
-    private CoordinatedClient Client(string participant) => new(
-        new InMemoryTaskProtectionClient(_model),
+    private CoordinatedBackend Client(string participant) => new(
+        new ClientBackend(new InMemoryTaskProtectionClient(_model)),
         _board.Join(participant, _options.RequestTimeout + GapBudget.LateLandingWindow, _clock),
         "(test)",
         _options,
         _clock,
         NullLogger.Instance,
         new TaskProtectionMetrics(null, () => 0, () => false, () => 0),
-        new LoopDispatcher(TaskScheduler.Default));
+        new LoopDispatcher(TaskScheduler.Default),
+        wake: static () => { });
 
     private void Seed(SharedProtection state)
     {

@@ -11,9 +11,9 @@ namespace TaskProtection;
 /// Its time spent waiting for the lock counts inside the manager's RequestTimeout, so the gap budget still holds.
 /// </summary>
 /// <remarks>Called on the loop's scheduler, and its own checks are posted there: its awaits omit ConfigureAwait.</remarks>
-internal sealed partial class CoordinatedClient : ITaskProtectionClient
+internal sealed partial class CoordinatedBackend : IProtectionBackend
 {
-    private readonly ITaskProtectionClient _inner;
+    private readonly IProtectionBackend _inner;
     private readonly ICoordinationStore _store;
     private readonly string _directory;
     private readonly TimeProvider _time;
@@ -24,20 +24,24 @@ internal sealed partial class CoordinatedClient : ITaskProtectionClient
     private readonly TimeSpan _landing;
     private readonly TimeSpan _requestTimeout;
     private readonly TimeSpan _orphanCheckEvery;
+    private readonly Action _wake;
     private readonly Lock _statusLock = new();
+    private readonly Lock _noticeLock = new();
     private CoordinationStatus _status;
     private ForceDisableMark? _seenForceDisable;
 
-    // Set when another process's force-disable is noticed, cleared once the manager has told its sessions: no enable
-    // goes out in between, or a renewal waiting for the lock would undo the force-disable at once.
-    private volatile bool _remoteForceUnhandled;
+    // Another process's force-disable, noticed and not yet taken by the loop; and the newest one the loop has taken.
+    // No enable goes out while a newer one is untaken, or a renewal waiting for the lock would undo it at once.
+    private ForceDisableMark? _untakenForceDisable;
+    private long _takenForceDisableEpoch;
 
     // The expiry this process last confirmed or adopted: a lease is adopted only when another process moved it since,
     // or a renewal that must reach further (the last one before the cap) would adopt the same lease again and again.
     private DateTimeOffset _lastKnownExpiry = DateTimeOffset.MinValue;
 
-    public CoordinatedClient(ITaskProtectionClient inner, ICoordinationStore store, string directory, TaskProtectionOptions options, TimeProvider time, ILogger logger, TaskProtectionMetrics metrics, LoopDispatcher dispatcher)
+    public CoordinatedBackend(IProtectionBackend inner, ICoordinationStore store, string directory, TaskProtectionOptions options, TimeProvider time, ILogger logger, TaskProtectionMetrics metrics, LoopDispatcher dispatcher, Action wake)
     {
+        _wake = wake;
         _metrics = metrics;
         _dispatcher = dispatcher;
         _inner = inner;
@@ -55,11 +59,11 @@ internal sealed partial class CoordinatedClient : ITaskProtectionClient
         _orphanCheckEvery = options.ReleaseDelay > TimeSpan.FromSeconds(1) ? options.ReleaseDelay : TimeSpan.FromSeconds(1);
         _status = new CoordinationStatus { Directory = directory, Participant = store.Participant };
         _seenForceDisable = store.Peek().ForceDisable;
+        _takenForceDisableEpoch = _seenForceDisable?.Epoch ?? 0;
         store.Changed += CheckForceDisable;
     }
 
-    /// <summary>Raised when another process force-disabled the task's protection (with the reason and who).</summary>
-    public event Action<ForceDisableMark>? RemoteForceDisable;
+    public string Description => $"{_inner.Description}, shared through {_directory}";
 
     public CoordinationStatus Status
     {
@@ -72,15 +76,15 @@ internal sealed partial class CoordinatedClient : ITaskProtectionClient
         }
     }
 
-    public async Task<TaskProtectionState> EnableAsync(int expiresInMinutes, CancellationToken cancellationToken)
+    public async Task<EnableConfirmation> EnableAsync(int expiresInMinutes, CancellationToken cancellationToken)
     {
         DateTimeOffset waitStarted = _time.GetUtcNow();
         using ICoordinationSession session = await _store.LockAsync(cancellationToken);
         DateTimeOffset now = _time.GetUtcNow();
         SharedProtection shared = ReadShared(session, now);
-        if (_remoteForceUnhandled)
+        if (shared.ForceDisable is { } mark && mark.By != _store.Participant && mark.Epoch > Volatile.Read(ref _takenForceDisableEpoch))
         {
-            throw Retryable($"another process of the task ({shared.ForceDisable?.By}) just force-disabled protection");
+            throw Retryable($"another process of the task ({mark.By}) just force-disabled protection");
         }
 
         if (shared.DisableMayLandUntil(now) is { } until)
@@ -95,7 +99,7 @@ internal sealed partial class CoordinatedClient : ITaskProtectionClient
             _lastKnownExpiry = expires;
             Publish(shared, holder: true, sharedRenewal: true);
             _metrics.SharedRenewal();
-            return new TaskProtectionState { ProtectionEnabled = true, ExpirationDate = expires };
+            return new EnableConfirmation(expires);
         }
 
         if (shared.LastCall is { Enable: true, Succeeded: false } last && last.By != _store.Participant && last.StartedAt >= waitStarted)
@@ -110,18 +114,18 @@ internal sealed partial class CoordinatedClient : ITaskProtectionClient
         session.Write(shared with { Pending = [.. shared.Pending, ours] });
         try
         {
-            TaskProtectionState answer = await _inner.EnableAsync(minutes, cancellationToken);
+            await _inner.EnableAsync(minutes, cancellationToken);
             int counted = shared.Pending.Where(static p => p.Enable).Select(static p => p.Minutes).DefaultIfEmpty(minutes).Min();
             DateTimeOffset confirmed = now + TimeSpan.FromMinutes(Math.Min(minutes, counted));
             _lastKnownExpiry = confirmed;
             SharedProtection after = shared with { ExpiresAt = confirmed, LastCall = Call(true, now, null) };
             session.Write(after);
             Publish(after, holder: true);
-            return new TaskProtectionState { ProtectionEnabled = true, ExpirationDate = confirmed, TaskArn = answer.TaskArn };
+            return new EnableConfirmation(confirmed);
         }
         catch (Exception ex) when (ex is TaskProtectionCallException or OperationCanceledException)
         {
-            bool mayLand = ex is not TaskProtectionCallException refused || LateLandings.MayHaveLanded(refused);
+            bool mayLand = ex is not TaskProtectionCallException refused || refused.MayHaveLanded();
             SharedProtection after = shared with { LastCall = Call(true, now, ex), Pending = mayLand ? [.. shared.Pending, ours] : shared.Pending };
             session.Write(after);
             Publish(after, holder: true);
@@ -129,15 +133,25 @@ internal sealed partial class CoordinatedClient : ITaskProtectionClient
         }
     }
 
-    public Task<TaskProtectionState> DisableAsync(CancellationToken cancellationToken) => DisableAsync(force: false, null, cancellationToken);
+    public Task DisableAsync(CancellationToken cancellationToken) => DisableAsync(force: false, null, cancellationToken);
 
     /// <summary>A force-disable: sent even while other processes hold sessions, and announced to them.</summary>
-    public Task<TaskProtectionState> ForceDisableAsync(string reason, CancellationToken cancellationToken) => DisableAsync(force: true, reason, cancellationToken);
+    public Task ForceDisableAsync(string reason, CancellationToken cancellationToken) => DisableAsync(force: true, reason, cancellationToken);
 
-    public Task<TaskProtectionState> GetAsync(CancellationToken cancellationToken) => _inner.GetAsync(cancellationToken);
+    public RemoteForceDisable? TakeRemoteForceDisable()
+    {
+        lock (_noticeLock)
+        {
+            if (_untakenForceDisable is not { } mark)
+            {
+                return null;
+            }
 
-    /// <summary>The manager has told its sessions of another process's force-disable: enables may go out again.</summary>
-    public void AcknowledgeRemoteForceDisable() => _remoteForceUnhandled = false;
+            _untakenForceDisable = null;
+            Volatile.Write(ref _takenForceDisableEpoch, Math.Max(_takenForceDisableEpoch, mark.Epoch));
+            return new RemoteForceDisable(mark.By, mark.Reason);
+        }
+    }
 
     /// <summary>Looks at the shared state without the lock: notices a force-disable made elsewhere.</summary>
     public void CheckForceDisable()
@@ -146,7 +160,7 @@ internal sealed partial class CoordinatedClient : ITaskProtectionClient
         Notice(mark);
     }
 
-    private async Task<TaskProtectionState> DisableAsync(bool force, string? reason, CancellationToken cancellationToken)
+    private async Task DisableAsync(bool force, string? reason, CancellationToken cancellationToken)
     {
         using ICoordinationSession session = await _store.LockAsync(cancellationToken);
         DateTimeOffset now = _time.GetUtcNow();
@@ -163,7 +177,7 @@ internal sealed partial class CoordinatedClient : ITaskProtectionClient
             _metrics.ReleaseSkipped();
             Log.ReleaseSkipped(_logger, others);
             WatchForOrphanedProtection(_orphanCheckEvery);
-            return new TaskProtectionState { ProtectionEnabled = false };
+            return;
         }
 
         _lastKnownExpiry = DateTimeOffset.MinValue;
@@ -176,15 +190,14 @@ internal sealed partial class CoordinatedClient : ITaskProtectionClient
         session.Write(shared with { Pending = [.. shared.Pending, ours] });
         try
         {
-            TaskProtectionState answer = await _inner.DisableAsync(cancellationToken);
+            await _inner.DisableAsync(cancellationToken);
             SharedProtection after = shared with { LastCall = Call(false, now, null) };
             session.Write(after);
             Publish(after, holder: force && _status.IsHolder, others: others);
-            return answer;
         }
         catch (Exception ex) when (ex is TaskProtectionCallException or OperationCanceledException)
         {
-            bool mayLand = ex is not TaskProtectionCallException refused || LateLandings.MayHaveLanded(refused);
+            bool mayLand = ex is not TaskProtectionCallException refused || refused.MayHaveLanded();
             SharedProtection after = shared with { LastCall = Call(false, now, ex), Pending = mayLand ? [.. shared.Pending, ours] : shared.Pending };
             session.Write(after);
             Publish(after, holder: false, others: others);
@@ -216,9 +229,12 @@ internal sealed partial class CoordinatedClient : ITaskProtectionClient
         _seenForceDisable = mark;
         if (mark.By != _store.Participant)
         {
-            _remoteForceUnhandled = true;
-            Log.RemoteForceDisable(_logger, mark.By, mark.Reason);
-            RemoteForceDisable?.Invoke(mark);
+            lock (_noticeLock)
+            {
+                _untakenForceDisable = mark;
+            }
+
+            _wake();
         }
     }
 

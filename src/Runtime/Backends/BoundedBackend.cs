@@ -4,34 +4,36 @@ using System.Globalization;
 namespace TaskProtection;
 
 /// <summary>
-/// One agent call, bounded by RequestTimeout on the manager's clock even if the client ignores its token, traced and
-/// measured (operation, outcome, duration). Every failure comes out as a <see cref="TaskProtectionCallException"/>,
-/// or as <see cref="OperationCanceledException"/> when the manager is stopping.
+/// Every call of the loop, whatever the backend: bounded by RequestTimeout on the manager's clock even if the backend
+/// ignores its token (time waiting for the task's other processes counts), traced and measured (operation, outcome,
+/// duration). Every failure comes out as a <see cref="TaskProtectionCallException"/>, or as
+/// <see cref="OperationCanceledException"/> when the manager is stopping.
 /// </summary>
-internal sealed class AgentCaller(ITaskProtectionClient client, TaskProtectionOptions options, ManagerClock clock, TaskProtectionMetrics metrics)
+/// <remarks>Awaited on the loop's scheduler, so its awaits omit ConfigureAwait.</remarks>
+internal sealed class BoundedBackend(IProtectionBackend inner, TimeSpan requestTimeout, ManagerClock clock, TaskProtectionMetrics metrics)
 {
     public const string EnableOperation = "enable";
     public const string DisableOperation = "disable";
     private const string SuccessOutcome = "success";
     private const string CancelledOutcome = "cancelled";
 
+    public string Description => inner.Description;
+
     /// <summary>Calls made since start.</summary>
     public long Calls { get; private set; }
 
-    public Task<TaskProtectionState> EnableAsync(int minutes, CancellationToken stopping) =>
-        CallAsync(EnableOperation, token => client.EnableAsync(minutes, token), stopping);
+    public Task<EnableConfirmation> EnableAsync(int minutes, CancellationToken stopping) =>
+        CallAsync(EnableOperation, token => inner.EnableAsync(minutes, token), stopping);
 
-    public Task<TaskProtectionState> DisableAsync(CancellationToken stopping) =>
-        CallAsync(DisableOperation, client.DisableAsync, stopping);
+    public Task DisableAsync(CancellationToken stopping) =>
+        CallAsync(DisableOperation, async token => { await inner.DisableAsync(token); return true; }, stopping);
 
-    /// <summary>A disable that, with coordination, is sent even while other processes hold sessions, and announced to them.</summary>
-    public Task<TaskProtectionState> ForceDisableAsync(string reason, CancellationToken stopping) =>
-        CallAsync(DisableOperation, token => client is CoordinatedClient coordinated ? coordinated.ForceDisableAsync(reason, token) : client.DisableAsync(token), stopping);
+    public Task ForceDisableAsync(string reason, CancellationToken stopping) =>
+        CallAsync(DisableOperation, async token => { await inner.ForceDisableAsync(reason, token); return true; }, stopping);
 
-    /// <summary>Another process's force-disable has been handled here.</summary>
-    public void AcknowledgeRemoteForceDisable() => (client as CoordinatedClient)?.AcknowledgeRemoteForceDisable();
+    public RemoteForceDisable? TakeRemoteForceDisable() => inner.TakeRemoteForceDisable();
 
-    private async Task<TaskProtectionState> CallAsync(string operationName, Func<CancellationToken, Task<TaskProtectionState>> operation, CancellationToken stopping)
+    private async Task<T> CallAsync<T>(string operationName, Func<CancellationToken, Task<T>> operation, CancellationToken stopping)
     {
         Calls++;
         long started = clock.Now;
@@ -60,11 +62,11 @@ internal sealed class AgentCaller(ITaskProtectionClient client, TaskProtectionOp
         }
     }
 
-    private async Task<TaskProtectionState> CallBoundedAsync(Func<CancellationToken, Task<TaskProtectionState>> operation, CancellationToken stopping)
+    private async Task<T> CallBoundedAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken stopping)
     {
-        using var timeout = new CancellationTokenSource(options.RequestTimeout, clock.Provider);
+        using var timeout = new CancellationTokenSource(requestTimeout, clock.Provider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, timeout.Token);
-        Task<TaskProtectionState> call;
+        Task<T> call;
         try
         {
             call = operation(linked.Token);
@@ -75,7 +77,7 @@ internal sealed class AgentCaller(ITaskProtectionClient client, TaskProtectionOp
         }
         catch (Exception ex) when (!stopping.IsCancellationRequested)
         {
-            // Even an OperationCanceledException: the client threw it without being asked to stop.
+            // Even an OperationCanceledException: the backend threw it without being asked to stop.
             throw Unexpected(ex);
         }
 
@@ -93,7 +95,7 @@ internal sealed class AgentCaller(ITaskProtectionClient client, TaskProtectionOp
             throw new TaskProtectionCallException(
                 CallFailureKind.Timeout,
                 isRetryable: true,
-                string.Create(CultureInfo.InvariantCulture, $"The agent call did not complete within RequestTimeout ({options.RequestTimeout})."),
+                string.Create(CultureInfo.InvariantCulture, $"The call did not complete within RequestTimeout ({requestTimeout})."),
                 innerException: ex);
         }
         catch (Exception ex) when (ex is not TaskProtectionCallException and not OperationCanceledException)

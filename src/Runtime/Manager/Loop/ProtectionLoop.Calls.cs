@@ -1,0 +1,381 @@
+namespace TaskProtection;
+
+/// <summary>
+/// The steps that call ECS: enable (acquire or renew), release, force-disable and the release on stop. Each records only
+/// what the answer confirmed, and every call counts as one that may still land until a definite answer says otherwise.
+/// </summary>
+internal sealed partial class ProtectionLoop
+{
+    /// <summary>Sends an enable: a renewal when a lease is held (the minutes that reach the cap at most), else an acquire.</summary>
+    /// <param name="dueAt">When it was due, to measure lateness.</param>
+    /// <param name="stopping">Stops the call when the manager stops.</param>
+    private async Task EnableAsync(long dueAt, CancellationToken stopping)
+    {
+        bool renewing = _lease.IsHeld;
+        long previousExpiry = _lease.Expiry;
+        long sentAt = _clock.Now;
+        DateTimeOffset sentAtUtc = _clock.UtcNow;
+        int minutes = renewing ? _leases.MinutesToCap(_lease, sentAt) : _leases.Minutes;
+        _serverMayBeProtectedUntil = Math.Max(
+            _serverMayBeProtectedUntil,
+            sentAt + _requestTimeoutTicks + _landingTicks + _clock.ToTicks(TimeSpan.FromMinutes(minutes)) + _toleranceTicks);
+        bool firstAttempt = _enables.Failures == 0;
+        _lastAttemptWasRelease = false;
+        LateLandings before = _mayLand;
+        _mayLand = _mayLand.BeforeEnable(sentAt, minutes, sentAt + _callOutTicks + _landingTicks);
+        Commit();
+        Task<EnableConfirmation> call = _backend.EnableAsync(minutes, stopping);
+        await WatchCallAsync(call, stopping);
+        EnableConfirmation confirmed;
+        try
+        {
+            confirmed = await call;
+        }
+        catch (TaskProtectionCallException ex)
+        {
+            _mayLand = _mayLand.AfterEnable(before, ex.MayHaveLanded(), _clock.Now + _landingTicks);
+            OnEnableFailed(renewing ? "Renewing protection" : "Acquiring protection", ex);
+            return;
+        }
+
+        _mayLand = _mayLand.AfterEnable(before, mayHaveLanded: false, 0);
+        if (_forceDisabledAtEntered >= 0)
+        {
+            // Another process force-disabled protection while this call was out: its answer changes nothing here.
+            Commit();
+            return;
+        }
+
+        // An answer after the previous lease ended may hide a gap: the call may have reached ECS after that lease expired.
+        bool gapped = renewing && _clock.Now >= previousExpiry;
+        if (gapped)
+        {
+            ReportLapse();
+        }
+
+        long? covered = confirmed.SharedExpiry is { } shared ? Math.Max(0, _clock.ToTicks(shared - sentAtUtc)) : null;
+        _lease = _leases.Confirm(_lease, sentAt, _mayLand.CountedMinutes(sentAt, minutes), continuous: renewing && !gapped, covered);
+        _disableAgainAt = long.MinValue;
+        _lapseReported = false;
+        _lost = false;
+        _enables = RetryBackoff.None;
+        _lastError = null;
+        bool restored = _signal.TryReset();
+        LogConfirmed(renewing, firstAttempt, minutes, sentAt - dueAt);
+        if (restored)
+        {
+            Log.ProtectionRestored(_logger);
+        }
+
+        _coverageOpen = true;
+        Commit();
+    }
+
+    private async Task ReleaseAsync(CancellationToken stopping)
+    {
+        // Close coverage first, then look again: either a session entering now sees no coverage and waits, or we see it
+        // and keep the lease (both sides use full fences).
+        _releasing = true;
+        bool wasOpen = _coverageOpen;
+        _coverageOpen = false;
+        Commit();
+        Log.Releasing(_logger, _options.ReleaseDelay);
+        if (_sessions.Active > 0)
+        {
+            // A session came: keep the lease, and wake any session that saw coverage closed meanwhile.
+            _releasing = false;
+            _coverageOpen = wasOpen;
+            Commit();
+            return;
+        }
+
+        // ReleaseDueAt stays: a retry after a failed release waits for its backoff, not for another release delay.
+        _lease = _lease.Dropped();
+        bool released = await DisableAsync("Releasing protection", stopping);
+        _releasing = false;
+        if (released)
+        {
+            _releases = RetryBackoff.None;
+            _lastError = null;
+            Log.Released(_logger);
+        }
+
+        Commit();
+    }
+
+    /// <summary>The application asked for a force-disable: tell the running sessions first, then send it.</summary>
+    private async Task ForceDisableAsync(ForceDisableRequest request, CancellationToken stopping)
+    {
+        EnterForceDisabled(request.Reason, "protection was force-disabled: " + request.Reason);
+        try
+        {
+            if (await SendDisableAsync(stopping, request.Reason) is { } failure)
+            {
+                // Renewals stay stopped; the lease may run to its expiry. The caller decides whether to try again.
+                NoteFailure(failure);
+                request.Completion.TrySetException(failure);
+            }
+            else
+            {
+                request.Completion.TrySetResult();
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // The manager is stopping: its release on stop answers this request.
+            _commands.Enqueue(request);
+            throw;
+        }
+
+        Commit();
+    }
+
+    /// <summary>Another process of the task force-disabled protection: tell and stop renewing here too; nothing to send.</summary>
+    private void TakeRemoteForceDisable()
+    {
+        if (_backend.TakeRemoteForceDisable() is { } remote)
+        {
+            Log.RemoteForceDisable(_logger, remote.By, remote.Reason);
+            EnterForceDisabled($"by {remote.By}: {remote.Reason}", $"protection was force-disabled by another process of the task ({remote.By}): {remote.Reason}");
+        }
+    }
+
+    /// <summary>Renewals stop until a session entered after now needs protection; running sessions are told.</summary>
+    private void EnterForceDisabled(string reason, string why)
+    {
+        _forceDisabledAtEntered = _sessions.TotalEntered;
+        _lease = _lease.Dropped();
+        _coverageOpen = false;
+        Log.ForceDisabled(_logger, reason, SessionText.Describe(_sessions.Snapshot()));
+        Commit(Tell.Running(ProtectionLossReason.ForceDisabled, why));
+    }
+
+    /// <summary>Force-disabled, and an enable abandoned before may have landed after that disable: disable again.</summary>
+    private async Task DisableAgainAsync(CancellationToken stopping)
+    {
+        if (await DisableAsync("Disabling protection again after an earlier enable may have landed", stopping))
+        {
+            _releases = RetryBackoff.None;
+        }
+
+        Commit();
+    }
+
+    /// <summary>
+    /// After the loop has stopped: releases protection if the task may still hold it (one attempt, bounded by
+    /// RequestTimeout), and once more after an enable given up on can no longer land, if one may land after the first.
+    /// Sessions still active are told first, even when nothing is left to release: no one renews for them from now on.
+    /// </summary>
+    /// <returns>Null when released (or nothing was held), else why the release failed.</returns>
+    public async Task<Exception?> ReleaseOnStopAsync()
+    {
+        IReadOnlyList<ActiveSessionInfo> sessions = _sessions.Snapshot();
+        _stopped = true;
+        _lease = _lease.Dropped();
+        _coverageOpen = false;
+        if (sessions.Count > 0)
+        {
+            Log.StoppingWithSessions(_logger, sessions.Count, SessionText.Describe(sessions));
+        }
+
+        Commit(Tell.Active(ProtectionLossReason.Stopped, "the manager stopped while sessions still run: nothing renews their protection any more"));
+        Exception? failure = await ReleaseOnceOnStopAsync();
+        long enableMayLandUntil = _mayLand.EnableUntil;
+        if (failure is null && enableMayLandUntil > _clock.Now)
+        {
+            // The stop gave up on an enable that may reach ECS after the release above: release again once it cannot.
+            await Task.Delay(_clock.WholeMillisecondsUp(enableMayLandUntil - _clock.Now), _clock.Provider);
+            _serverMayBeProtectedUntil = long.MaxValue;
+            failure = await ReleaseOnceOnStopAsync();
+        }
+
+        Commit();
+        return failure;
+    }
+
+    private async Task<Exception?> ReleaseOnceOnStopAsync()
+    {
+        if (_clock.Now >= _serverMayBeProtectedUntil)
+        {
+            return null;
+        }
+
+        try
+        {
+            await _backend.DisableAsync(CancellationToken.None);
+            _serverMayBeProtectedUntil = long.MinValue;
+            Log.Released(_logger);
+            return null;
+        }
+        catch (TaskProtectionCallException ex)
+        {
+            Log.CallRefused(_logger, "Releasing protection on stop", ex.Message);
+            return ex;
+        }
+    }
+
+    /// <summary>
+    /// Waits for a call while keeping the application's deadlines: if it is still out when running sessions must be told
+    /// (the lapse watch while a lease is held, AcquireTimeout for sessions that did not wait), they are told then, not
+    /// when the call finally ends. Wakes re-evaluate: a session may start meanwhile, or another process force-disable.
+    /// </summary>
+    private async Task WatchCallAsync(Task call, CancellationToken stopping)
+    {
+        while (!call.IsCompleted && !stopping.IsCancellationRequested)
+        {
+            Task wake = _wake.Arm();
+            TakeRemoteForceDisable();
+            long now = _clock.Now;
+            (long deadline, bool lapse) = TellDeadline(now);
+            if (now >= deadline)
+            {
+                if (lapse)
+                {
+                    ReportLapse();
+                }
+                else
+                {
+                    Commit(Tell.Running(ProtectionLossReason.NotConfirmed, NotConfirmedWhy()));
+                }
+
+                continue;
+            }
+
+            using var cancelDelay = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            Task delay = deadline == long.MaxValue
+                ? Task.Delay(Timeout.InfiniteTimeSpan, _clock.Provider, cancelDelay.Token)
+                : Task.Delay(_clock.WholeMillisecondsUp(deadline - now), _clock.Provider, cancelDelay.Token);
+            await Task.WhenAny(call, delay, wake);
+            cancelDelay.Cancel();
+        }
+    }
+
+    /// <summary>One disable call as a release; false when it failed (recorded, backed off).</summary>
+    private async Task<bool> DisableAsync(string operation, CancellationToken stopping)
+    {
+        _lastAttemptWasRelease = true;
+        if (await SendDisableAsync(stopping) is { } failure)
+        {
+            OnReleaseFailed(operation, failure);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>One disable call, its deadlines kept and what may still land recorded; null when confirmed, else why not.</summary>
+    private async Task<TaskProtectionCallException?> SendDisableAsync(CancellationToken stopping, string? forceReason = null)
+    {
+        long sentAt = _clock.Now;
+        LateLandings before = _mayLand;
+        _mayLand = _mayLand.BeforeDisable(sentAt + _callOutTicks + _landingTicks);
+        try
+        {
+            Task call = forceReason is null ? _backend.DisableAsync(stopping) : _backend.ForceDisableAsync(forceReason, stopping);
+            await WatchCallAsync(call, stopping);
+            await call;
+        }
+        catch (TaskProtectionCallException ex)
+        {
+            _mayLand = _mayLand.AfterDisable(before, ex.MayHaveLanded(), _clock.Now + _landingTicks);
+            return ex;
+        }
+
+        _mayLand = _mayLand.AfterDisable(before, mayHaveLanded: false, 0);
+        OnDisabled(sentAt);
+        return null;
+    }
+
+    private void OnEnableFailed(string operation, TaskProtectionCallException error)
+    {
+        NoteFailure(error);
+        if (!error.IsRetryable)
+        {
+            // Tell first: nothing that could throw may stand between a refusal and the sessions hearing of it.
+            _lost = true;
+            _coverageOpen = false;
+            Commit(Tell.Always(ProtectionLossReason.Refused, "ECS refused task protection: " + error.Message, error));
+            Log.CallRefused(_logger, operation, error.Message);
+        }
+
+        (_enables, TimeSpan retryIn) = _enables.OnFailure(error.IsRetryable, _clock.Now, _retry, _jitter(), _clock);
+        if (error.IsRetryable)
+        {
+            Log.CallFailedRetrying(_logger, operation, _enables.Failures, retryIn, error.Message);
+        }
+
+        Commit();
+    }
+
+    private void OnReleaseFailed(string operation, TaskProtectionCallException error)
+    {
+        long now = _clock.Now;
+        NoteFailure(error);
+        (_releases, TimeSpan retryIn) = _releases.OnFailure(error.IsRetryable, now, _retry, _jitter(), _clock);
+        if (error.IsRetryable)
+        {
+            Log.CallFailedRetrying(_logger, operation, _releases.Failures, retryIn, error.Message);
+        }
+        else
+        {
+            // Retrying cannot help: the lease runs to its expiry.
+            Log.CallRefused(_logger, operation, error.Message);
+            _serverMayBeProtectedUntil = long.MinValue;
+        }
+
+        Commit();
+    }
+
+    private void NoteFailure(TaskProtectionCallException error)
+    {
+        _lastError = error.Message;
+        _lastErrorAt = _clock.Now;
+    }
+
+    /// <summary>
+    /// A confirmed disable sent at <paramref name="sentAt"/>: nothing is held, unless an enable abandoned before may still
+    /// land after it (then disable once more when it no longer can). After the cap, the cool-down runs from now if sooner.
+    /// </summary>
+    private void OnDisabled(long sentAt)
+    {
+        long now = _clock.Now;
+        long enableMayLandUntil = _mayLand.EnableUntil;
+        if (enableMayLandUntil > sentAt)
+        {
+            _disableAgainAt = enableMayLandUntil;
+            _serverMayBeProtectedUntil = enableMayLandUntil + _leases.LeaseTicks + _toleranceTicks;
+        }
+        else
+        {
+            _disableAgainAt = long.MinValue;
+            _serverMayBeProtectedUntil = long.MinValue;
+        }
+
+        if (_draining)
+        {
+            EndDrain(now);
+        }
+        else if (_capped)
+        {
+            _cooldownUntil = Math.Min(_cooldownUntil, now + _cooldownTicks);
+            Commit(Tell.Running(ProtectionLossReason.MaxDurationReached, CapWhy()));
+        }
+    }
+
+    private void LogConfirmed(bool renewing, bool firstAttempt, int minutes, long lateTicks)
+    {
+        if (!renewing)
+        {
+            Log.Acquired(_logger, minutes, _sessions.Active);
+            return;
+        }
+
+        TimeSpan late = _clock.ToSpan(Math.Max(0, lateTicks));
+        _metrics.RenewalLate(late);
+        Log.Renewed(_logger, minutes, late);
+        if (late > _options.SchedulingTolerance && firstAttempt)
+        {
+            Log.RenewalLate(_logger, late, _options.SchedulingTolerance);
+        }
+    }
+}
