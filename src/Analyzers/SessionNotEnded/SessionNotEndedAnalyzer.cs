@@ -18,7 +18,7 @@ namespace TaskProtection.Analyzers;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class SessionNotEndedAnalyzer : DiagnosticAnalyzer
 {
-    /// <summary>The diagnostic property that tells the code fix which fix fits; absent when none does.</summary>
+    /// <summary>The diagnostic property that tells <see cref="EndSessionWithUsingCodeFix"/> which fix fits; absent when none does.</summary>
     internal const string FixProperty = "Fix";
 
     /// <summary>A local declaration statement that can be made a <c>using</c> declaration.</summary>
