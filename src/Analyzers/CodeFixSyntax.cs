@@ -5,7 +5,10 @@ using Microsoft.CodeAnalysis.Formatting;
 
 namespace TaskProtection.Analyzers;
 
-/// <summary>Syntax the "cannot be protected" code fixes share: the implementation method that goes with a declaration.</summary>
+/// <summary>
+/// Syntax the code fixes share: the implementation method that goes with a declaration ("cannot be protected"), and
+/// whether the code around a statement is async (TP0001, TP0006).
+/// </summary>
 internal static class CodeFixSyntax
 {
     public static async Task<MethodDeclarationSyntax?> FindMethodAsync(Document document, Microsoft.CodeAnalysis.Text.TextSpan span, CancellationToken cancellationToken)
@@ -87,4 +90,25 @@ internal static class CodeFixSyntax
         SyntaxFactory.ArrowExpressionClause(SyntaxFactory.ThrowExpression(
             SyntaxFactory.ObjectCreationExpression(SyntaxFactory.ParseTypeName("global::System.NotImplementedException"))
                 .WithArgumentList(SyntaxFactory.ArgumentList())));
+
+    /// <summary>Whether the innermost function around the node (lambda, local function or method) is <c>async</c>.</summary>
+    public static bool IsInAsyncFunction(SyntaxNode node)
+    {
+        foreach (SyntaxNode ancestor in node.Ancestors())
+        {
+            switch (ancestor)
+            {
+                case AnonymousFunctionExpressionSyntax lambda:
+                    return lambda.AsyncKeyword.IsKind(SyntaxKind.AsyncKeyword);
+                case LocalFunctionStatementSyntax localFunction:
+                    return localFunction.Modifiers.Any(SyntaxKind.AsyncKeyword);
+                case MethodDeclarationSyntax method:
+                    return method.Modifiers.Any(SyntaxKind.AsyncKeyword);
+                case MemberDeclarationSyntax:
+                    return false;
+            }
+        }
+
+        return false;
+    }
 }

@@ -26,6 +26,8 @@ internal sealed class CriticalSymbols
         SemaphoreSlim = compilation.GetTypeByMetadataName("System.Threading.SemaphoreSlim");
         WaitHandle = compilation.GetTypeByMetadataName("System.Threading.WaitHandle");
         SpinWait = compilation.GetTypeByMetadataName("System.Threading.SpinWait");
+        SessionRegistry = compilation.GetTypeByMetadataName("TaskProtection.CriticalSessionRegistry");
+        Session = compilation.GetTypeByMetadataName("TaskProtection.CriticalSession");
     }
 
     public INamedTypeSymbol Attribute { get; }
@@ -57,6 +59,10 @@ internal sealed class CriticalSymbols
     public INamedTypeSymbol? WaitHandle { get; }
 
     public INamedTypeSymbol? SpinWait { get; }
+
+    public INamedTypeSymbol? SessionRegistry { get; }
+
+    public INamedTypeSymbol? Session { get; }
 
     /// <summary>
     /// Registers a rule's per-compilation actions only where the compilation references TaskProtection, with the symbols

@@ -3,7 +3,7 @@ using Microsoft.CodeAnalysis;
 namespace TaskProtection.Analyzers;
 
 /// <summary>
-/// The analyzers' rules, TP0001–TP0005. TP0101–TP0110 (a critical section that cannot be protected) are reported by the
+/// The analyzers' rules, TP0001–TP0006. TP0101–TP0110 (a critical section that cannot be protected) are reported by the
 /// source generator, which knows best what it cannot wrap; the code fixes here handle them.
 /// </summary>
 internal static class Rules
@@ -37,6 +37,12 @@ internal static class Rules
         "Synchronous critical section",
         "Critical section '{0}' is synchronous, so its body can start before ECS confirms protection; return Task or ValueTask to wait for it",
         DiagnosticSeverity.Info);
+
+    public static readonly DiagnosticDescriptor SessionNotEnded = Create(
+        DiagnosticIds.SessionNotEnded,
+        "A critical session is never ended",
+        "The session entered here is {0}: it stays active until the process exits, keeping the task protected and deployments waiting until MaxProtectionDuration caps protection. End it with 'using' or Dispose().",
+        DiagnosticSeverity.Warning);
 
     /// <summary>The generator's errors that have code fixes here.</summary>
     public const string NotPartialDeclarationId = DiagnosticIds.NotPartialDeclaration;

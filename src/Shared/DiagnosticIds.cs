@@ -13,6 +13,7 @@ internal static class DiagnosticIds
     public const string Bypassed = "TP0003";
     public const string Blocking = "TP0004";
     public const string Synchronous = "TP0005";
+    public const string SessionNotEnded = "TP0006";
 
     public const string NotPartialDeclaration = "TP0101";
     public const string ContainingTypeNotPartial = "TP0102";
@@ -28,7 +29,7 @@ internal static class DiagnosticIds
     /// <summary>Every ID above, analyzers first.</summary>
     public static readonly string[] All =
     [
-        NotAwaited, UnboundedLoop, Bypassed, Blocking, Synchronous,
+        NotAwaited, UnboundedLoop, Bypassed, Blocking, Synchronous, SessionNotEnded,
         NotPartialDeclaration, ContainingTypeNotPartial, ImplementationMissing, ImplementationMismatch, AsyncVoidImplementation,
         CannotCrossAwait, UnsupportedReturnType, UnsupportedContainingType, InvalidSessionName, AlreadyImplemented,
     ];

@@ -28,7 +28,7 @@ public sealed class AddAwaitCodeFix : CodeFixProvider
         if (root?.FindNode(context.Span, getInnermostNodeForTie: true) is not { } node
             || node.FirstAncestorOrSelf<ExpressionStatementSyntax>() is not { } statement
             || Awaitable(statement) is null
-            || !IsInAsyncFunction(statement))
+            || !CodeFixSyntax.IsInAsyncFunction(statement))
         {
             return;
         }
@@ -45,26 +45,6 @@ public sealed class AddAwaitCodeFix : CodeFixProvider
         InvocationExpressionSyntax invocation => invocation,
         _ => null,
     };
-
-    private static bool IsInAsyncFunction(SyntaxNode node)
-    {
-        foreach (SyntaxNode ancestor in node.Ancestors())
-        {
-            switch (ancestor)
-            {
-                case AnonymousFunctionExpressionSyntax lambda:
-                    return lambda.AsyncKeyword.IsKind(SyntaxKind.AsyncKeyword);
-                case LocalFunctionStatementSyntax localFunction:
-                    return localFunction.Modifiers.Any(SyntaxKind.AsyncKeyword);
-                case MethodDeclarationSyntax method:
-                    return method.Modifiers.Any(SyntaxKind.AsyncKeyword);
-                case MemberDeclarationSyntax:
-                    return false;
-            }
-        }
-
-        return false;
-    }
 
     private static async Task<Document> AddAwaitAsync(Document document, ExpressionStatementSyntax statement, CancellationToken cancellationToken)
     {
