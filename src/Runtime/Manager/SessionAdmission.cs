@@ -63,6 +63,10 @@ internal sealed class SessionAdmission(
         try
         {
             await WaitUntilCoveredAsync(session, cancellationToken);
+
+            // Go on as a work item of its own: the gate wakes every waiter on one work item, and the session's body runs on
+            // from here inline, so the bodies would otherwise start one after another, each up to its first await.
+            await Task.Yield();
             return session;
         }
         catch
