@@ -147,6 +147,9 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
     internal long CoverageUntil => _gate.Until;
 
     /// <inheritdoc />
+    bool IProtectionCoordinator.IsStopped => Volatile.Read(ref _stopped) is not null;
+
+    /// <inheritdoc />
     bool IProtectionCoordinator.WantsSessionDurations => _metrics.SessionDurationsEnabled;
 
     /// <summary>Attaches to the registry and starts the state machine.</summary>
@@ -186,10 +189,11 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
     }
 
     /// <summary>
-    /// Stops the state machine, detaches from the registry and releases protection if the task may still hold it
-    /// (one attempt, bounded by <see cref="TaskProtectionOptions.RequestTimeout"/>). Sessions still running are told
-    /// first (<see cref="ProtectionLost"/> with <see cref="ProtectionLossReason.Stopped"/>). Concurrent and repeated calls
-    /// share the one stop and its one release.
+    /// Stops the state machine and releases protection if the task may still hold it (one attempt, bounded by
+    /// <see cref="TaskProtectionOptions.RequestTimeout"/>; once more if an enable the stop gave up on may land after it).
+    /// Sessions still running are told first (<see cref="ProtectionLost"/> with <see cref="ProtectionLossReason.Stopped"/>),
+    /// and so is a session entered afterwards, unless <see cref="TaskProtectionOptions.AcquireTimeoutBehavior"/> refuses it.
+    /// Concurrent and repeated calls share the one stop.
     /// </summary>
     /// <param name="cancellationToken">Abandons the wait; the stop and its bounded release go on.</param>
     /// <returns>A task that completes when stopped.</returns>
@@ -221,7 +225,7 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
         Exception? releaseFailure = null;
         try
         {
-            _sessions.Registry.Detach(this);
+            // The manager stays attached: a session entered from now on sees mode Stopped, and is refused or told.
             if (_stopping is not null && _protectionLoop is { } loop)
             {
                 await _stopping.CancelAsync().ConfigureAwait(false);

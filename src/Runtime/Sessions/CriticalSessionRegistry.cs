@@ -179,7 +179,7 @@ public sealed class CriticalSessionRegistry
     {
         lock (_attachLock)
         {
-            if (_coordinator is not null && !ReferenceEquals(_coordinator, coordinator))
+            if (_coordinator is { IsStopped: false } && !ReferenceEquals(_coordinator, coordinator))
             {
                 throw new InvalidOperationException(
                     "Another TaskProtectionManager is already attached to this CriticalSessionRegistry. Call AddTaskProtection once, or give each manager its own registry.");
@@ -192,17 +192,6 @@ public sealed class CriticalSessionRegistry
         if (ActiveCount > 0)
         {
             coordinator.OnActivityChanged();
-        }
-    }
-
-    internal void Detach(IProtectionCoordinator coordinator)
-    {
-        lock (_attachLock)
-        {
-            if (ReferenceEquals(_coordinator, coordinator))
-            {
-                Volatile.Write(ref _coordinator, null);
-            }
         }
     }
 

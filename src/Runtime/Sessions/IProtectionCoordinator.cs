@@ -16,6 +16,12 @@ internal interface IProtectionCoordinator
     /// <summary>Called on every 0→1 and 1→0 change of the active count; must not block.</summary>
     void OnActivityChanged();
 
+    /// <summary>
+    /// Whether the manager was stopped. It stays attached, so that sessions entered afterwards are refused or told; a new
+    /// manager may take its place.
+    /// </summary>
+    bool IsStopped { get; }
+
     /// <summary>Whether <see cref="OnSessionEnded"/> has a use now (someone listens to session durations): saves a timestamp per session otherwise.</summary>
     bool WantsSessionDurations { get; }
 
