@@ -10,9 +10,6 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers TaskProtection in a generic host.</summary>
 public static class TaskProtectionServiceCollectionExtensions
 {
-    /// <summary>The name of the <see cref="HttpClient"/> used to call the agent.</summary>
-    public const string HttpClientName = "TaskProtection.EcsAgent";
-
     /// <summary>
     /// Adds the protection manager as a hosted service attached to <see cref="CriticalSessionRegistry.Default"/>.
     /// When the host stops (SIGTERM, SIGINT, <c>StopApplication</c>) it requests shutdown (new sessions refused,
@@ -47,9 +44,6 @@ public static class TaskProtectionServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(CriticalSessionRegistry.Default);
 
-        // Each call is bounded by RequestTimeout inside EcsAgentClient; the HttpClient's own timeout must not cut it shorter.
-        services.AddHttpClient(HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
-
         services.TryAddSingleton(CreateManager);
         services.AddHostedService<TaskProtectionHostedService>();
         return services;
@@ -72,7 +66,7 @@ public static class TaskProtectionServiceCollectionExtensions
         {
             Uri? agentUri = options.AgentUri ?? EnvironmentUris.Read(services, EcsAgentClient.AgentUriVariable);
             client = agentUri is not null
-                ? new EcsAgentClient(services.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName), agentUri, options.RequestTimeout, time)
+                ? new EcsAgentClient(AgentHttp.Shared, agentUri, options.RequestTimeout, time)
                 : new UnavailableTaskProtectionClient($"{EcsAgentClient.AgentUriVariable} is not set (not running in ECS, or the task definition does not enable the agent endpoint)");
         }
 
