@@ -183,8 +183,10 @@ internal sealed partial class ProtectionLoop
         long enableMayLandUntil = _mayLand.EnableUntil;
         if (failure is null && enableMayLandUntil > _clock.Now)
         {
-            // The stop gave up on an enable that may reach ECS after the release above: release again once it cannot.
-            await Task.Delay(_clock.WholeMillisecondsUp(enableMayLandUntil - _clock.Now), _clock.Provider);
+            // The stop gave up on an enable that may reach ECS after the release above: release again once it cannot. The
+            // landing is a real-world bound, so a clock that tests hold still does not make the stop wait for ever.
+            TimeSpan landing = _clock.WholeMillisecondsUp(enableMayLandUntil - _clock.Now);
+            await Task.WhenAny(Task.Delay(landing, _clock.Provider), Task.Delay(landing, TimeProvider.System));
             _serverMayBeProtectedUntil = long.MaxValue;
             failure = await ReleaseOnceOnStopAsync();
         }
