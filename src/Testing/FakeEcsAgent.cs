@@ -85,7 +85,7 @@ public sealed class FakeEcsAgent : IAsyncDisposable
                 await LoopbackHttpServer.WriteAsync(stream, 200, "application/json", "{\"protection\":{\"ProtectionEnabled\":true,\"Padding\":\"" + new string('x', 1024 * 1024) + "\"}}", keepAlive: true, stopping).ConfigureAwait(false);
                 return true;
             case AgentFaultKind.NotJson:
-                await LoopbackHttpServer.WriteAsync(stream, 200, "text/html", "<html><body>502 Bad Gateway</body></html>", keepAlive: true, stopping).ConfigureAwait(false);
+                await LoopbackHttpServer.WriteAsync(stream, 200, "text/html; charset=utf-8", "<html><body>502 Bad Gateway</body></html>", keepAlive: true, stopping).ConfigureAwait(false);
                 return true;
             default:
                 await LoopbackHttpServer.WriteAsync(stream, answer.StatusCode, answer.ContentType, answer.Body, keepAlive: true, stopping).ConfigureAwait(false);

@@ -196,7 +196,7 @@ public sealed class ProtectionModel
 
         if (method != "PUT")
         {
-            return new AgentAnswer(405, "text/plain", "Method not allowed");
+            return new AgentAnswer(405, "text/plain; charset=utf-8", "Method not allowed");
         }
 
         if (!TryDecode(body, out bool? enabled, out long? minutes))
@@ -273,7 +273,7 @@ public sealed class ProtectionModel
 
     private AgentAnswer Refuse(AgentFaultKind kind) => kind switch
     {
-        AgentFaultKind.TooManyRequests => new AgentAnswer(429, "text/plain", "You have reached maximum request limit."),
+        AgentFaultKind.TooManyRequests => new AgentAnswer(429, "text/plain; charset=utf-8", "You have reached maximum request limit."),
         AgentFaultKind.ServerError => Error(500, "ServerException", "Unexpected error occurred", TaskArn),
         AgentFaultKind.GatewayTimeout => Error(504, "RequestCanceled", "Timed out calling ECS Task Protection API", TaskArn),
         AgentFaultKind.Throttling => Error(400, "ThrottlingException", "Rate exceeded", TaskArn, NewRequestId()),
