@@ -5,21 +5,30 @@ using System.Text;
 namespace TaskProtection.Testing;
 
 /// <summary>
-/// A real HTTP server on 127.0.0.1 that serves the ECS agent's task-protection endpoint from a
-/// <see cref="ProtectionModel"/>, with its fault script (latency, 429, 500, 504, throttling, failures, dropped
-/// connections, answers that never end). Point <c>ECS_AGENT_URI</c> (or <see cref="TaskProtectionOptions.AgentUri"/>)
-/// at <see cref="AgentUri"/>.
+/// A real HTTP server on 127.0.0.1 that answers as the ECS agent (1.105.1) does, byte for byte: its task-protection
+/// endpoint served from a <see cref="ProtectionModel"/> with its fault script (latency, 429, 500, 504, ECS's errors
+/// and failures, dropped connections, answers that never end), gorilla/mux's 404 and 405 for other paths and methods,
+/// and tollbooth's <c>X-Rate-Limit-*</c> headers on every answer.
+/// Point <c>ECS_AGENT_URI</c> (or <see cref="TaskProtectionOptions.AgentUri"/>) at <see cref="AgentUri"/>.
 /// </summary>
 public sealed class FakeEcsAgent : IAsyncDisposable
 {
+    /// <summary>The agent's default request rate limit per client IP and path (<c>ECS_TASK_METADATA_RPS_LIMIT</c> "40,60").</summary>
+    public const double RequestsPerSecond = 40;
+
+    /// <summary>The agent's default burst of requests per client IP and path.</summary>
+    public const int RequestBurst = 60;
+
+    private const string ContainerId = "fake-container-id";
+    private const string StatePrefix = "/api/";
     private readonly LoopbackHttpServer _server;
 
     private FakeEcsAgent(ProtectionModel model)
     {
         Model = model;
         _server = new LoopbackHttpServer(RespondAsync);
-        AgentUri = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{_server.Port}/api/fake-container-id"));
-        MetadataUri = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{_server.Port}/v4/fake-container-id"));
+        AgentUri = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{_server.Port}/api/{ContainerId}"));
+        MetadataUri = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{_server.Port}/v4/{ContainerId}"));
     }
 
     /// <summary>
@@ -28,7 +37,10 @@ public sealed class FakeEcsAgent : IAsyncDisposable
     /// </summary>
     public Uri MetadataUri { get; }
 
-    /// <summary>What <c>ECS_AGENT_URI</c> would hold: the endpoint is <c>{AgentUri}/task-protection/v1/state</c>.</summary>
+    /// <summary>
+    /// What <c>ECS_AGENT_URI</c> would hold: the endpoint is <c>{AgentUri}/task-protection/v1/state</c>. Another
+    /// container id in the path gets the agent's 404 for an unknown task.
+    /// </summary>
     public Uri AgentUri { get; }
 
     /// <summary>The protection model behind the endpoint: its state, call log and fault script.</summary>
@@ -48,18 +60,39 @@ public sealed class FakeEcsAgent : IAsyncDisposable
     /// <returns>A task that completes when stopped.</returns>
     public ValueTask DisposeAsync() => _server.DisposeAsync();
 
-    /// <summary>Answers one request; false when the connection must close.</summary>
+    /// <summary>Answers one request as the agent's limiter and router would; false when the connection must close.</summary>
     private async Task<bool> RespondAsync(NetworkStream stream, HttpRequestReader.Request request, CancellationToken stopping)
     {
-        if (request.Method == "GET" && request.Path == MetadataUri.AbsolutePath + "/task")
+        string[] headers = CommonHeaders(stream, request);
+        bool isState = IsStatePath(request.Path, out bool ours);
+        if (request.Path == MetadataUri.AbsolutePath + "/task")
         {
-            await LoopbackHttpServer.WriteAsync(stream, 200, "application/json", TaskMetadataDocument(), keepAlive: true, stopping).ConfigureAwait(false);
+            await WriteAsync(stream, new AgentAnswer(200, AgentAnswers.JsonMediaType, TaskMetadataDocument()), headers, stopping).ConfigureAwait(false);
             return true;
         }
 
+        AgentAnswer? routed = !isState ? AgentAnswers.PageNotFound()
+            : request.Method is not ("GET" or "PUT") ? AgentAnswers.MethodNotAllowed()
+            : null;
+        if (routed is not null)
+        {
+            // Go's http.Error marks its plain text as not to be sniffed.
+            string[] extra = routed.StatusCode == 404 ? [.. headers, "X-Content-Type-Options: nosniff"] : headers;
+            await WriteAsync(stream, routed, extra, stopping).ConfigureAwait(false);
+            return true;
+        }
+
+        return await ServeStateAsync(stream, request, ours, headers, stopping).ConfigureAwait(false);
+    }
+
+    /// <summary>The task-protection handler, with the fault's timing and transport behaviour.</summary>
+    private async Task<bool> ServeStateAsync(NetworkStream stream, HttpRequestReader.Request request, bool ours, string[] headers, CancellationToken stopping)
+    {
         TimeProvider time = Model.TimeProvider;
         string body = ProtectionModel.BodyText(request.Body);
-        AgentFault fault = Model.NextFault(new AgentCallContext(request.Method, body, time.GetUtcNow()));
+        AgentFault fault = ours
+            ? Model.NextFault(new AgentCallContext(request.Method, body, time.GetUtcNow()))
+            : new AgentFault(AgentFaultKind.TaskNotFound);
         await DelayAsync(fault.RequestDelay, time, stopping).ConfigureAwait(false);
         if (fault.Kind == AgentFaultKind.Blackhole)
         {
@@ -77,21 +110,56 @@ public sealed class FakeEcsAgent : IAsyncDisposable
                 await Task.Delay(Timeout.InfiniteTimeSpan, time, stopping).ConfigureAwait(false);
                 return false;
             case AgentFaultKind.TruncatedBody:
-                await LoopbackHttpServer.WriteHeadAsync(stream, 200, "application/json", answer.Body.Length + 1000, keepAlive: true, stopping).ConfigureAwait(false);
+                await LoopbackHttpServer.WriteHeadAsync(stream, 200, AgentAnswers.JsonMediaType, answer.Body.Length + 1000, keepAlive: true, stopping, headers).ConfigureAwait(false);
                 await stream.WriteAsync(Encoding.UTF8.GetBytes(answer.Body), stopping).ConfigureAwait(false);
                 await Task.Delay(Timeout.InfiniteTimeSpan, time, stopping).ConfigureAwait(false);
                 return false;
             case AgentFaultKind.OversizedBody:
-                await LoopbackHttpServer.WriteAsync(stream, 200, "application/json", "{\"protection\":{\"ProtectionEnabled\":true,\"Padding\":\"" + new string('x', 1024 * 1024) + "\"}}", keepAlive: true, stopping).ConfigureAwait(false);
-                return true;
+                answer = new AgentAnswer(200, AgentAnswers.JsonMediaType, "{\"protection\":{\"ProtectionEnabled\":true,\"Padding\":\"" + new string('x', 1024 * 1024) + "\"}}");
+                break;
             case AgentFaultKind.NotJson:
-                await LoopbackHttpServer.WriteAsync(stream, 200, "text/html; charset=utf-8", "<html><body>502 Bad Gateway</body></html>", keepAlive: true, stopping).ConfigureAwait(false);
-                return true;
-            default:
-                await LoopbackHttpServer.WriteAsync(stream, answer.StatusCode, answer.ContentType, answer.Body, keepAlive: true, stopping).ConfigureAwait(false);
-                return true;
+                answer = new AgentAnswer(200, "text/html; charset=utf-8", "<html><body>502 Bad Gateway</body></html>");
+                break;
         }
+
+        await WriteAsync(stream, answer, headers, stopping).ConfigureAwait(false);
+        return true;
     }
+
+    /// <summary>Whether the path is the task-protection route (<c>/api/{id without '/'}/task-protection/v1/state</c>), and for this fake's id.</summary>
+    private static bool IsStatePath(string path, out bool ours)
+    {
+        ours = false;
+        if (!path.StartsWith(StatePrefix, StringComparison.Ordinal) || !path.EndsWith(ProtectionModel.StatePathSuffix, StringComparison.Ordinal)
+            || path.Length < StatePrefix.Length + ProtectionModel.StatePathSuffix.Length)
+        {
+            return false;
+        }
+
+        string id = path[StatePrefix.Length..^ProtectionModel.StatePathSuffix.Length];
+        ours = id == ContainerId;
+        return !id.Contains('/', StringComparison.Ordinal);
+    }
+
+    /// <summary>What tollbooth adds to every answer, and Go's Date.</summary>
+    private string[] CommonHeaders(NetworkStream stream, HttpRequestReader.Request request)
+    {
+        string forwardedFor = Header(request, "X-Forwarded-For") ?? string.Empty;
+        return
+        [
+            "X-Rate-Limit-Duration: 1",
+            string.Create(CultureInfo.InvariantCulture, $"X-Rate-Limit-Limit: {RequestsPerSecond:0.00}"),
+            $"X-Rate-Limit-Request-Forwarded-For: {forwardedFor}",
+            $"X-Rate-Limit-Request-Remote-Addr: {stream.Socket.RemoteEndPoint}",
+            "Date: " + Model.TimeProvider.GetUtcNow().ToString("R", CultureInfo.InvariantCulture),
+        ];
+    }
+
+    private static string? Header(HttpRequestReader.Request request, string name) =>
+        request.Headers.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
+
+    private static Task WriteAsync(NetworkStream stream, AgentAnswer answer, string[] headers, CancellationToken stopping) =>
+        LoopbackHttpServer.WriteAsync(stream, answer.StatusCode, answer.ContentType, answer.Body, keepAlive: true, stopping, headers);
 
     private string TaskMetadataDocument()
     {
