@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
@@ -8,7 +9,7 @@ namespace TaskProtection.Testing;
 /// A real HTTP server on 127.0.0.1 that answers as the ECS agent (1.105.1) does, byte for byte: its task-protection
 /// endpoint served from a <see cref="ProtectionModel"/> with its fault script (latency, 429, 500, 504, ECS's errors
 /// and failures, dropped connections, answers that never end), gorilla/mux's 404 and 405 for other paths and methods,
-/// and tollbooth's <c>X-Rate-Limit-*</c> headers on every answer.
+/// tollbooth's <c>X-Rate-Limit-*</c> headers on every answer and, when <see cref="LimitRequests"/> is set, its limiter.
 /// Point <c>ECS_AGENT_URI</c> (or <see cref="TaskProtectionOptions.AgentUri"/>) at <see cref="AgentUri"/>.
 /// </summary>
 public sealed class FakeEcsAgent : IAsyncDisposable
@@ -22,6 +23,7 @@ public sealed class FakeEcsAgent : IAsyncDisposable
     private const string ContainerId = "fake-container-id";
     private const string StatePrefix = "/api/";
     private readonly LoopbackHttpServer _server;
+    private readonly AgentRateLimiter _limiter = new(RequestsPerSecond, RequestBurst);
 
     private FakeEcsAgent(ProtectionModel model)
     {
@@ -46,6 +48,14 @@ public sealed class FakeEcsAgent : IAsyncDisposable
     /// <summary>The protection model behind the endpoint: its state, call log and fault script.</summary>
     public ProtectionModel Model { get; }
 
+    /// <summary>
+    /// Whether the agent's request limiter is on: per client IP and path, <see cref="RequestBurst"/> requests at once
+    /// and <see cref="RequestsPerSecond"/> a second after that, on the model's clock; a request over it gets 429 before
+    /// the agent reads it (logged as <see cref="AgentFaultKind.TooManyRequests"/>). Off by default, so that tests which
+    /// call faster than an agent allows keep passing; turn it on to find out whether your code does.
+    /// </summary>
+    public bool LimitRequests { get; set; }
+
     /// <summary>Starts an agent on a free port of 127.0.0.1.</summary>
     /// <param name="model">The model to serve; a new one on the system clock when null.</param>
     /// <param name="cancellationToken">Unused; starting does not wait.</param>
@@ -65,6 +75,15 @@ public sealed class FakeEcsAgent : IAsyncDisposable
     {
         string[] headers = CommonHeaders(stream, request);
         bool isState = IsStatePath(request.Path, out bool ours);
+        if (LimitRequests && !_limiter.TryTake(LimiterKey(stream, request), Model.TimeProvider.GetUtcNow()))
+        {
+            AgentAnswer refused = isState
+                ? Model.Receive(request.Method, request.Path, ProtectionModel.BodyText(request.Body), new AgentFault(AgentFaultKind.TooManyRequests))
+                : AgentAnswers.TooManyRequests();
+            await WriteAsync(stream, refused, headers, stopping).ConfigureAwait(false);
+            return true;
+        }
+
         if (request.Path == MetadataUri.AbsolutePath + "/task")
         {
             await WriteAsync(stream, new AgentAnswer(200, AgentAnswers.JsonMediaType, TaskMetadataDocument()), headers, stopping).ConfigureAwait(false);
@@ -154,6 +173,10 @@ public sealed class FakeEcsAgent : IAsyncDisposable
             "Date: " + Model.TimeProvider.GetUtcNow().ToString("R", CultureInfo.InvariantCulture),
         ];
     }
+
+    /// <summary>tollbooth's key: the client's IP (RemoteAddr first) and the path.</summary>
+    private static string LimiterKey(NetworkStream stream, HttpRequestReader.Request request) =>
+        $"{(stream.Socket.RemoteEndPoint as IPEndPoint)?.Address}|{request.Path}";
 
     private static string? Header(HttpRequestReader.Request request, string name) =>
         request.Headers.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value;

@@ -6,7 +6,7 @@ namespace TaskProtection.Tests.Agent;
 
 /// <summary>
 /// What the fake agent does beyond the table of answers: Go's decoding of the request, the agent's order of checks,
-/// RFC 3339 expiry dates, Go's string escaping, the routes, and the faults' effect on the model.
+/// RFC 3339 expiry dates, Go's string escaping, the routes, the limiter, and the faults' effect on the model.
 /// </summary>
 public sealed class FakeEcsAgentTests : IAsyncLifetime
 {
@@ -138,6 +138,30 @@ public sealed class FakeEcsAgentTests : IAsyncLifetime
         Assert.Equal(body, await response.Content.ReadAsStringAsync());
         Assert.Equal(status == 404, response.Headers.Contains("X-Content-Type-Options"));
         Assert.Empty(_agent.Model.Calls);
+    }
+
+    [Fact]
+    public async Task With_the_limiter_on_a_burst_of_60_passes_then_40_a_second()
+    {
+        _agent.LimitRequests = true;
+        var state = new Uri(_agent.AgentUri + ProtectionModel.StatePathSuffix);
+        for (int i = 0; i < FakeEcsAgent.RequestBurst; i++)
+        {
+            using HttpResponseMessage passed = await _http.GetAsync(state);
+            Assert.Equal(200, (int)passed.StatusCode);
+        }
+
+        using HttpResponseMessage refused = await _http.GetAsync(state);
+        using HttpResponseMessage otherPath = await _http.GetAsync(new Uri(_agent.AgentUri + "/other"));
+        _clock.Advance(TimeSpan.FromMilliseconds(25));
+        using HttpResponseMessage refilled = await _http.GetAsync(state);
+        using HttpResponseMessage again = await _http.GetAsync(state);
+
+        Assert.Equal((429, "text/plain; charset=utf-8", "You have reached maximum request limit."), ((int)refused.StatusCode, refused.Content.Headers.ContentType?.ToString(), await refused.Content.ReadAsStringAsync()));
+        Assert.Equal(404, (int)otherPath.StatusCode);
+        Assert.Equal(200, (int)refilled.StatusCode);
+        Assert.Equal(429, (int)again.StatusCode);
+        Assert.Equal(2, _agent.Model.Calls.Count(c => c.Fault == AgentFaultKind.TooManyRequests));
     }
 
     [Fact]
