@@ -27,12 +27,13 @@ internal sealed class HttpEcsApiTransport(HttpClient httpClient, Func<EcsApiTarg
         using HttpRequestMessage message = Signed(resolved, credentials, action, body);
         using HttpResponseMessage response = await httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         string? requestId = response.Headers.TryGetValues("x-amzn-RequestId", out IEnumerable<string>? ids) ? ids.FirstOrDefault() : null;
+        string? errorType = response.Headers.TryGetValues("X-Amzn-ErrorType", out IEnumerable<string>? types) ? types.FirstOrDefault() : null;
         byte[] buffer = ArrayPool<byte>.Shared.Rent(MaxResponseBytes + 1);
         try
         {
             int length = await BoundedContent.ReadAsync(response.Content, buffer, MaxResponseBytes, cancellationToken).ConfigureAwait(false);
             return length >= 0
-                ? new EcsApiResponse((int)response.StatusCode, buffer.AsSpan(0, length).ToArray(), requestId)
+                ? new EcsApiResponse((int)response.StatusCode, buffer.AsSpan(0, length).ToArray(), requestId) { ErrorType = errorType }
                 : throw new TaskProtectionCallException(CallFailureKind.MalformedResponse, true, $"ECS {action}: the answer from {resolved.Endpoint} is larger than {MaxResponseBytes} bytes; the endpoint may not be ECS.");
         }
         finally
