@@ -128,10 +128,24 @@ internal sealed record EcsApiTarget(Uri Endpoint, string Region, AWSCredentials 
     private static string? ProfileRegion(string? profile) =>
         new CredentialProfileStoreChain().TryGetProfile(profile ?? "default", out CredentialProfile? found) ? found.Region?.SystemName : null;
 
-    private static Uri Checked(string text, string source) =>
-        Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
-            ? uri
-            : throw new InvalidOperationException($"The ECS endpoint from {source}, '{text}', is not an absolute http(s) URI.");
+    /// <summary>
+    /// An endpoint as given, with its path normalized as it will be signed (<c>/ecs//</c> is sent as <c>/ecs/</c>,
+    /// a path of its own kept as is, none as <c>/</c>). A query or fragment would be sent but not signed: refused.
+    /// </summary>
+    private static Uri Checked(string text, string source)
+    {
+        if (!Uri.TryCreate(text, UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new InvalidOperationException($"The ECS endpoint from {source}, '{text}', is not an absolute http(s) URI.");
+        }
+
+        if (uri.Query.Length > 0 || uri.Fragment.Length > 0)
+        {
+            throw new InvalidOperationException($"The ECS endpoint from {source}, '{text}', has a query or fragment; an endpoint is a scheme, host, port and path only.");
+        }
+
+        return new UriBuilder(uri) { Path = SigV4Signer.NormalizePath(uri.AbsolutePath) }.Uri;
+    }
 
     private static string? NonEmpty(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 }

@@ -70,8 +70,8 @@ internal sealed class HttpEcsApiTransport(HttpClient httpClient, Func<EcsApiTarg
             headers.Add(new("X-Amz-Security-Token", credentials.Token));
         }
 
-        string path = resolved.Endpoint.AbsolutePath.Length == 0 ? "/" : resolved.Endpoint.AbsolutePath;
-        string authorization = SigV4Signer.Authorization(credentials, resolved.Region, Service, now, "POST", path, string.Empty, headers, SigV4Signer.PayloadHash(body));
+        // The endpoint's path was normalized when it was resolved: the path sent is the path signed.
+        string authorization = SigV4Signer.Authorization(credentials, resolved.Region, Service, now, "POST", resolved.Endpoint.AbsolutePath, string.Empty, headers, SigV4Signer.PayloadHash(body));
         var message = new HttpRequestMessage(HttpMethod.Post, resolved.Endpoint) { Content = new ByteArrayContent(body) { Headers = { ContentType = JsonMediaType } } };
         foreach ((string name, string value) in headers)
         {

@@ -7,8 +7,9 @@ namespace TaskProtection.Tests.EcsApi;
 /// <summary>
 /// Both SigV4 implementations (the client's, on AWSSDK.Core's signer, and the fake ECS API's own verifier) against the
 /// published AWS Signature Version 4 test suite (credentials AKIDEXAMPLE, us-east-1, service "service",
-/// 20150830T123600Z): the cases that apply to a POST / or GET / without a query, header sorting, case, trimming and
-/// folding, a signed body and a signed session token.
+/// 20150830T123600Z, as in awslabs/aws-c-auth's tests/aws-signing-test-suite/v4): the cases without a query: header
+/// sorting, case, repeated names, trimming and folding of inner whitespace (line breaks included), a signed body, a
+/// signed session token, and the paths whose normalized form is signed (slashes, dot segments, spaces, UTF-8).
 /// </summary>
 public sealed class SigV4VectorTests
 {
@@ -28,9 +29,52 @@ public sealed class SigV4VectorTests
         { "post-header-key-sort", "POST", "My-Header1:value1", "", "host;my-header1;x-amz-date|c5410059b04c1ee005303aed430f6e6645f61f4dc9e1461ec8f8916fdf18852c" },
         { "post-header-value-case", "POST", "My-Header1:VALUE1", "", "host;my-header1;x-amz-date|cdbc9802e29d2942e5e10b5bccfdd67c5f22c7c4e8ae67b53629efa58b974b7d" },
         { "get-header-value-trim", "GET", "My-Header1: value1\nMy-Header2: \"a   b   c\"", "", "host;my-header1;my-header2;x-amz-date|acc3ed3afb60bb290fc8d2dd0098b9911fcaa05412b367055dee359757a9c736" },
+        { "get-header-value-multiline", "GET", "My-Header1:value1\n  value2\n     value3", "", "host;my-header1;x-amz-date|cfd34249e4b1c8d6b91ef74165d41a32e5fab3306300901bb65a51a73575eefd" },
+        { "get-header-key-duplicate", "GET", "My-Header1:value2\nMy-Header1:value2\nMy-Header1:value1", "", "host;my-header1;x-amz-date|c9d5ea9f3f72853aea855b47ea873832890dbdd183b4468f858259531a5138ea" },
+        { "get-header-value-order", "GET", "My-Header1:value4\nMy-Header1:value1\nMy-Header1:value3\nMy-Header1:value2", "", "host;my-header1;x-amz-date|08c7e5a9acfcfeb3ab6b2185e75ce8b1deb5e634ec47601a50643f830c755c01" },
         { "post-x-www-form-urlencoded", "POST", "Content-Type:application/x-www-form-urlencoded", "Param1=value1", "content-type;host;x-amz-date|ff11897932ad3f4e8b18135d722051e5ac45fc38421b1da7b9d196a0fe09473a" },
         { "post-sts-header-before", "POST", "X-Amz-Security-Token:" + Token, "", "host;x-amz-date;x-amz-security-token|85d96828115b5dc0cfc3bd16ad9e210dd772bbebba041836c64533a82be05ead" },
     };
+
+    /// <summary>The "-normalized" path cases (GET, headers host and x-amz-date): name, path as requested, signature.</summary>
+    public static TheoryData<string, string, string> PathVectors => new()
+    {
+        { "get-slash-normalized", "//", "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31" },
+        { "get-slashes-normalized", "//example//", "9a624bd73a37c9a373b5312afbebe7a714a789de108f0bdfe846570885f57e84" },
+        { "get-slash-dot-slash-normalized", "/./", "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31" },
+        { "get-slash-pointless-dot-normalized", "/./example", "ef75d96142cf21edca26f06005da7988e4f8dc83a165a80865db7089db637ec5" },
+        { "get-relative-normalized", "/example/..", "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31" },
+        { "get-relative-relative-normalized", "/example1/example2/../..", "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31" },
+        { "get-space-normalized", "/example space/", "652487583200325589f1fba4c7e578f72c47cb61beeca81406b39ddec1366741" },
+        { "get-utf8", "/\u1234", "8318018e0b0f223aa2bbf98705b62bb787dc9c0e678f255a891fd03141be5d85" },
+        { "get-unreserved", "/-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", "07ef7494c76fa4850883e2b006601f940f8a34d404d0cfa977f52a65bbf5f24f" },
+    };
+
+    [Theory]
+    [MemberData(nameof(PathVectors))]
+    public void Both_sign_the_normalized_path_as_published(string name, string path, string signature)
+    {
+        List<KeyValuePair<string, string>> headers = Headers(string.Empty);
+        var credentials = new ImmutableCredentials(AccessKey, SecretKey, null);
+
+        string authorization = SigV4Signer.Authorization(credentials, "us-east-1", "service", SignedAt, "GET", path, string.Empty, headers, SigV4Signer.PayloadHash([]));
+        string canonical = SigV4Verifier.CanonicalRequest(new HttpRequestReader.Request("GET", path, []) { Headers = headers }, "example.amazonaws.com", ["host", "x-amz-date"]);
+
+        Assert.True(authorization.EndsWith("Signature=" + signature, StringComparison.Ordinal), $"{name}: {authorization}");
+        Assert.True(SigV4Verifier.Signature(SecretKey, AmzDate, "us-east-1", "service", canonical) == signature, name);
+    }
+
+    [Theory]
+    [InlineData("/", "/")]
+    [InlineData("/ecs", "/ecs")]
+    [InlineData("/ecs/", "/ecs/")]
+    [InlineData("/ecs//", "/ecs/")]
+    [InlineData("//proxy/./ecs/../ecs/", "/proxy/ecs/")]
+    [InlineData("/a%20b/", "/a%2520b/")]
+    public void An_endpoints_path_is_signed_normalized_and_encoded_once_more(string path, string canonical)
+    {
+        Assert.Equal(canonical, SigV4Signer.CanonicalPath(path));
+    }
 
     [Theory]
     [MemberData(nameof(Vectors))]
@@ -83,6 +127,13 @@ public sealed class SigV4VectorTests
         var headers = new List<KeyValuePair<string, string>> { new("Host", "example.amazonaws.com"), new("X-Amz-Date", AmzDate) };
         foreach (string line in extra.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
+            if (line[0] is ' ' or '\t')
+            {
+                // A folded line continues the header above it, line break and all (get-header-value-multiline).
+                headers[^1] = new(headers[^1].Key, headers[^1].Value + "\n" + line);
+                continue;
+            }
+
             int colon = line.IndexOf(':', StringComparison.Ordinal);
             headers.Add(new(line[..colon], line[(colon + 1)..]));
         }
