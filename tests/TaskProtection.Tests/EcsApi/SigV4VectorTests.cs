@@ -64,6 +64,37 @@ public sealed class SigV4VectorTests
         Assert.True(SigV4Verifier.Signature(SecretKey, AmzDate, "us-east-1", "service", canonical) == signature, name);
     }
 
+    /// <summary>
+    /// Signatures botocore 1.43's SigV4Auth computes for ECS (service "ecs", us-east-1, the suite's key and time) over
+    /// the same requests: name, path as sent, extra headers ('|'-separated "Name:value"), body, signed headers and
+    /// signature. botocore canonicalizes /proxy//ecs/ as /proxy/ecs/, /with%20space/ as /with%2520space/, and folds
+    /// every whitespace run in a value to one space.
+    /// </summary>
+    public static TheoryData<string, string, string, string, string> BotocoreVectors => new()
+    {
+        { "ecs-update", "/", "Content-Type:application/x-amz-json-1.1|X-Amz-Target:AmazonEC2ContainerServiceV20141113.UpdateTaskProtection", "{\"cluster\":\"jobs\",\"tasks\":[\"t\"],\"protectionEnabled\":true,\"expiresInMinutes\":5}", "content-type;host;x-amz-date;x-amz-target|d124a0ff8918d1e8ee1f56d558dad47b25bb4ed685fc29612f6ceed89f3ac065" },
+        { "proxy-double-slash", "/proxy//ecs/", "Content-Type:application/x-amz-json-1.1", "{}", "content-type;host;x-amz-date|a5e86a1717f86f6047a6d8fedb79759b6b7cc4184801933bfbce2ed1f4e2547b" },
+        { "proxy-dots", "/proxy/./v1/../ecs", "Content-Type:application/x-amz-json-1.1", "{}", "content-type;host;x-amz-date|10f40b21cb0645b61fe6ac2cf134e6a559102bbd27b78432cf7f7722b22b38fe" },
+        { "escaped-space", "/with%20space/ecs/", "Content-Type:application/x-amz-json-1.1", "{}", "content-type;host;x-amz-date|9b37777f6e72b2b4300937e676b369ec40646b9f1726b9de0754753b973872d3" },
+        { "whitespace-runs", "/", "My-Header1:  a \t b\t\tc  |My-Header2:x\n   y \r\n z", "", "host;my-header1;my-header2;x-amz-date|e28d58bb876d19d534c708574a36c5134c0e5d2ed12fd0d2ccc39d2238f05760" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BotocoreVectors))]
+    public void Both_agree_with_botocore(string name, string path, string extraHeaders, string body, string expected)
+    {
+        var headers = new List<KeyValuePair<string, string>> { new("Host", "example.amazonaws.com"), new("X-Amz-Date", AmzDate) };
+        headers.AddRange(extraHeaders.Split('|').Select(static h => new KeyValuePair<string, string>(h[..h.IndexOf(':', StringComparison.Ordinal)], h[(h.IndexOf(':', StringComparison.Ordinal) + 1)..])));
+        byte[] bytes = Encoding.UTF8.GetBytes(body);
+        string[] parts = expected.Split('|');
+
+        string authorization = SigV4Signer.Authorization(new ImmutableCredentials(AccessKey, SecretKey, null), "us-east-1", "ecs", SignedAt, "POST", path, string.Empty, headers, SigV4Signer.PayloadHash(bytes));
+        string canonical = SigV4Verifier.CanonicalRequest(new HttpRequestReader.Request("POST", path, bytes) { Headers = headers }, "example.amazonaws.com", parts[0].Split(';'));
+
+        Assert.True(authorization.EndsWith($"SignedHeaders={parts[0]}, Signature={parts[1]}", StringComparison.Ordinal), $"{name}: {authorization}");
+        Assert.True(SigV4Verifier.Signature(SecretKey, AmzDate, "us-east-1", "ecs", canonical) == parts[1], name);
+    }
+
     [Theory]
     [InlineData("/", "/")]
     [InlineData("/ecs", "/ecs")]
