@@ -56,20 +56,41 @@ internal sealed class LoopbackHttpServer : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    public static async Task WriteAsync(NetworkStream stream, int status, string contentType, string body, bool keepAlive, CancellationToken cancellationToken, IEnumerable<string>? extraHeaders = null)
+    /// <summary>Writes a whole answer; <paramref name="contentType"/> goes out as given (none when null or empty).</summary>
+    public static async Task WriteAsync(NetworkStream stream, int status, string? contentType, string body, bool keepAlive, CancellationToken cancellationToken, IEnumerable<string>? extraHeaders = null)
     {
         byte[] bytes = Encoding.UTF8.GetBytes(body);
         await WriteHeadAsync(stream, status, contentType, bytes.Length, keepAlive, cancellationToken, extraHeaders).ConfigureAwait(false);
         await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
     }
 
-    public static async Task WriteHeadAsync(NetworkStream stream, int status, string contentType, int contentLength, bool keepAlive, CancellationToken cancellationToken, IEnumerable<string>? extraHeaders = null)
+    /// <summary>
+    /// Writes the status line and headers. The media type is written exactly as given, because the servers the fakes
+    /// stand for differ: the agent's JSON has no charset, its plain text has one, ECS's JSON 1.1 has none. HTTP/1.1 keeps
+    /// the connection open by default, so only a closing answer says so, as Go's and ECS's servers do.
+    /// </summary>
+    public static async Task WriteHeadAsync(NetworkStream stream, int status, string? contentType, int contentLength, bool keepAlive, CancellationToken cancellationToken, IEnumerable<string>? extraHeaders = null)
     {
-        string extra = extraHeaders is null ? string.Empty : string.Concat(extraHeaders.Select(static h => h + "\r\n"));
-        string head = string.Create(
-            CultureInfo.InvariantCulture,
-            $"HTTP/1.1 {status} {ReasonPhrase(status)}\r\nContent-Type: {contentType}; charset=utf-8\r\nContent-Length: {contentLength}\r\nConnection: {(keepAlive ? "keep-alive" : "close")}\r\n{extra}\r\n");
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(head), cancellationToken).ConfigureAwait(false);
+        var head = new StringBuilder();
+        head.Append(CultureInfo.InvariantCulture, $"HTTP/1.1 {status} {ReasonPhrase(status)}\r\n");
+        if (!string.IsNullOrEmpty(contentType))
+        {
+            head.Append("Content-Type: ").Append(contentType).Append("\r\n");
+        }
+
+        foreach (string header in extraHeaders ?? [])
+        {
+            head.Append(header).Append("\r\n");
+        }
+
+        head.Append(CultureInfo.InvariantCulture, $"Content-Length: {contentLength}\r\n");
+        if (!keepAlive)
+        {
+            head.Append("Connection: close\r\n");
+        }
+
+        head.Append("\r\n");
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head.ToString()), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task AcceptLoopAsync()
@@ -120,7 +141,7 @@ internal sealed class LoopbackHttpServer : IAsyncDisposable
             }
             catch (InvalidDataException)
             {
-                await WriteAsync(stream, 400, "text/plain", "Bad request", keepAlive: false, _stopping.Token).ConfigureAwait(false);
+                await WriteAsync(stream, 400, "text/plain; charset=utf-8", "400 Bad Request", keepAlive: false, _stopping.Token).ConfigureAwait(false);
             }
         }
     }
@@ -129,11 +150,14 @@ internal sealed class LoopbackHttpServer : IAsyncDisposable
     {
         200 => "OK",
         400 => "Bad Request",
+        401 => "Unauthorized",
         403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        409 => "Conflict",
         429 => "Too Many Requests",
         500 => "Internal Server Error",
+        502 => "Bad Gateway",
         503 => "Service Unavailable",
         504 => "Gateway Timeout",
         _ => "Status",

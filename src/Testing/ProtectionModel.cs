@@ -1,14 +1,15 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 
 namespace TaskProtection.Testing;
 
 /// <summary>
-/// The ECS side of task protection, as the agent and ECS behave: expiry counted from when a call is received, each
-/// enable call resetting (not extending) the expiry to now + N minutes, 1–2880 validation, unknown fields rejected
-/// with 400; plus a fault script and a log of every call. Thread-safe. Both <see cref="InMemoryTaskProtectionClient"/>
-/// and <see cref="FakeEcsAgent"/> serve this model.
+/// The agent's task-protection handler and ECS behind it, as agent 1.105.1 and ECS behave: the body decoded as Go
+/// decodes it (unknown fields refused with 400; any case, <c>null</c> and trailing bytes accepted), the checks in the
+/// agent's order, <c>ExpiresInMinutes</c> truncated to 32 bits and then held to 1–2880 by ECS, expiry counted from when a
+/// call is received with each enable resetting (not extending) it to now + N minutes, and answers in the agent's bytes;
+/// plus a fault script and a log of every call. Thread-safe. Both <see cref="InMemoryTaskProtectionClient"/> and
+/// <see cref="FakeEcsAgent"/> serve this model.
 /// </summary>
 public sealed class ProtectionModel
 {
@@ -121,8 +122,8 @@ public sealed class ProtectionModel
     }
 
     /// <summary>
-    /// Receives one call now: validates it as the agent does, applies it unless the fault prevents that, logs it,
-    /// and returns the answer the agent would give.
+    /// Receives one call now: checks it as the agent does, in its order (the body, the task, <c>ProtectionEnabled</c>,
+    /// the credentials, then ECS), applies it unless the fault prevents that, logs it, and returns the agent's answer.
     /// </summary>
     /// <param name="method">GET or PUT.</param>
     /// <param name="path">The request path.</param>
@@ -137,8 +138,8 @@ public sealed class ProtectionModel
         lock (_lock)
         {
             DateTimeOffset now = TimeProvider.GetUtcNow();
-            AgentAnswer answer = fault.IsApplied ? Apply(method, path, body, now) : Refuse(fault.Kind);
-            _calls.Add(new AgentCall(now, method, path, body, fault.Kind, answer.StatusCode));
+            AgentAnswer answer = Handle(method, path, body ?? string.Empty, fault, now);
+            _calls.Add(new AgentCall(now, method, path, body ?? string.Empty, fault.Kind, answer.StatusCode));
             return answer;
         }
     }
@@ -182,39 +183,64 @@ public sealed class ProtectionModel
         }
     }
 
-    private AgentAnswer Apply(string method, string path, string body, DateTimeOffset now)
+    /// <summary>The agent's steps, in its order; the fault strikes at the step where the agent meets it.</summary>
+    private AgentAnswer Handle(string method, string path, string body, AgentFault fault, DateTimeOffset now)
     {
-        if (!path.EndsWith(StatePathSuffix, StringComparison.Ordinal))
+        if (fault.Kind == AgentFaultKind.TooManyRequests)
         {
-            return Error(404, "ResourceNotFoundException", "Failed to find a task for the request", arn: string.Empty);
+            return AgentAnswers.TooManyRequests();
         }
 
-        if (method == "GET")
+        if (fault is { Kind: AgentFaultKind.Scripted, Script.Raw: true })
         {
-            return Protection(now);
+            return fault.Script.Compose(TaskArn);
         }
 
-        if (method != "PUT")
+        if (method is not ("GET" or "PUT"))
         {
-            return new AgentAnswer(405, "text/plain", "Method not allowed");
+            return AgentAnswers.MethodNotAllowed();
         }
 
-        if (!TryDecode(body, out bool? enabled, out long? minutes))
+        bool? enabled = null;
+        long? minutes = null;
+        if (method == "PUT" && !AgentRequestDecoder.TryDecode(body, out enabled, out minutes))
         {
-            return DecodeError();
+            return AgentAnswers.DecodeError();
         }
 
-        if (enabled is null)
+        if (!path.EndsWith(StatePathSuffix, StringComparison.Ordinal) || fault.Kind == AgentFaultKind.TaskNotFound)
         {
-            return Error(400, "InvalidParameterException", "Invalid request: does not contain 'ProtectionEnabled' field", TaskArn);
+            return AgentAnswers.TaskNotFound();
         }
 
-        if (enabled.Value)
+        if (fault.Kind == AgentFaultKind.TaskMetadataUnavailable)
         {
-            long n = minutes ?? DefaultExpiresInMinutes;
+            return AgentAnswers.TaskMetadataUnavailable();
+        }
+
+        if (method == "PUT" && enabled is null)
+        {
+            return AgentAnswers.MissingProtectionEnabled(TaskArn);
+        }
+
+        if (!fault.IsApplied)
+        {
+            return Refuse(fault, method);
+        }
+
+        AgentAnswer answer = method == "GET" ? Protection(now) : Apply(enabled!.Value, minutes, now);
+        return fault.Kind == AgentFaultKind.GatewayTimeoutApplied && answer.StatusCode == 200 ? GatewayTimeout() : answer;
+    }
+
+    private AgentAnswer Apply(bool enabled, long? minutes, DateTimeOffset now)
+    {
+        if (enabled)
+        {
+            // The agent passes ExpiresInMinutes on as a 32-bit integer, without a range check; ECS checks the range.
+            int n = minutes is long requested ? unchecked((int)requested) : DefaultExpiresInMinutes;
             if (n is < 1 or > 2880)
             {
-                return Error(400, "InvalidParameterException", "expiresInMinutes must be between 1 and 2880.", TaskArn, NewRequestId());
+                return AgentAnswers.Error(400, "InvalidParameterException", "expiresInMinutes must be between 1 and 2880.", TaskArn, NewRequestId());
             }
 
             _expiresAt = now.AddMinutes(n);
@@ -228,74 +254,37 @@ public sealed class ProtectionModel
         return Protection(now);
     }
 
-    /// <summary>Decodes a PUT body as the agent does (DisallowUnknownFields): any other field, or a wrong type, fails.</summary>
-    private static bool TryDecode(string body, out bool? enabled, out long? minutes)
-    {
-        enabled = null;
-        minutes = null;
-        try
-        {
-            using JsonDocument document = JsonDocument.Parse(body);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return false;
-            }
-
-            foreach (JsonProperty property in document.RootElement.EnumerateObject())
-            {
-                switch (property.Name)
-                {
-                    case "ProtectionEnabled" when property.Value.ValueKind is JsonValueKind.True or JsonValueKind.False:
-                        enabled = property.Value.GetBoolean();
-                        break;
-                    case "ExpiresInMinutes" when property.Value.ValueKind == JsonValueKind.Number && property.Value.TryGetInt64(out long value):
-                        minutes = value;
-                        break;
-                    default:
-                        return false;
-                }
-            }
-
-            return true;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
-
     private AgentAnswer Protection(DateTimeOffset now)
     {
         bool enabled = _expiresAt is { } e && e > now;
-        string expiration = enabled ? "\"" + _expiresAt!.Value.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture) + "\"" : "null";
-        return Json(200, $"{{\"protection\":{{\"ExpirationDate\":{expiration},\"ProtectionEnabled\":{(enabled ? "true" : "false")},\"TaskArn\":\"{TaskArn}\"}}}}");
+        return AgentAnswers.Protection(enabled ? _expiresAt : null, enabled, TaskArn);
     }
 
-    private AgentAnswer Refuse(AgentFaultKind kind) => kind switch
+    private AgentAnswer Refuse(AgentFault fault, string method) => fault.Kind switch
     {
-        AgentFaultKind.TooManyRequests => new AgentAnswer(429, "text/plain", "You have reached maximum request limit."),
-        AgentFaultKind.ServerError => Error(500, "ServerException", "Unexpected error occurred", TaskArn),
-        AgentFaultKind.GatewayTimeout => Error(504, "RequestCanceled", "Timed out calling ECS Task Protection API", TaskArn),
-        AgentFaultKind.Throttling => Error(400, "ThrottlingException", "Rate exceeded", TaskArn, NewRequestId()),
-        AgentFaultKind.AccessDenied => Error(403, "AccessDeniedException", "Invalid Request: no task IAM role credentials available for task", TaskArn),
-        AgentFaultKind.DeploymentBlocked => Failure("DEPLOYMENT_BLOCKED", "The service's deployment is blocked: more tasks are protected than desired."),
-        AgentFaultKind.TaskNotValid => Failure("TASK_NOT_VALID", null),
+        AgentFaultKind.AccessDenied => AgentAnswers.Error(403, "AccessDeniedException", "Invalid Request: no task IAM role credentials available for task", TaskArn),
+        AgentFaultKind.ServerError => AgentAnswers.Error(500, "ServerException", "Unexpected error occurred", TaskArn),
+        AgentFaultKind.GatewayTimeout => GatewayTimeout(),
+        AgentFaultKind.Throttling => AgentAnswers.Error(400, "ThrottlingException", "Rate exceeded", TaskArn, NewRequestId()),
+        AgentFaultKind.EcsAccessDenied => AgentAnswers.Error(400, "AccessDeniedException", NotAuthorized(method), TaskArn, NewRequestId()),
+        AgentFaultKind.DeploymentBlocked => AgentAnswers.Failure(TaskArn, "DEPLOYMENT_BLOCKED", detail: null),
+        AgentFaultKind.TaskNotValid => AgentAnswers.Failure(TaskArn, "TASK_NOT_VALID", detail: null),
+        AgentFaultKind.Scripted => fault.Script?.Compose(TaskArn) ?? AgentAnswers.Error(500, "ServerException", "Unexpected error occurred", TaskArn),
         _ => new AgentAnswer(0, string.Empty, string.Empty),
     };
 
-    private AgentAnswer Failure(string reason, string? detail) =>
-        Json(200, $"{{\"failure\":{{\"Arn\":\"{TaskArn}\",\"Detail\":{(detail is null ? "null" : JsonSerializer.Serialize(detail))},\"Reason\":\"{reason}\"}}}}");
+    private AgentAnswer GatewayTimeout() =>
+        AgentAnswers.Error(504, "RequestCanceled", "Timed out calling ECS Task Protection API", TaskArn);
 
-    private static AgentAnswer Error(int status, string code, string message, string arn, string? requestId = null)
+    /// <summary>IAM's refusal, as ECS returns it for a task role without the action.</summary>
+    private string NotAuthorized(string method)
     {
-        string id = requestId is null ? string.Empty : $"\"requestID\":\"{requestId}\",";
-        return Json(status, $"{{{id}\"error\":{{\"Arn\":\"{arn}\",\"Code\":\"{code}\",\"Message\":{JsonSerializer.Serialize(message)}}}}}");
+        string action = method == "GET" ? "ecs:GetTaskProtection" : "ecs:UpdateTaskProtection";
+        string[] arn = TaskArn.Split(':');
+        string account = arn.Length == 6 ? arn[4] : "123456789012";
+        string taskId = TaskArn[(TaskArn.LastIndexOf('/') + 1)..];
+        return $"User: arn:aws:sts::{account}:assumed-role/fake-task-role/{taskId} is not authorized to perform: {action} on resource: {TaskArn} because no identity-based policy allows the {action} action";
     }
-
-    private static AgentAnswer DecodeError() =>
-        Error(400, "InvalidParameterException", "UpdateTaskProtection: failed to decode request", string.Empty);
-
-    private static AgentAnswer Json(int status, string body) => new(status, "application/json", body);
 
     private string NewRequestId() =>
         string.Create(CultureInfo.InvariantCulture, $"00000000-0000-4000-8000-{++_requestCounter:D12}");

@@ -45,7 +45,7 @@ internal sealed class EcsApiCaller(IEcsApiTransport transport, TimeSpan requestT
 
         return response.StatusCode is >= 200 and <= 299
             ? Parse(response, responseType, action)
-            : throw EcsApiErrors.FromAnswer(response.StatusCode, response.Body, action, response.RequestId);
+            : throw EcsApiErrors.FromAnswer(response, action);
     }
 
     private static TResponse Parse<TResponse>(EcsApiResponse response, JsonTypeInfo<TResponse> type, string action)

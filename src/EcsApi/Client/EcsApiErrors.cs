@@ -1,50 +1,64 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace TaskProtection;
 
-/// <summary>Turns an ECS API error answer (JSON 1.1: <c>__type</c> and <c>message</c>) into a <see cref="TaskProtectionCallException"/>.</summary>
+/// <summary>
+/// Turns an ECS API error answer into a <see cref="TaskProtectionCallException"/>, reading the error's name as the AWS
+/// SDKs do (the Smithy awsJson1_1 error tests): the <c>X-Amzn-ErrorType</c> header first, then the body's <c>code</c>,
+/// then its <c>__type</c>; each cut at its first <c>:</c> (a URI may follow) and then after its last <c>#</c> (a
+/// namespace may precede). With no name at all the HTTP status stands for it, as in botocore.
+/// </summary>
 internal static class EcsApiErrors
 {
-    /// <summary>Error types after which trying again (with fresh credentials or a fresh signature time) can help.</summary>
-    private static readonly HashSet<string> RetryableTypes = new(StringComparer.Ordinal)
+    public static TaskProtectionCallException FromAnswer(EcsApiResponse response, string action)
     {
-        "ThrottlingException",
-        "TooManyRequestsException",
-        "RequestLimitExceeded",
-        "ServerException",
-        "ServiceUnavailableException",
-        "InternalFailure",
-        "ExpiredTokenException",
-        "RequestExpired",
-        "RequestTimeout",
-        "RequestTimeoutException",
-    };
+        int statusCode = response.StatusCode;
+        string? requestId = response.RequestId;
+        (string? named, string? message) = ReadBody(response.Body);
+        string code = ErrorCode(response.ErrorType ?? named) ?? statusCode.ToString(CultureInfo.InvariantCulture);
+        bool throttled = EcsErrorCodes.IsThrottling(code) || statusCode == 429;
+        return new TaskProtectionCallException(
+            throttled ? CallFailureKind.Throttled : CallFailureKind.Error,
+            throttled || EcsErrorCodes.IsRetryable(code, statusCode),
+            $"ECS {action} failed with HTTP {statusCode} {code}: {message ?? "(no message)"}{(requestId is null ? string.Empty : $" (request id {requestId})")}.{Advice(code)}",
+            statusCode,
+            code,
+            message,
+            requestId);
+    }
 
-    public static TaskProtectionCallException FromAnswer(int statusCode, ReadOnlySpan<byte> body, string action, string? requestId)
+    /// <summary>
+    /// The error's name without URI or namespace: <c>aws.protocoltests.json#FooError:http://internal.amazon.com/…</c>
+    /// is <c>FooError</c>. Null when there is none.
+    /// </summary>
+    public static string? ErrorCode(string? raw)
     {
-        string? type = null;
-        string? message = null;
+        if (string.IsNullOrWhiteSpace(raw))
+        {
+            return null;
+        }
+
+        string code = raw.Trim();
+        int colon = code.IndexOf(':', StringComparison.Ordinal);
+        code = colon >= 0 ? code[..colon] : code;
+        code = code[(code.LastIndexOf('#') + 1)..];
+        return code.Length == 0 ? null : code;
+    }
+
+    /// <summary>The body's error name (<c>code</c> before <c>__type</c>) and message; nothing for a body that is not JSON.</summary>
+    private static (string? Name, string? Message) ReadBody(byte[] body)
+    {
         try
         {
             ErrorShape? error = JsonSerializer.Deserialize(body, EcsApiJsonContext.Default.ErrorShape);
-            type = error?.Type is { } raw ? raw[(raw.LastIndexOf('#') + 1)..] : null;
-            message = error?.Message ?? error?.UpperMessage;
+            return (ErrorCode(error?.Code) is not null ? error?.Code : error?.Type, error?.Message ?? error?.UpperMessage);
         }
         catch (JsonException)
         {
             // Not JSON (a proxy's page, say): judged by its status alone.
+            return (null, null);
         }
-
-        bool throttled = type is "ThrottlingException" or "TooManyRequestsException" or "RequestLimitExceeded" || statusCode == 429;
-        bool retryable = throttled || statusCode >= 500 || (type is not null && RetryableTypes.Contains(type));
-        return new TaskProtectionCallException(
-            throttled ? CallFailureKind.Throttled : CallFailureKind.Error,
-            retryable,
-            $"ECS {action} failed with HTTP {statusCode} {type ?? "(no error type)"}: {message ?? "(no message)"}{(requestId is null ? string.Empty : $" (request id {requestId})")}.{Advice(type)}",
-            statusCode,
-            type,
-            message,
-            requestId);
     }
 
     private static string Advice(string? type) => type switch

@@ -18,9 +18,14 @@ internal sealed record TaskProtectionResponse(IReadOnlyList<ProtectedTaskShape>?
 
 internal sealed record ListTasksResponse(IReadOnlyList<string>? TaskArns, string? NextToken);
 
-/// <summary>The error body of the JSON 1.1 protocol: <c>__type</c> (sometimes <c>prefix#Name</c>) and <c>message</c> (or <c>Message</c>).</summary>
+/// <summary>
+/// The error body of the JSON 1.1 protocol: <c>__type</c> or <c>code</c> (either may be <c>namespace#Name</c>, and
+/// may carry a <c>:uri</c> suffix) and <c>message</c> (or <c>Message</c>). Only the top level counts: a nested
+/// <c>__type</c> belongs to another shape.
+/// </summary>
 internal sealed record ErrorShape(
     [property: JsonPropertyName("__type")] string? Type,
+    [property: JsonPropertyName("code")] string? Code,
     [property: JsonPropertyName("message")] string? Message,
     [property: JsonPropertyName("Message")] string? UpperMessage);
 

@@ -27,12 +27,13 @@ internal sealed class HttpEcsApiTransport(HttpClient httpClient, Func<EcsApiTarg
         using HttpRequestMessage message = Signed(resolved, credentials, action, body);
         using HttpResponseMessage response = await httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         string? requestId = response.Headers.TryGetValues("x-amzn-RequestId", out IEnumerable<string>? ids) ? ids.FirstOrDefault() : null;
+        string? errorType = response.Headers.TryGetValues("X-Amzn-ErrorType", out IEnumerable<string>? types) ? types.FirstOrDefault() : null;
         byte[] buffer = ArrayPool<byte>.Shared.Rent(MaxResponseBytes + 1);
         try
         {
             int length = await BoundedContent.ReadAsync(response.Content, buffer, MaxResponseBytes, cancellationToken).ConfigureAwait(false);
             return length >= 0
-                ? new EcsApiResponse((int)response.StatusCode, buffer.AsSpan(0, length).ToArray(), requestId)
+                ? new EcsApiResponse((int)response.StatusCode, buffer.AsSpan(0, length).ToArray(), requestId) { ErrorType = errorType }
                 : throw new TaskProtectionCallException(CallFailureKind.MalformedResponse, true, $"ECS {action}: the answer from {resolved.Endpoint} is larger than {MaxResponseBytes} bytes; the endpoint may not be ECS.");
         }
         finally
@@ -69,8 +70,8 @@ internal sealed class HttpEcsApiTransport(HttpClient httpClient, Func<EcsApiTarg
             headers.Add(new("X-Amz-Security-Token", credentials.Token));
         }
 
-        string path = resolved.Endpoint.AbsolutePath.Length == 0 ? "/" : resolved.Endpoint.AbsolutePath;
-        string authorization = SigV4Signer.Authorization(credentials, resolved.Region, Service, now, "POST", path, string.Empty, headers, SigV4Signer.PayloadHash(body));
+        // The endpoint's path was normalized when it was resolved: the path sent is the path signed.
+        string authorization = SigV4Signer.Authorization(credentials, resolved.Region, Service, now, "POST", resolved.Endpoint.AbsolutePath, string.Empty, headers, SigV4Signer.PayloadHash(body));
         var message = new HttpRequestMessage(HttpMethod.Post, resolved.Endpoint) { Content = new ByteArrayContent(body) { Headers = { ContentType = JsonMediaType } } };
         foreach ((string name, string value) in headers)
         {

@@ -11,4 +11,11 @@ internal interface IEcsApiTransport
 }
 
 /// <summary>An ECS API answer before parsing.</summary>
-internal sealed record EcsApiResponse(int StatusCode, byte[] Body, string? RequestId);
+/// <param name="StatusCode">The HTTP status.</param>
+/// <param name="Body">The body.</param>
+/// <param name="RequestId">The <c>x-amzn-RequestId</c> header.</param>
+internal sealed record EcsApiResponse(int StatusCode, byte[] Body, string? RequestId)
+{
+    /// <summary>The <c>X-Amzn-ErrorType</c> header, which names the error before the body does.</summary>
+    public string? ErrorType { get; init; }
+}

@@ -6,9 +6,9 @@ using Amazon.Runtime.Internal.Auth;
 namespace TaskProtection;
 
 /// <summary>
-/// Signs a request with AWS Signature Version 4. The canonical request is built here (only what the ECS API's
-/// <c>POST /</c> needs, plus header trimming and folding, so that the published test vectors apply); the key derivation,
-/// string to sign and signature come from AWSSDK.Core's <see cref="AWS4Signer"/>.
+/// Signs a request with AWS Signature Version 4. The canonical request is built here (what the ECS API's <c>POST</c>
+/// needs: the path normalized and URI-encoded, header values trimmed with inner whitespace folded, so that the published
+/// test vectors apply); the key derivation, string to sign and signature come from AWSSDK.Core's <see cref="AWS4Signer"/>.
 /// </summary>
 internal static class SigV4Signer
 {
@@ -37,7 +37,10 @@ internal static class SigV4Signer
         return AWS4Signer.ComputeSignature(credentials, region, signedAt.ToUniversalTime(), service, signedHeaders, canonical).ForAuthorizationHeader;
     }
 
-    /// <summary>The canonical request: method, path, query, sorted lower-case headers with trimmed values, signed header names, payload hash.</summary>
+    /// <summary>
+    /// The canonical request: method, canonical path (of the path as sent), query, sorted lower-case headers with
+    /// trimmed values, signed header names, payload hash.
+    /// </summary>
     public static string CanonicalRequest(
         string method,
         string path,
@@ -59,7 +62,7 @@ internal static class SigV4Signer
         }
 
         var text = new StringBuilder();
-        text.Append(method).Append('\n').Append(path).Append('\n').Append(query).Append('\n');
+        text.Append(method).Append('\n').Append(CanonicalPath(path)).Append('\n').Append(query).Append('\n');
         foreach ((string name, List<string> values) in byName)
         {
             text.Append(name).Append(':').AppendJoin(',', values).Append('\n');
@@ -70,28 +73,56 @@ internal static class SigV4Signer
         return text.ToString();
     }
 
-    /// <summary>Trims a header value and folds each run of spaces into one, as SigV4 asks.</summary>
-    private static string TrimAll(string value)
+    /// <summary>
+    /// A path without empty or dot segments (<c>//a/./b/../c/</c> is <c>/a/c/</c>), keeping a trailing slash: what
+    /// AWS services sign (and the request is sent to), as the SDKs normalize it for every service but S3.
+    /// </summary>
+    public static string NormalizePath(string path)
     {
-        var folded = new StringBuilder(value.Length);
-        bool space = false;
-        foreach (char c in value.Trim())
+        var segments = new List<string>();
+        foreach (string segment in path.Split('/'))
         {
-            if (c is ' ' or '\t')
+            if (segment == "..")
             {
-                space = true;
-                continue;
+                if (segments.Count > 0)
+                {
+                    segments.RemoveAt(segments.Count - 1);
+                }
             }
-
-            if (space && folded.Length > 0)
+            else if (segment.Length > 0 && segment != ".")
             {
-                folded.Append(' ');
+                segments.Add(segment);
             }
-
-            space = false;
-            folded.Append(c);
         }
 
-        return folded.ToString();
+        string joined = "/" + string.Join('/', segments);
+        return segments.Count > 0 && path.EndsWith('/') ? joined + "/" : joined;
     }
+
+    /// <summary>
+    /// The canonical path: the normalized path as sent, each byte outside RFC 3986's unreserved set (and '/')
+    /// percent-encoded, so an already-encoded <c>%20</c> becomes <c>%2520</c>, the double encoding every service but S3
+    /// expects.
+    /// </summary>
+    public static string CanonicalPath(string path)
+    {
+        var encoded = new StringBuilder();
+        foreach (byte b in Encoding.UTF8.GetBytes(NormalizePath(path)))
+        {
+            if (b is (>= (byte)'A' and <= (byte)'Z') or (>= (byte)'a' and <= (byte)'z') or (>= (byte)'0' and <= (byte)'9') or (byte)'-' or (byte)'.' or (byte)'_' or (byte)'~' or (byte)'/')
+            {
+                encoded.Append((char)b);
+            }
+            else
+            {
+                encoded.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
+            }
+        }
+
+        return encoded.ToString();
+    }
+
+    /// <summary>Trims a header value and folds each inner run of whitespace (line breaks included) into one space, as the SDKs do.</summary>
+    private static string TrimAll(string value) =>
+        string.Join(' ', value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 }

@@ -15,7 +15,7 @@ public sealed class EcsApiOptions
     /// <summary>
     /// The ECS endpoint, for example a VPC endpoint or a local fake.
     /// </summary>
-    /// <value>Default null: <c>AWS_ENDPOINT_URL_ECS</c>, else <c>AWS_ENDPOINT_URL</c>, else <c>https://ecs.{region}.{partition DNS suffix}</c>. An absolute http(s) URI.</value>
+    /// <value>Default null: <c>AWS_ENDPOINT_URL_ECS</c>, else <c>AWS_ENDPOINT_URL</c>, else ECS's endpoint for the region (<c>https://ecs.{region}.{partition DNS suffix}</c>; <c>ecs-fips</c> and the dual-stack suffix, such as <c>api.aws</c>, when <c>AWS_USE_FIPS_ENDPOINT</c>, <c>AWS_USE_DUALSTACK_ENDPOINT</c> or the profile's <c>use_fips_endpoint</c>, <c>use_dualstack_endpoint</c> ask). An absolute http(s) URI without query; its path is normalized (<c>//</c> and dot segments removed).</value>
     public Uri? EndpointUrl { get; set; }
 
     /// <summary>

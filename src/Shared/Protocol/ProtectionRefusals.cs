@@ -34,9 +34,12 @@ internal static class ProtectionRefusals
     {
         "TASK_NOT_VALID" => " Task protection only works for tasks that belong to an ECS service.",
         "MISSING" => " ECS does not know this task in that cluster (yet: a task that just started may take a moment to be known); check the cluster, the task ARN and the region.",
-        "DEPLOYMENT_BLOCKED" => " More tasks are protected than the service's desired count; this task should stop taking new work.",
-        "AccessDeniedException" => " Give the task role ecs:UpdateTaskProtection and ecs:GetTaskProtection.",
-        "InvalidParameterException" => " The agent rejected the request body.",
+        // AWS's documented meaning and remedies for DEPLOYMENT_BLOCKED (the task scale-in protection guide).
+        "DEPLOYMENT_BLOCKED" => " The service has more protected tasks than its desired count, so a deployment or scale-in is waiting for them. Wait for protections to expire and then set protection again, remove protection from tasks that can stop, or raise the service's desired count above the number of protected tasks; this task should take no new work meanwhile.",
+        "AccessDeniedException" => " Give the task role ecs:UpdateTaskProtection and ecs:GetTaskProtection (through the agent, also check that the task has a task role).",
+        "InvalidParameterException" => " The agent or ECS rejected the request: its body, or ExpiresInMinutes outside 1 to 2880.",
+        "ResourceNotFoundException" => " The agent knows no task for this address: ECS_AGENT_URI must be the address ECS set in this container.",
+        "RequestCanceled" => " The agent gave up waiting for ECS (after 4 s); ECS may still have applied the change.",
         _ => string.Empty,
     };
 }

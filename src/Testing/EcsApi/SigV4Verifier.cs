@@ -70,7 +70,7 @@ internal static class SigV4Verifier
     public static string CanonicalRequest(HttpRequestReader.Request request, string host, IReadOnlyList<string> signedHeaders)
     {
         var lines = new StringBuilder();
-        lines.Append(request.Method).Append('\n').Append(request.Path).Append('\n').Append(CanonicalQuery(request.Query)).Append('\n');
+        lines.Append(request.Method).Append('\n').Append(CanonicalPath(request.Path)).Append('\n').Append(CanonicalQuery(request.Query)).Append('\n');
         foreach (string name in signedHeaders)
         {
             IEnumerable<string> values = name == "host" && Header(request, "Host") is null
@@ -131,7 +131,34 @@ internal static class SigV4Verifier
             .Select(static p => p.Contains('=', StringComparison.Ordinal) ? p : p + "=")
             .Order(StringComparer.Ordinal));
 
-    private static string Fold(string value) => string.Join(' ', value.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries));
+    /// <summary>Trimmed, each inner run of whitespace (a folded line's break included) one space.</summary>
+    private static string Fold(string value) => string.Join(' ', value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+
+    /// <summary>
+    /// The path as AWS services canonicalize it for SigV4 (all but S3): dot and empty segments resolved, a trailing
+    /// slash kept, and each segment of the path as received escaped once more (so <c>%20</c> signs as <c>%2520</c>).
+    /// </summary>
+    private static string CanonicalPath(string path)
+    {
+        var kept = new Stack<string>();
+        foreach (string segment in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            switch (segment)
+            {
+                case ".":
+                    break;
+                case "..":
+                    kept.TryPop(out _);
+                    break;
+                default:
+                    kept.Push(Uri.EscapeDataString(segment));
+                    break;
+            }
+        }
+
+        string canonical = "/" + string.Join('/', kept.Reverse());
+        return kept.Count > 0 && path.EndsWith('/') ? canonical + "/" : canonical;
+    }
 
     private static string? Header(HttpRequestReader.Request request, string name) =>
         request.Headers.Where(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Value).FirstOrDefault();

@@ -63,6 +63,41 @@ public sealed class AgentResponseParserTests
     }
 
     [Theory]
+    [InlineData(400, "ExpiredTokenException", true)]
+    [InlineData(400, "RequestExpired", true)]
+    [InlineData(503, "ServiceUnavailableException", true)]
+    [InlineData(400, "ClusterNotFoundException", false)]
+    [InlineData(500, "InvalidParameterException", false)]
+    [InlineData(500, "AccessDeniedException", false)]
+    [InlineData(400, "SomeNewException", false)]
+    [InlineData(409, "SomeNewException", false)]
+    [InlineData(500, "SomeNewException", true)]
+    [InlineData(503, "SomeNewException", true)]
+    public void A_known_code_decides_whatever_its_status_and_an_unknown_one_goes_by_the_status(int status, string code, bool retryable)
+    {
+        TaskProtectionCallException ex = Fails(status, $"{{\"error\":{{\"Arn\":\"a\",\"Code\":\"{code}\",\"Message\":\"m\"}}}}");
+        Assert.Equal(retryable, ex.IsRetryable);
+        Assert.Equal(CallFailureKind.Error, ex.Kind);
+    }
+
+    [Theory]
+    [InlineData("{\"failure\":{\"Arn\":\"a\",\"Detail\":null,\"Reason\":null}}")]
+    [InlineData("{\"protection\":{\"ProtectionEnabled\":true},\"failure\":{\"Reason\":\"TASK_NOT_VALID\"}}")]
+    public void A_failure_with_a_reason_or_without_a_protection_stays_a_failure(string body)
+    {
+        Assert.Equal(CallFailureKind.Failure, Fails(200, body).Kind);
+    }
+
+    [Fact]
+    public void DEPLOYMENT_BLOCKED_is_told_to_the_application_with_AWSs_meaning_and_remedies()
+    {
+        TaskProtectionCallException ex = Fails(200, "{\"failure\":{\"Arn\":\"a\",\"Detail\":null,\"Reason\":\"DEPLOYMENT_BLOCKED\"}}");
+        Assert.Equal(("DEPLOYMENT_BLOCKED", false), (ex.Code, ex.IsRetryable));
+        Assert.Contains("more protected tasks than its desired count", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Wait for protections to expire", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(200, "", "not JSON")]
     [InlineData(200, "[1,2]", "not an object")]
     [InlineData(200, "{}", "none of")]
