@@ -110,31 +110,26 @@ internal sealed class Harness : IAsyncDisposable
     public async ValueTask DisposeAsync() => await StopAsync();
 
     /// <summary>
-    /// Stops the manager (SIGTERM without the host), pumping, and moving simulated time in 100 ms steps as far as a stop can
-    /// need (its release, and a second one after an abandoned enable could land), until it has stopped.
+    /// Stops the manager (SIGTERM without the host): first pumps, without moving simulated time, until the loop has seen
+    /// the stop (that takes thread-pool hops: a busy pool must not let simulated hours pass meanwhile, for the stop would
+    /// then find the lease run out and nothing to release); then moves time in 100 ms steps until the stop's release,
+    /// and any second one, is done. Every wait is bounded in real time.
     /// </summary>
     public async Task StopAsync()
     {
-        // StopAsync hops through the thread pool while the loop's continuations wait on the manual scheduler: keep pumping
-        // until it completes. Simulated time moves only so far: a busy thread pool must not let hours pass meanwhile, for the
-        // stop would then find the lease run out and nothing to release. Bounded: this waits for thread-pool hops, not timers.
         Task stop = Manager.StopAsync();
-        TimeSpan budget = (Options.RequestTimeout * 2) + GapBudget.LateLandingWindow + Options.SchedulingTolerance + TimeSpan.FromSeconds(5);
-        TimeSpan advanced = TimeSpan.Zero;
         var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (!stop.IsCompleted && Manager.LoopTask is { IsCompleted: false } && watch.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            Scheduler.RunUntilIdle();
+            await Task.WhenAny(stop, Task.Delay(TimeSpan.FromMilliseconds(1)));
+        }
+
         while (!stop.IsCompleted && watch.Elapsed < TimeSpan.FromSeconds(30))
         {
             Scheduler.RunUntilIdle();
-            if (advanced < budget)
-            {
-                Clock.AdvanceBy(TimeSpan.FromMilliseconds(100));
-                advanced += TimeSpan.FromMilliseconds(100);
-                await Task.Yield();
-            }
-            else
-            {
-                await Task.WhenAny(stop, Task.Delay(TimeSpan.FromMilliseconds(10)));
-            }
+            Clock.AdvanceBy(TimeSpan.FromMilliseconds(100));
+            await Task.Yield();
         }
 
         Scheduler.RunUntilIdle();
