@@ -11,6 +11,13 @@ using TaskProtection.TestHost;
 // --coordinated SEED SESSIONS runs SESSIONS overlapping sessions as one of several processes sharing CoordinationDirectory.
 // --quartz SECONDS runs a Quartz.NET worker with UseTaskProtection() whose one job takes SECONDS.
 // --hangfire SECONDS and --masstransit SECONDS do the same with a Hangfire server and a MassTransit consumer.
+// --starve acquire|lapse starves the thread pool while protection needs the loop (see StarvedWorker).
+int starve = Array.IndexOf(args, "--starve");
+if (starve >= 0)
+{
+    return StarvedWorker.Run(args[starve + 1]);
+}
+
 int coordinated = Array.IndexOf(args, "--coordinated");
 if (coordinated >= 0)
 {

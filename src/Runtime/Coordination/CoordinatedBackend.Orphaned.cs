@@ -32,7 +32,7 @@ internal sealed partial class CoordinatedBackend
     }
 
     /// <summary>On the loop's scheduler, like every call this client makes.</summary>
-    private void PostOrphanCheck() => _ = _dispatcher.Run(CheckOrphanedAsync);
+    private void PostOrphanCheck() => _ = _dispatcher.RunOnLoop(CheckOrphanedAsync);
 
     private async Task CheckOrphanedAsync()
     {

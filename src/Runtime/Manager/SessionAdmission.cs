@@ -34,7 +34,7 @@ internal sealed class SessionAdmission(
 
         // Not StartNew(…, cancellationToken): a token cancelled before the scheduler ran the waiter would cancel it
         // unstarted, and nothing would end the session. The waiter observes the token itself.
-        return dispatcher.Run(() => WaitCoreAsync(session, cancellationToken));
+        return dispatcher.RunForCaller(() => WaitCoreAsync(session, cancellationToken));
     }
 
     /// <summary>

@@ -89,7 +89,7 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
         _options = _effective.Clone();
         _clock = new ManagerClock(time);
         _logger = new GuardedLogger(logger ?? NullLogger.Instance);
-        _dispatcher = new LoopDispatcher(scheduler);
+        _dispatcher = new LoopDispatcher(scheduler, time);
         _wake = new LoopWake(_dispatcher);
         _gate = new CoverageGate(_dispatcher);
         _signal = new LossSignal(_dispatcher, _logger);
@@ -102,7 +102,7 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
             IProtectionBackend backend = ManagerCoordination.Wrap(
                 new ClientBackend(client), coordination, _effective, time, _logger, _metrics, _dispatcher, _wake.Request, out _coordination);
             _protectionLoop = new ProtectionLoop(
-                _effective, _clock, _sessions, backend, _gate, _wake, _signal, _view, _metrics, _logger, jitter ?? Random.Shared.NextDouble, _commands, owner: this);
+                _effective, _clock, _sessions, backend, _gate, _wake, _signal, _view, _metrics, _logger, _dispatcher, jitter ?? Random.Shared.NextDouble, _commands, owner: this);
         }
 
         _admission = new SessionAdmission(_effective, _clock, _sessions, _gate, _wake, _signal, _view, _dispatcher, _logger, owner: this, hasAgent: _protectionLoop is not null);
@@ -179,7 +179,7 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
             loop.PublishInitial();
             _coordination?.Start(_clock.Provider, _effective.CheckInterval);
             _sessions.Registry.Attach(this);
-            _loop = _dispatcher.Run(() => loop.RunAsync(stopping));
+            _loop = _dispatcher.RunOnLoop(() => loop.RunAsync(stopping));
 
             // The loop tells everyone itself if it dies; this only observes the error.
             _loop.ContinueWith(static died => _ = died.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -238,7 +238,7 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
                     // The loop told everyone when it died; the release below is what matters now.
                 }
 
-                releaseFailure = await _dispatcher.Run(loop.ReleaseOnStopAsync).ConfigureAwait(false);
+                releaseFailure = await _dispatcher.RunOnLoop(loop.ReleaseOnStopAsync).ConfigureAwait(false);
             }
             else
             {
@@ -265,6 +265,7 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
         _coordination?.Dispose();
         _stopping?.Dispose();
         _metrics.Dispose();
+        _dispatcher.Dispose();
     }
 
     /// <summary>

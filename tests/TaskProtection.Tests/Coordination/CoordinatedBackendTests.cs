@@ -98,7 +98,7 @@ public sealed class CoordinatedBackendTests : IDisposable
         _clock,
         NullLogger.Instance,
         new TaskProtectionMetrics(null, () => 0, () => false, () => 0),
-        new LoopDispatcher(TaskScheduler.Default),
+        new LoopDispatcher(_scheduler, _clock),
         wake: static () => { });
 
     private void Seed(SharedProtection state)

@@ -186,7 +186,7 @@ internal sealed partial class ProtectionLoop
             // The stop gave up on an enable that may reach ECS after the release above: release again once it cannot. The
             // landing is a real-world bound, so a clock that tests hold still does not make the stop wait for ever.
             TimeSpan landing = _clock.WholeMillisecondsUp(enableMayLandUntil - _clock.Now);
-            await Task.WhenAny(Task.Delay(landing, _clock.Provider), Task.Delay(landing, TimeProvider.System));
+            await Task.WhenAny(_dispatcher.Delay(landing, CancellationToken.None), Task.Delay(landing, TimeProvider.System));
             _serverMayBeProtectedUntil = long.MaxValue;
             failure = await ReleaseOnceOnStopAsync();
         }
@@ -244,9 +244,7 @@ internal sealed partial class ProtectionLoop
             }
 
             using var cancelDelay = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-            Task delay = deadline == long.MaxValue
-                ? Task.Delay(Timeout.InfiniteTimeSpan, _clock.Provider, cancelDelay.Token)
-                : Task.Delay(_clock.WholeMillisecondsUp(deadline - now), _clock.Provider, cancelDelay.Token);
+            Task delay = _dispatcher.Delay(deadline == long.MaxValue ? Timeout.InfiniteTimeSpan : _clock.WholeMillisecondsUp(deadline - now), cancelDelay.Token);
             await Task.WhenAny(call, delay, wake);
             cancelDelay.Cancel();
         }

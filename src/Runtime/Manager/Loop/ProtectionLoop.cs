@@ -29,6 +29,7 @@ internal sealed partial class ProtectionLoop
     private readonly ManagerView _view;
     private readonly TaskProtectionMetrics _metrics;
     private readonly ILogger _logger;
+    private readonly LoopDispatcher _dispatcher;
     private readonly Func<double> _jitter;
     private readonly object _owner;
     private readonly ConcurrentQueue<ForceDisableRequest> _commands;
@@ -81,6 +82,7 @@ internal sealed partial class ProtectionLoop
         ManagerView view,
         TaskProtectionMetrics metrics,
         ILogger logger,
+        LoopDispatcher dispatcher,
         Func<double> jitter,
         ConcurrentQueue<ForceDisableRequest> commands,
         object owner)
@@ -95,6 +97,7 @@ internal sealed partial class ProtectionLoop
         _view = view;
         _metrics = metrics;
         _logger = logger;
+        _dispatcher = dispatcher;
         _jitter = jitter;
         _commands = commands;
         _owner = owner;
@@ -184,7 +187,7 @@ internal sealed partial class ProtectionLoop
         }
 
         using var cancelDelay = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        Task delay = Task.Delay(_clock.WholeMillisecondsUp(ticks), _clock.Provider, cancelDelay.Token);
+        Task delay = _dispatcher.Delay(_clock.WholeMillisecondsUp(ticks), cancelDelay.Token);
         await Task.WhenAny(wake, delay);
         cancelDelay.Cancel();
     }

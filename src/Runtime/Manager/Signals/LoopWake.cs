@@ -33,14 +33,7 @@ internal sealed class LoopWake(LoopDispatcher dispatcher) : IThreadPoolWorkItem
             return;
         }
 
-        if (dispatcher.IsThreadPool)
-        {
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
-        }
-        else
-        {
-            dispatcher.Post(static state => ((LoopWake)state!).Complete(), this);
-        }
+        dispatcher.Wake(this);
     }
 
     void IThreadPoolWorkItem.Execute() => Complete();
