@@ -97,4 +97,10 @@ internal static partial class Log
 
     [LoggerMessage(1083, LogLevel.Warning, "No process of the task holds sessions any more (the last holder stopped without releasing: killed?): releasing the task's protection on its behalf.")]
     public static partial void ReleasingOrphaned(ILogger logger);
+
+    [LoggerMessage(1022, LogLevel.Warning, "{Operation} was refused while a deployment of the service is blocked (DEPLOYMENT_BLOCKED, {Refusals} in a row): {Error} The application is told; trying again in {RetryIn}, as AWS advises for it.")]
+    public static partial void DeploymentBlocked(ILogger logger, string operation, int refusals, TimeSpan retryIn, string error);
+
+    [LoggerMessage(1023, LogLevel.Error, "{Operation} was refused, and trying again will not help until its cause is fixed: {Error} The application is told; trying again every {RetryIn} while sessions need protection.")]
+    public static partial void EnableRefused(ILogger logger, string operation, TimeSpan retryIn, string error);
 }

@@ -57,4 +57,36 @@ public sealed class RetryTests
         Assert.DoesNotContain("ECS refused", refused.Message, StringComparison.Ordinal);
         Assert.Contains("the lease ends and no renewal was confirmed in time (last error: The ECS agent answered HTTP 500", refused.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_blocked_deployment_is_told_then_retried_on_a_slower_backoff_until_it_clears()
+    {
+        var logger = new FakeLogger();
+        await using var h = new Harness(logger: logger);
+        h.Model.Enqueue(AgentFaultKind.DeploymentBlocked, count: 3);
+        using CriticalSession session = h.Registry.Enter("job");
+        CancellationToken lost = h.Manager.ProtectionLostToken;
+        h.Pump();
+
+        Assert.True(lost.IsCancellationRequested, "The running session hears of the refusal at once.");
+        Assert.Equal(ProtectionMode.Lost, h.Manager.Mode);
+
+        // With the jitter at its middle, three quarters of each cap (15 s, 30 s, 60 s): retries at 11.25 s, 33.75 s and 78.75 s.
+        // AWS's advice for DEPLOYMENT_BLOCKED is to wait and retry; seconds apart would only add load to a blocked fleet.
+        (double At, int Calls)[] expected = [(11, 1), (12, 2), (33, 2), (34, 3), (78, 3), (79, 4)];
+        foreach ((double at, int calls) in expected)
+        {
+            h.AdvanceTo(TimeSpan.FromSeconds(at));
+            Assert.Equal(calls, h.Puts(enabled: true).Count);
+        }
+
+        Assert.Equal(4, h.Puts(enabled: true).Count);
+        Assert.True(h.Model.IsProtected);
+        Assert.Equal(ProtectionMode.Protected, h.Manager.Mode);
+        Assert.False(h.Manager.ProtectionLostToken.IsCancellationRequested);
+        FakeLogRecord[] blocked = [.. logger.Collector.GetSnapshot().Where(r => r.Id.Id == 1022)];
+        Assert.Equal(3, blocked.Length);
+        Assert.Contains("trying again in", blocked[0].Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(logger.Collector.GetSnapshot(), r => r.Id.Id is 1021 or 1023);
+    }
 }

@@ -289,19 +289,27 @@ internal sealed partial class ProtectionLoop
     private void OnEnableFailed(string operation, TaskProtectionCallException error)
     {
         NoteFailure(error);
-        if (!error.IsRetryable)
+        CallFailure failure = error.Classify();
+        if (failure != CallFailure.Retryable)
         {
             // Tell first: nothing that could throw may stand between a refusal and the sessions hearing of it.
             _lost = true;
             _coverageOpen = false;
             Commit(Tell.Always(ProtectionLossReason.Refused, "ECS refused task protection: " + error.Message, error));
-            Log.CallRefused(_logger, operation, error.Message);
         }
 
-        (_enables, TimeSpan retryIn) = _enables.OnFailure(error.IsRetryable, _clock.Now, _retry, _jitter(), _clock);
-        if (error.IsRetryable)
+        (_enables, TimeSpan retryIn) = _enables.OnFailure(failure, _clock.Now, _retry, _jitter(), _clock);
+        switch (failure)
         {
-            Log.CallFailedRetrying(_logger, operation, _enables.Failures, retryIn, error.Message);
+            case CallFailure.Retryable:
+                Log.CallFailedRetrying(_logger, operation, _enables.Failures, retryIn, error.Message);
+                break;
+            case CallFailure.Blocked:
+                Log.DeploymentBlocked(_logger, operation, _enables.Failures, retryIn, error.Message);
+                break;
+            default:
+                Log.EnableRefused(_logger, operation, retryIn, error.Message);
+                break;
         }
 
         Commit();
@@ -311,7 +319,7 @@ internal sealed partial class ProtectionLoop
     {
         long now = _clock.Now;
         NoteFailure(error);
-        (_releases, TimeSpan retryIn) = _releases.OnFailure(error.IsRetryable, now, _retry, _jitter(), _clock);
+        (_releases, TimeSpan retryIn) = _releases.OnFailure(error.IsRetryable ? CallFailure.Retryable : CallFailure.Refused, now, _retry, _jitter(), _clock);
         if (error.IsRetryable)
         {
             Log.CallFailedRetrying(_logger, operation, _releases.Failures, retryIn, error.Message);
