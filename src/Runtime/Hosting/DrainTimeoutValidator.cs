@@ -21,6 +21,6 @@ internal sealed class DrainTimeoutValidator(IOptions<HostOptions> hostOptions) :
 
         return ValidateOptionsResult.Fail(string.Create(
             CultureInfo.InvariantCulture,
-            $"DrainTimeout + RequestTimeout ≤ HostOptions.ShutdownTimeout fails: {options.DrainTimeout} + {options.RequestTimeout} = {needed}, but the host stops waiting after {shutdownTimeout} and would cut the drain short. Raise the host's timeout (builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds({Math.Ceiling(needed.TotalSeconds)}))) and the ECS stopTimeout with it, or lower TaskProtection:DrainTimeout."));
+            $"DrainTimeout + RequestTimeout ≤ HostOptions.ShutdownTimeout fails: {DurationText.Format(options.DrainTimeout)} + {DurationText.Format(options.RequestTimeout)} = {DurationText.Format(needed)}, but the host stops waiting after {DurationText.Format(shutdownTimeout)} and would cut the drain short. Raise the host's timeout (builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds({Math.Ceiling(needed.TotalSeconds)}))) and the ECS stopTimeout with it, or lower TaskProtection:DrainTimeout."));
     }
 }

@@ -5,26 +5,41 @@ namespace TaskProtection;
 /// <summary>Source-generated log messages; event ids are stable and documented.</summary>
 internal static partial class Log
 {
+    /// <summary>Durations in messages as people write them (29 s, 2 min), passed formatted: LoggerMessage would print 00:00:29.</summary>
+    private static string D(TimeSpan span) => DurationText.Format(span);
+
     [LoggerMessage(1001, LogLevel.Information, "Task protection is unavailable: {Reason}. Critical sessions are tracked; no agent is called.")]
     public static partial void Unavailable(ILogger logger, string reason);
 
-    [LoggerMessage(1002, LogLevel.Information, "Task protection manager started: agent {AgentDescription}, lease {ExpiresInMinutes} min, renewal when {Buffer} is left, survives {ToleratedFailures} consecutive failed renewals.")]
-    public static partial void Started(ILogger logger, string agentDescription, int expiresInMinutes, TimeSpan buffer, int toleratedFailures);
+    public static void Started(ILogger logger, string agentDescription, int expiresInMinutes, TimeSpan buffer, int toleratedFailures) =>
+        StartedMessage(logger, agentDescription, expiresInMinutes, D(buffer), GapBudget.DescribeTolerance(toleratedFailures));
+
+    [LoggerMessage(1002, LogLevel.Information, "Task protection manager started: agent {AgentDescription}, lease {ExpiresInMinutes} min, renewal when {Buffer} is left; it {Tolerance}.")]
+    private static partial void StartedMessage(ILogger logger, string agentDescription, int expiresInMinutes, string buffer, string tolerance);
 
     [LoggerMessage(1010, LogLevel.Information, "Protection acquired for {ExpiresInMinutes} min ({ActiveSessions} active sessions).")]
     public static partial void Acquired(ILogger logger, int expiresInMinutes, int activeSessions);
 
-    [LoggerMessage(1011, LogLevel.Debug, "Protection renewed for {ExpiresInMinutes} min, {Late} after it was due.")]
-    public static partial void Renewed(ILogger logger, int expiresInMinutes, TimeSpan late);
+    public static void Renewed(ILogger logger, int expiresInMinutes, TimeSpan late) =>
+        RenewedMessage(logger, expiresInMinutes, late < TimeSpan.FromMilliseconds(1) ? "on time" : D(late) + " late");
+
+    [LoggerMessage(1011, LogLevel.Debug, "Protection renewed for {ExpiresInMinutes} min ({Late}).")]
+    private static partial void RenewedMessage(ILogger logger, int expiresInMinutes, string late);
+
+    public static void Releasing(ILogger logger, TimeSpan releaseDelay) =>
+        ReleasingMessage(logger, D(releaseDelay));
 
     [LoggerMessage(1013, LogLevel.Debug, "Releasing protection: no session for {ReleaseDelay}.")]
-    public static partial void Releasing(ILogger logger, TimeSpan releaseDelay);
+    private static partial void ReleasingMessage(ILogger logger, string releaseDelay);
 
     [LoggerMessage(1012, LogLevel.Information, "Protection released after the last session ended.")]
     public static partial void Released(ILogger logger);
 
+    public static void CallFailedRetrying(ILogger logger, string operation, int consecutiveFailures, TimeSpan retryIn, string error) =>
+        CallFailedRetryingMessage(logger, operation, consecutiveFailures, D(retryIn), error);
+
     [LoggerMessage(1020, LogLevel.Warning, "{Operation} failed ({ConsecutiveFailures} in a row; retry in {RetryIn}): {Error}")]
-    public static partial void CallFailedRetrying(ILogger logger, string operation, int consecutiveFailures, TimeSpan retryIn, string error);
+    private static partial void CallFailedRetryingMessage(ILogger logger, string operation, int consecutiveFailures, string retryIn, string error);
 
     [LoggerMessage(1021, LogLevel.Error, "{Operation} was refused and retrying cannot help: {Error}")]
     public static partial void CallRefused(ILogger logger, string operation, string error);
@@ -41,20 +56,32 @@ internal static partial class Log
     [LoggerMessage(1035, LogLevel.Error, "A callback registered on ProtectionLostToken threw; the token is cancelled and the other callbacks ran.")]
     public static partial void ProtectionLostCallbackFailed(ILogger logger, Exception exception);
 
+    public static void Capped(ILogger logger, TimeSpan max, DateTimeOffset ends, DateTimeOffset cooldownEnds, string sessions) =>
+        CappedMessage(logger, D(max), ends, cooldownEnds, sessions);
+
     [LoggerMessage(1032, LogLevel.Warning, "Continuous protection reaches MaxProtectionDuration ({Max}): renewals stop, protection ends at {Ends:O} and may be acquired again from {CooldownEnds:O}. Sessions running: {Sessions}")]
-    public static partial void Capped(ILogger logger, TimeSpan max, DateTimeOffset ends, DateTimeOffset cooldownEnds, string sessions);
+    private static partial void CappedMessage(ILogger logger, string max, DateTimeOffset ends, DateTimeOffset cooldownEnds, string sessions);
+
+    public static void Draining(ILogger logger, TimeSpan drain, DateTimeOffset capEnds, string sessions) =>
+        DrainingMessage(logger, D(drain), capEnds, sessions);
 
     [LoggerMessage(1037, LogLevel.Information, "Continuous protection is in its last MaxProtectionDrain ({Drain}) before the cap at {CapEnds:O}: new sessions are refused, the running ones stay protected and protection is released when they end. Sessions running: {Sessions}")]
-    public static partial void Draining(ILogger logger, TimeSpan drain, DateTimeOffset capEnds, string sessions);
+    private static partial void DrainingMessage(ILogger logger, string drain, DateTimeOffset capEnds, string sessions);
 
     [LoggerMessage(1036, LogLevel.Information, "The cool-down after MaxProtectionDuration is over: protection may be acquired again.")]
     public static partial void CooldownOver(ILogger logger);
 
+    public static void RenewalLate(ILogger logger, TimeSpan late, TimeSpan tolerance) =>
+        RenewalLateMessage(logger, D(late), D(tolerance));
+
     [LoggerMessage(1033, LogLevel.Warning, "Renewal ran {Late} late (beyond SchedulingTolerance {Tolerance}); the process may be starved of CPU.")]
-    public static partial void RenewalLate(ILogger logger, TimeSpan late, TimeSpan tolerance);
+    private static partial void RenewalLateMessage(ILogger logger, string late, string tolerance);
+
+    public static void LoopFault(ILogger logger, int faults, TimeSpan retryIn, Exception exception) =>
+        LoopFaultMessage(logger, faults, D(retryIn), exception);
 
     [LoggerMessage(1070, LogLevel.Error, "The protection loop failed unexpectedly ({Faults} in a row); it carries on in {RetryIn}.")]
-    public static partial void LoopFault(ILogger logger, int faults, TimeSpan retryIn, Exception exception);
+    private static partial void LoopFaultMessage(ILogger logger, int faults, string retryIn, Exception exception);
 
     [LoggerMessage(1071, LogLevel.Critical, "The protection loop stopped on an unexpected error: protection is no longer renewed and will run out. Restart the process and report the error.")]
     public static partial void LoopDied(ILogger logger, Exception exception);
@@ -68,17 +95,29 @@ internal static partial class Log
     [LoggerMessage(1051, LogLevel.Warning, "Stopping with {ActiveSessions} active sessions; nothing renews their protection any more: {Sessions}")]
     public static partial void StoppingWithSessions(ILogger logger, int activeSessions, string sessions);
 
+    public static void ShutdownRequested(ILogger logger, int activeSessions, TimeSpan drainTimeout, string sessions) =>
+        ShutdownRequestedMessage(logger, activeSessions, D(drainTimeout), sessions);
+
     [LoggerMessage(1060, LogLevel.Information, "Shutdown requested with {ActiveSessions} active sessions; waiting up to {DrainTimeout} for them to end while protection is kept: {Sessions}")]
-    public static partial void ShutdownRequested(ILogger logger, int activeSessions, TimeSpan drainTimeout, string sessions);
+    private static partial void ShutdownRequestedMessage(ILogger logger, int activeSessions, string drainTimeout, string sessions);
+
+    public static void Drained(ILogger logger, TimeSpan elapsed) =>
+        DrainedMessage(logger, D(elapsed));
 
     [LoggerMessage(1061, LogLevel.Information, "Drained: every critical session ended after {Elapsed}.")]
-    public static partial void Drained(ILogger logger, TimeSpan elapsed);
+    private static partial void DrainedMessage(ILogger logger, string elapsed);
+
+    public static void DrainGaveUp(ILogger logger, int activeSessions, TimeSpan elapsed, string why) =>
+        DrainGaveUpMessage(logger, activeSessions, D(elapsed), why);
 
     [LoggerMessage(1062, LogLevel.Error, "Drain gave up after {Elapsed} with {ActiveSessions} sessions still running, because {Why}; protection is released and their work may be lost.")]
-    public static partial void DrainGaveUp(ILogger logger, int activeSessions, TimeSpan elapsed, string why);
+    private static partial void DrainGaveUpMessage(ILogger logger, int activeSessions, string elapsed, string why);
+
+    public static void SessionAbandoned(ILogger logger, string sessionName, long sessionId, TimeSpan age) =>
+        SessionAbandonedMessage(logger, sessionName, sessionId, D(age));
 
     [LoggerMessage(1063, LogLevel.Error, "Abandoned critical session {SessionName} (id {SessionId}, running for {Age}).")]
-    public static partial void SessionAbandoned(ILogger logger, string sessionName, long sessionId, TimeSpan age);
+    private static partial void SessionAbandonedMessage(ILogger logger, string sessionName, long sessionId, string age);
 
     [LoggerMessage(1064, LogLevel.Warning, "A ShutdownRequested callback failed; shutdown goes on.")]
     public static partial void ShutdownCallbacksFailed(ILogger logger, Exception exception);

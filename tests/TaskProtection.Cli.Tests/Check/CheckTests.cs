@@ -13,9 +13,9 @@ public sealed class CheckTests
 
         Assert.True(exitCode == 0, output);
         Assert.Contains("7 min per enable", output, StringComparison.Ordinal);
-        Assert.Contains("Renewal period     5m in practice", output, StringComparison.Ordinal);
+        Assert.Contains("Renewal period     5 min in practice", output, StringComparison.Ordinal);
         Assert.Contains("5 consecutive failed renewals", output, StringComparison.Ordinal);
-        Assert.Contains("2h of continuous protection (MaxProtectionDuration); no new session in its last 1h (MaxProtectionDrain)", output, StringComparison.Ordinal);
+        Assert.Contains("2 h of continuous protection (MaxProtectionDuration); no new session in its last 1 h (MaxProtectionDrain)", output, StringComparison.Ordinal);
 
         // Half an hour: the acquire at 0:00, renewals every 5 minutes, the release ReleaseDelay after the session.
         Assert.Contains("0:00  acquire  asks 7 min: lease ends 7:00, next renewal due 5:00", output, StringComparison.Ordinal);
@@ -33,7 +33,7 @@ public sealed class CheckTests
 
         Assert.True(exitCode == 1, output);
         Assert.Contains("ProtectionBuffer ≥ (k+1)·RequestTimeout + Σ retry delay caps + (2k+2)·(SchedulingTolerance + 1 ms) fails", output, StringComparison.Ordinal);
-        Assert.Contains("ProtectionBuffer = 00:00:15", output, StringComparison.Ordinal);
+        Assert.Contains("ProtectionBuffer = 15 s, needed 29.004 s", output, StringComparison.Ordinal);
         Assert.DoesNotContain("Timeline", output, StringComparison.Ordinal);
     }
 

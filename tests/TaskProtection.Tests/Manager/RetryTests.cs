@@ -41,7 +41,7 @@ public sealed class RetryTests
         Assert.Equal(2, h.Puts(enabled: true).Count);
         Assert.DoesNotContain(logger.Collector.GetSnapshot(), r => r.Id.Id == 1033);
         FakeLogRecord renewed = Assert.Single(logger.Collector.GetSnapshot(), r => r.Id.Id == 1011);
-        Assert.Equal("Protection renewed for 7 min, 00:00:00 after it was due.", renewed.Message);
+        Assert.Equal("Protection renewed for 7 min (on time).", renewed.Message);
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed partial class DocumentationTests
             typeof(TaskProtection.Quartz.QuartzTaskProtectionOptions).Assembly.GetType("TaskProtection.Quartz.Log", throwOnError: true)!,
         ];
         string document = Document();
-        var events = logs.SelectMany(static log => log.GetMethods(BindingFlags.Public | BindingFlags.Static))
+        var events = logs.SelectMany(static log => log.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static))
             .Select(static m => m.GetCustomAttribute<LoggerMessageAttribute>())
             .OfType<LoggerMessageAttribute>()
             .ToArray();
