@@ -23,7 +23,7 @@ internal static partial class Log
     public static void Renewed(ILogger logger, int expiresInMinutes, TimeSpan late) =>
         RenewedMessage(logger, expiresInMinutes, late < TimeSpan.FromMilliseconds(1) ? "on time" : D(late) + " late");
 
-    [LoggerMessage(1011, LogLevel.Debug, "Protection renewed for {ExpiresInMinutes} min ({Late}).")]
+    [LoggerMessage(1011, LogLevel.Information, "Protection renewed for {ExpiresInMinutes} min ({Late}).")]
     private static partial void RenewedMessage(ILogger logger, int expiresInMinutes, string late);
 
     public static void Releasing(ILogger logger, TimeSpan releaseDelay) =>
@@ -41,11 +41,51 @@ internal static partial class Log
     [LoggerMessage(1020, LogLevel.Warning, "{Operation} failed ({ConsecutiveFailures} in a row; retry in {RetryIn}): {Error}")]
     private static partial void CallFailedRetryingMessage(ILogger logger, string operation, int consecutiveFailures, string retryIn, string error);
 
-    [LoggerMessage(1021, LogLevel.Error, "{Operation} was refused and retrying cannot help: {Error}")]
-    public static partial void CallRefused(ILogger logger, string operation, string error);
+    /// <summary>A call that retrying cannot help: refused when ECS (or its agent) answered no, failed when no usable answer came.</summary>
+    public static void CallGaveUp(ILogger logger, string operation, TaskProtectionCallException error)
+    {
+        if (IsRefusal(error))
+        {
+            CallRefused(logger, operation, error.Message);
+        }
+        else
+        {
+            CallFailed(logger, operation, error.Message);
+        }
+    }
 
-    [LoggerMessage(1030, LogLevel.Critical, "Task protection lost ({Reason}: {Why}) while {ActiveSessions} sessions are active: {Sessions}. The task may be scaled in; stop taking new work.")]
-    public static partial void ProtectionLost(ILogger logger, ProtectionLossReason reason, string why, int activeSessions, string sessions);
+    [LoggerMessage(1021, LogLevel.Error, "{Operation} was refused by ECS, and retrying cannot help: {Error}")]
+    private static partial void CallRefused(ILogger logger, string operation, string error);
+
+    [LoggerMessage(1022, LogLevel.Error, "{Operation} failed, and retrying cannot help: {Error}")]
+    private static partial void CallFailed(ILogger logger, string operation, string error);
+
+    /// <summary>The stop's one release did not go through: nothing is lost, the lease runs out by itself.</summary>
+    public static void ReleaseOnStopFailed(ILogger logger, TaskProtectionCallException error) =>
+        ReleaseOnStopFailedMessage(logger, IsRefusal(error) ? "was refused by ECS" : "failed", error.Message);
+
+    [LoggerMessage(1023, LogLevel.Warning, "Releasing protection on stop {Outcome}, so the task stays protected until its lease runs out: {Error}")]
+    private static partial void ReleaseOnStopFailedMessage(ILogger logger, string outcome, string error);
+
+    /// <summary>
+    /// Critical when protection the task held is lost against its will (a lapse, a refused renewal, a dead loop); Error when
+    /// work goes on unprotected because ECS refused the first enable or the drain gave up; Warning when nothing held was
+    /// lost by surprise: protection never confirmed, the configured cap, or a force-disable the application asked for.
+    /// </summary>
+    public static void ProtectionLost(ILogger logger, ProtectionLossReason reason, bool heldProtection, string why, int activeSessions, string sessions)
+    {
+        LogLevel level = reason switch
+        {
+            ProtectionLossReason.Lapsed or ProtectionLossReason.ManagerFaulted => LogLevel.Critical,
+            ProtectionLossReason.Refused => heldProtection ? LogLevel.Critical : LogLevel.Error,
+            ProtectionLossReason.Stopped => LogLevel.Error,
+            _ => LogLevel.Warning,
+        };
+        ProtectionLostMessage(logger, level, reason, why, activeSessions, sessions);
+    }
+
+    [LoggerMessage(EventId = 1030, Message = "Task protection lost ({Reason}: {Why}) while {ActiveSessions} sessions are active: {Sessions}. The task may be scaled in; stop taking new work.")]
+    private static partial void ProtectionLostMessage(ILogger logger, LogLevel level, ProtectionLossReason reason, string why, int activeSessions, string sessions);
 
     [LoggerMessage(1031, LogLevel.Information, "Task protection restored.")]
     public static partial void ProtectionRestored(ILogger logger);
@@ -89,7 +129,7 @@ internal static partial class Log
     [LoggerMessage(1040, LogLevel.Warning, "Session {SessionName} ({SessionId}) proceeds without confirmed protection: {Why}")]
     public static partial void ProceedingUnprotected(ILogger logger, string? sessionName, long sessionId, string why);
 
-    [LoggerMessage(1050, LogLevel.Critical, "Protection force-disabled: {Reason}. Active sessions now unprotected: {Sessions}")]
+    [LoggerMessage(1050, LogLevel.Warning, "Protection force-disabled: {Reason}. Active sessions now unprotected: {Sessions}")]
     public static partial void ForceDisabled(ILogger logger, string reason, string sessions);
 
     [LoggerMessage(1051, LogLevel.Warning, "Stopping with {ActiveSessions} active sessions; nothing renews their protection any more: {Sessions}")]
@@ -131,9 +171,13 @@ internal static partial class Log
     [LoggerMessage(1081, LogLevel.Warning, "The coordination state in {Directory} could not be read; assuming a release may still land and no expiry is known, then writing it anew.")]
     public static partial void CoordinationStateRecovered(ILogger logger, string directory);
 
-    [LoggerMessage(1082, LogLevel.Critical, "Another process of the task ({By}) force-disabled protection: {Reason}. Sessions here are told.")]
+    [LoggerMessage(1082, LogLevel.Warning, "Another process of the task ({By}) force-disabled protection: {Reason}. Sessions here are told.")]
     public static partial void RemoteForceDisable(ILogger logger, string by, string reason);
 
     [LoggerMessage(1083, LogLevel.Warning, "No process of the task holds sessions any more (the last holder stopped without releasing: killed?): releasing the task's protection on its behalf.")]
     public static partial void ReleasingOrphaned(ILogger logger);
+
+    /// <summary>An answer that said no (a failure, a 4xx, throttling), as opposed to none (timeout, broken connection) or a 5xx.</summary>
+    private static bool IsRefusal(TaskProtectionCallException error) =>
+        error.Kind is CallFailureKind.Failure or CallFailureKind.Throttled || (error.Kind == CallFailureKind.Error && error.StatusCode is >= 400 and < 500);
 }

@@ -92,7 +92,8 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
         _dispatcher = new LoopDispatcher(scheduler);
         _wake = new LoopWake(_dispatcher);
         _gate = new CoverageGate(_dispatcher);
-        _signal = new LossSignal(_dispatcher, _logger);
+        // The loop publishes its lease before it tells: a lease still published when the signal is raised was held.
+        _signal = new LossSignal(_dispatcher, _logger, () => _view.Core.LeaseExpiry != 0);
         _sessions = new SessionCounts(watched);
         _metrics = new TaskProtectionMetrics(meterFactory, () => watched.ActiveCount, () => LeaseRemaining() > TimeSpan.Zero, () => LeaseRemaining().TotalSeconds);
         _sharesRegistryClock = ReferenceEquals(watched.TimeProvider, time);

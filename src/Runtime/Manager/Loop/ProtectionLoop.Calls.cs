@@ -211,7 +211,7 @@ internal sealed partial class ProtectionLoop
         }
         catch (TaskProtectionCallException ex)
         {
-            Log.CallRefused(_logger, "Releasing protection on stop", ex.Message);
+            Log.ReleaseOnStopFailed(_logger, ex);
             return ex;
         }
     }
@@ -297,7 +297,7 @@ internal sealed partial class ProtectionLoop
             _lost = true;
             _coverageOpen = false;
             Commit(Tell.Always(ProtectionLossReason.Refused, "ECS refused task protection: " + error.Message, error));
-            Log.CallRefused(_logger, operation, error.Message);
+            Log.CallGaveUp(_logger, operation, error);
         }
 
         (_enables, TimeSpan retryIn) = _enables.OnFailure(error.IsRetryable, _clock.Now, _retry, _jitter(), _clock);
@@ -321,7 +321,7 @@ internal sealed partial class ProtectionLoop
         else
         {
             // Retrying cannot help: the lease runs to its expiry.
-            Log.CallRefused(_logger, operation, error.Message);
+            Log.CallGaveUp(_logger, operation, error);
             _serverMayBeProtectedUntil = long.MinValue;
         }
 
