@@ -80,7 +80,7 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
         IReadOnlyList<string> failures = validate ? TaskProtectionOptionsValidator.FindFailures(options) : [];
         if (failures.Count > 0)
         {
-            throw new ArgumentException("Invalid TaskProtectionOptions: " + string.Join(" ", failures), nameof(options));
+            throw new ArgumentException(ValidationText.Join("Invalid TaskProtectionOptions", failures), nameof(options));
         }
 
         CriticalSessionRegistry watched = registry ?? CriticalSessionRegistry.Default;

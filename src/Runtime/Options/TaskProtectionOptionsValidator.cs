@@ -40,7 +40,7 @@ internal sealed class TaskProtectionOptionsValidator : IValidateOptions<TaskProt
     {
         ArgumentNullException.ThrowIfNull(options);
         IReadOnlyList<string> failures = FindFailures(options);
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(ValidationText.Join("Invalid TaskProtectionOptions", failures));
     }
 
     /// <summary>Every rule the options break, each as a sentence that says what to change; empty when valid.</summary>

@@ -105,7 +105,8 @@ public sealed class CheckTests
     }
 
     [Theory]
-    [InlineData("""{ "TaskProtection": { "ReleaseDelai": "00:00:05" } }""", "ReleaseDelai")]
+    [InlineData("""{ "TaskProtection": { "ReleaseDelai": "00:00:05" } }""", "Unknown setting TaskProtection:ReleaseDelai: did you mean ReleaseDelay?")]
+    [InlineData("""{ "TaskProtection": { "EcsApi": { "Regoin": "eu-west-1" } } }""", "Unknown setting TaskProtection:EcsApi:Regoin: did you mean Region?")]
     [InlineData("""{ "TaskProtection": { "ReleaseDelay": "five seconds" } }""", "TaskProtection:ReleaseDelay")]
     [InlineData("""{ "TaskProtection": { "ReleaseDelay": """, "appsettings.json")]
     public async Task A_broken_configuration_file_exits_1_saying_what_is_wrong(string settings, string named)
