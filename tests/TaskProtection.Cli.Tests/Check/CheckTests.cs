@@ -68,12 +68,38 @@ public sealed class CheckTests
         XDocument picture = XDocument.Load(Path.Combine(tool.WorkingDirectory, "schedule.svg"));
         XNamespace svg = "http://www.w3.org/2000/svg";
         Assert.Equal(svg + "svg", picture.Root!.Name);
-        // Seven enables (acquire and six renewals), each a lease and a buffer; the agent's record is unprotected only after the release.
-        string[] titles = [.. picture.Descendants(svg + "rect").Select(r => r.Element(svg + "title")!.Value)];
+        // Seven enables (acquire and six renewals), each a lease and a buffer (the legend's swatches have no title).
+        string[] titles = [.. picture.Descendants(svg + "rect").Select(r => r.Element(svg + "title")?.Value).OfType<string>()];
         Assert.Equal(7, titles.Count(t => t.StartsWith("lease 7 min", StringComparison.Ordinal)));
         Assert.Equal(7, titles.Count(t => t.StartsWith("buffer", StringComparison.Ordinal)));
-        Assert.Equal(["unprotected 30:05–30:06"], titles.Where(t => t.StartsWith("unprotected", StringComparison.Ordinal)));
+        // After the session the task is released: drawn neutral, not as a gap.
+        Assert.DoesNotContain(titles, t => t.StartsWith("unprotected", StringComparison.Ordinal));
+        XElement released = Assert.Single(picture.Descendants(svg + "rect"), r => r.Element(svg + "title")?.Value.StartsWith("released 30:05", StringComparison.Ordinal) == true);
+        Assert.Equal("#bdbdbd", released.Attribute("fill")!.Value);
         Assert.Contains(picture.Descendants(svg + "text"), t => t.Value == "acquire");
+
+        // A legend names every colour; the axis ends with the data (30:06), its last tick at 30:00, not 40:00.
+        string[] texts = [.. picture.Descendants(svg + "text").Select(t => t.Value)];
+        Assert.Contains("buffer (renewal due)", texts);
+        Assert.Contains("ECS: unprotected while the session ran", texts);
+        Assert.Contains("ECS: released after it", texts);
+        Assert.Contains("30:00", texts);
+        Assert.DoesNotContain("40:00", texts);
+        double right = picture.Descendants(svg + "rect").Max(r => double.Parse(r.Attribute("x")!.Value, System.Globalization.CultureInfo.InvariantCulture) + double.Parse(r.Attribute("width")!.Value, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.InRange(right, 809, 811); // Left 90 + Width 720, give or take a half-pixel sliver
+    }
+
+    [Fact]
+    public async Task Svg_draws_a_gap_while_the_session_ran_in_red()
+    {
+        using Tool tool = Tool.Start(["check", "--svg", "capped.svg"], appSettings: """{ "TaskProtection": { "MaxProtectionDuration": "00:20:00" } }""");
+        (int exitCode, _) = await tool.Process.WaitForExitAsync(Tool.Bound);
+
+        Assert.True(exitCode == 0, tool.Process.Output);
+        XDocument picture = XDocument.Load(Path.Combine(tool.WorkingDirectory, "capped.svg"));
+        XNamespace svg = "http://www.w3.org/2000/svg";
+        XElement gap = Assert.Single(picture.Descendants(svg + "rect"), r => r.Element(svg + "title")?.Value == "unprotected 20:00–25:00");
+        Assert.Equal("#e53935", gap.Attribute("fill")!.Value);
     }
 
     [Fact]
