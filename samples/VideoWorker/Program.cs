@@ -52,7 +52,17 @@ builder.Services.AddHostedService<TranscodeWorker>();
 builder.Services.AddHostedService<Heartbeat>();
 
 using IHost host = builder.Build();
-manager = host.Services.GetRequiredService<TaskProtectionManager>();
+try
+{
+    manager = host.Services.GetRequiredService<TaskProtectionManager>();
+}
+catch (Microsoft.Extensions.Options.OptionsValidationException invalid)
+{
+    // The message says what to change; a stack trace would only bury it.
+    Console.Error.WriteLine("VideoWorker: " + invalid.Message);
+    return 1;
+}
+
 TaskProtectionOptions settings = manager.Options;
 
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -43,7 +43,7 @@ public sealed class TimelineLoggerProvider(Timeline timeline, RunStatistics stat
                 1010 => "protection ACQUIRED" + Lease(),
                 1011 => "protection RENEWED" + Lease(),
                 1012 => "protection RELEASED (no job running)",
-                1020 or 1021 => "agent call failed: " + formatter(state, exception),
+                1020 or 1021 or 1022 => "agent call failed: " + formatter(state, exception),
                 1030 => "PROTECTION LOST: " + formatter(state, exception),
                 1031 => "protection restored",
                 1060 => "shutdown requested: finishing running jobs, taking no new ones",

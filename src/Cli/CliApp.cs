@@ -12,7 +12,7 @@ internal static class CliApp
 {
     public static RootCommand CreateRoot()
     {
-        var root = new RootCommand("Protect any command from ECS scale-in, see a task's protection, check a TaskProtection configuration, and list, protect or unprotect a service's tasks through the ECS API.")
+        var root = new RootCommand("Protect any command from ECS scale-in, see a task's protection, check a TaskProtection configuration, list, protect or unprotect a service's tasks through the ECS API, and run a fake ECS agent to try it all locally.")
         {
             RunCommand.Create(),
             StatusCommand.Create(),
@@ -20,6 +20,7 @@ internal static class CliApp
             ListCommand.Create(),
             ProtectCommand.CreateProtect(),
             ProtectCommand.CreateUnprotect(),
+            FakeAgentCommand.Create(),
         };
         return root;
     }

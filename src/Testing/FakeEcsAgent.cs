@@ -25,10 +25,10 @@ public sealed class FakeEcsAgent : IAsyncDisposable
     private readonly LoopbackHttpServer _server;
     private readonly AgentRateLimiter _limiter = new(RequestsPerSecond, RequestBurst);
 
-    private FakeEcsAgent(ProtectionModel model)
+    private FakeEcsAgent(ProtectionModel model, int port)
     {
         Model = model;
-        _server = new LoopbackHttpServer(RespondAsync);
+        _server = new LoopbackHttpServer(RespondAsync, port);
         AgentUri = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{_server.Port}/api/{ContainerId}"));
         MetadataUri = new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{_server.Port}/v4/{ContainerId}"));
     }
@@ -63,8 +63,12 @@ public sealed class FakeEcsAgent : IAsyncDisposable
     public static Task<FakeEcsAgent> StartAsync(ProtectionModel? model = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(new FakeEcsAgent(model ?? new ProtectionModel()));
+        return Task.FromResult(new FakeEcsAgent(model ?? new ProtectionModel(), port: 0));
     }
+
+    /// <summary>Starts an agent on <paramref name="port"/> of 127.0.0.1 (any free one when 0), for <c>taskprotect fake-agent</c>.</summary>
+    /// <exception cref="SocketException">The port is taken.</exception>
+    internal static FakeEcsAgent Start(ProtectionModel model, int port) => new(model, port);
 
     /// <summary>Stops listening and closes every connection.</summary>
     /// <returns>A task that completes when stopped.</returns>

@@ -15,16 +15,19 @@ internal sealed class LoopbackHttpServer : IAsyncDisposable
     public delegate Task<bool> Responder(NetworkStream stream, HttpRequestReader.Request request, CancellationToken stopping);
 
     private const int MaxRequestBytes = 64 * 1024;
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _connections = [];
     private readonly Lock _lock = new();
     private readonly Responder _respond;
     private readonly Task _acceptLoop;
 
-    public LoopbackHttpServer(Responder respond)
+    /// <param name="respond">Answers each request.</param>
+    /// <param name="port">The port on 127.0.0.1; 0 for any free one.</param>
+    public LoopbackHttpServer(Responder respond, int port = 0)
     {
         _respond = respond;
+        _listener = new TcpListener(IPAddress.Loopback, port);
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
         _acceptLoop = AcceptLoopAsync();

@@ -44,6 +44,12 @@ public sealed class ProtectionModel
     /// <summary>Chooses the behaviour of calls the script does not cover; normal answers when null.</summary>
     public Func<AgentCallContext, AgentFault?>? FaultPolicy { get; set; }
 
+    /// <summary>
+    /// Told of every call received, with the answer the agent gives (or would give, when the fault sends none), after it
+    /// is recorded; for <c>taskprotect fake-agent</c>, which prints one line per call.
+    /// </summary>
+    internal Action<AgentCall, AgentAnswer>? Answered { get; set; }
+
     /// <summary>Whether the task is protected now.</summary>
     public bool IsProtected
     {
@@ -135,13 +141,18 @@ public sealed class ProtectionModel
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(fault);
+        AgentAnswer answer;
+        AgentCall call;
         lock (_lock)
         {
             DateTimeOffset now = TimeProvider.GetUtcNow();
-            AgentAnswer answer = Handle(method, path, body ?? string.Empty, fault, now);
-            _calls.Add(new AgentCall(now, method, path, body ?? string.Empty, fault.Kind, answer.StatusCode));
-            return answer;
+            answer = Handle(method, path, body ?? string.Empty, fault, now);
+            call = new AgentCall(now, method, path, body ?? string.Empty, fault.Kind, answer.StatusCode);
+            _calls.Add(call);
         }
+
+        Answered?.Invoke(call, answer);
+        return answer;
     }
 
     /// <summary>The stretches of time, from <paramref name="since"/> to now, in which the task was not protected.</summary>

@@ -15,6 +15,8 @@ public sealed class UsageTests
     [InlineData(new[] { "status", "--interval", "100ms" }, "--interval must be at least 1s")]
     [InlineData(new[] { "status", "--agent-uri", "169.254.170.2" }, "is not an absolute http(s) address")]
     [InlineData(new[] { "check", "--minutes", "0" }, "--minutes must be between 1 and 1440")]
+    [InlineData(new[] { "fake-agent", "--port", "70000" }, "--port must be between 0 and 65535")]
+    [InlineData(new[] { "fake-agent", "--fault", "throttling:0" }, "how many calls get it")]
     public async Task A_usage_error_exits_2_with_the_error_and_the_usage(string[] arguments, string error)
     {
         (int exitCode, string output) = await Tool.RunAsync(arguments);
@@ -31,6 +33,7 @@ public sealed class UsageTests
     [InlineData("list", "--endpoint-url")]
     [InlineData("protect", "--minutes")]
     [InlineData("unprotect", "--reason")]
+    [InlineData("fake-agent", "--fault")]
     public async Task Every_command_has_help(string command, string option)
     {
         (int exitCode, string output) = await Tool.RunAsync([command, "--help"]);

@@ -40,6 +40,12 @@ internal sealed record ScheduleTimeline(
         }
     }
 
+    /// <summary>Where the data ends: the end of the run, or a lease that outlasts it.</summary>
+    public TimeSpan DataEnd => Enables.Select(Until).Append(End).Max();
+
+    /// <summary>Unprotected stretches after the session ended: protection released because nothing needs it, not a gap.</summary>
+    public bool IsReleased(Stretch stretch) => stretch.From >= SessionEnds;
+
     /// <summary>Where a lease stops counting: its own end, or the release that ended it first.</summary>
     public TimeSpan Until(LeaseCall call) =>
         Releases.Where(r => r > call.At).Select(static r => (TimeSpan?)r).FirstOrDefault() is { } release && release < call.LeaseEnds ? release : call.LeaseEnds;

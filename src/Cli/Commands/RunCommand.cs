@@ -25,9 +25,10 @@ internal static class RunCommand
         Option<FileInfo?> config = CommonOptions.Config();
         Option<Uri?> agentUri = CommonOptions.AgentUri();
         Option<bool> verbose = CommonOptions.Verbose();
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "No summary line after the command exits (warnings and errors still print)." };
         var command = new Command("run", "Run a command inside one critical session: protected before it starts, renewed without a gap while it runs, released after it exits.")
         {
-            name, drainTimeout, config, agentUri, verbose, commandLine,
+            name, drainTimeout, config, agentUri, verbose, quiet, commandLine,
         };
         command.SetAction(async (parsed, _) =>
         {
@@ -36,7 +37,7 @@ internal static class RunCommand
             LoadedOptions loaded = OptionsLoader.Load(parsed.GetValue(config), o => o.DrainTimeout = drain ?? o.DrainTimeout, parsed.GetValue(agentUri));
             OptionsLoader.Validate(loaded);
             using ILoggerFactory loggers = ToolLogging.Create(parsed.GetValue(verbose));
-            var request = new RunRequest(words, parsed.GetValue(name) ?? Path.GetFileName(words[0]));
+            var request = new RunRequest(words, parsed.GetValue(name) ?? Path.GetFileName(words[0]), parsed.GetValue(quiet));
             return await new JobRunner(request, loaded, loggers).RunAsync().ConfigureAwait(false);
         });
         return command;

@@ -21,7 +21,7 @@ internal static class CommonOptions
 
     public static Option<bool> Verbose() => new("--verbose", "-v")
     {
-        Description = "Log every agent call and decision on standard error (default: warnings and errors only).",
+        Description = "Log every agent call (what was asked, what was answered, how long it took) and the manager's decisions on standard error (default: warnings and errors only).",
     };
 
     public static Option<bool> Json() => new("--json")

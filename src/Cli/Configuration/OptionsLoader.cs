@@ -15,11 +15,19 @@ internal static class OptionsLoader
     public static LoadedOptions Load(FileInfo? configFile, Action<TaskProtectionOptions>? flags = null, Uri? agentUriFlag = null)
     {
         IConfiguration configuration = Build(configFile, out string source);
+        // Unknown keys are errors, found by the library's own check: a misspelt option would otherwise be silently ignored.
+        IReadOnlyList<string> unknown = UnknownSettings.Find(configuration);
+        if (unknown.Count > 0)
+        {
+            throw new CliException(unknown.Count == 1
+                ? $"{source}: {unknown[0]}"
+                : $"{source}:{Environment.NewLine}  - " + string.Join(Environment.NewLine + "  - ", unknown));
+        }
+
         var options = new TaskProtectionOptions();
         try
         {
-            // Unknown keys are errors: a misspelt option would otherwise be silently ignored.
-            configuration.GetSection(TaskProtectionOptions.SectionName).Bind(options, binder => binder.ErrorOnUnknownConfiguration = true);
+            configuration.GetSection(TaskProtectionOptions.SectionName).Bind(options);
         }
         catch (InvalidOperationException invalid)
         {

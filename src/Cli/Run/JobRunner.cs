@@ -9,41 +9,74 @@ namespace TaskProtection.Cli.Run;
 /// Runs one command inside one critical session: protection is confirmed (or <see cref="TaskProtectionOptions.AcquireTimeoutBehavior"/>
 /// applies) before the command starts, renewed while it runs, and released when it has exited. The first SIGTERM or
 /// SIGINT keeps protection and lets the command finish for up to <see cref="TaskProtectionOptions.DrainTimeout"/>, then
-/// forwards SIGTERM; a further signal is forwarded at once. The exit code is the command's.
+/// forwards SIGTERM; a further signal is forwarded at once. The exit code is the command's; once protection is
+/// released, one line on standard error sums up what happened (unless <see cref="RunRequest.Quiet"/>).
 /// </summary>
 internal sealed partial class JobRunner(RunRequest request, LoadedOptions loaded, ILoggerFactory loggers)
 {
     private readonly ILogger _logger = loggers.CreateLogger("taskprotect");
+    private ObservedEcsAgentClient? _client;
+    private volatile bool _lost;
 
     public async Task<int> RunAsync()
     {
         using var signals = new SignalRelay();
         Task<int> firstSignal = signals.ReadAsync();
         var registry = new CriticalSessionRegistry();
-        await using TaskProtectionManager manager = CreateManager(registry);
-        manager.ProtectionLost += (_, lost) => LogProtectionLost(lost.Reason, request.Command[0]);
-        await manager.StartAsync().ConfigureAwait(false);
-        if (manager.Mode == ProtectionMode.Unavailable)
+        (int ExitCode, TimeSpan Ran)? ran;
+        bool available;
+        await using (TaskProtectionManager manager = CreateManager(registry))
         {
-            LogUnprotected(request.Command[0], manager.GetStatus().UnavailableReason);
+            manager.ProtectionLost += (_, lost) =>
+            {
+                _lost = true;
+                LogProtectionLost(lost.Reason, request.Command[0]);
+            };
+            await manager.StartAsync().ConfigureAwait(false);
+            available = manager.Mode != ProtectionMode.Unavailable;
+            if (!available)
+            {
+                LogUnprotected(request.Command[0], manager.GetStatus().UnavailableReason);
+            }
+
+            ran = await RunInSessionAsync(registry, signals, firstSignal, manager.Options.DrainTimeout).ConfigureAwait(false);
         }
 
-        CriticalSession? session = await EnterAsync(registry, firstSignal).ConfigureAwait(false);
-        if (session is null)
+        if (ran is not { } done)
         {
             int signal = await firstSignal.ConfigureAwait(false);
             LogStoppedBeforeStart(SignalRelay.Name(signal), request.Command[0]);
             return ExitCodes.FromSignal(signal);
         }
 
+        // After the manager is disposed: the release has been sent (or given up on), so the line can say which.
+        if (!request.Quiet)
+        {
+            RunSummary.Protection protection = !available ? RunSummary.Protection.None : _lost ? RunSummary.Protection.Lost : RunSummary.Protection.Throughout;
+            await Console.Error.WriteLineAsync(RunSummary.Text(request.SessionName, done.ExitCode, done.Ran, protection, _client?.Calls ?? 0, _client?.LastWasRelease ?? false)).ConfigureAwait(false);
+        }
+
+        return done.ExitCode;
+    }
+
+    /// <summary>Runs the command inside the session; null when a signal came before protection was settled.</summary>
+    private async Task<(int ExitCode, TimeSpan Ran)?> RunInSessionAsync(CriticalSessionRegistry registry, SignalRelay signals, Task<int> firstSignal, TimeSpan drainTimeout)
+    {
+        CriticalSession? session = await EnterAsync(registry, firstSignal).ConfigureAwait(false);
+        if (session is null)
+        {
+            return null;
+        }
+
         // Leaving the session and then disposing the manager releases protection, once the command has exited.
         using (session)
         {
             bool subreaper = Posix.TryBecomeSubreaper();
+            long started = Stopwatch.GetTimestamp();
             using Process command = ChildLauncher.Start(request.Command);
             using OrphanReaper? reaper = OrphanReaper.StartIfNeeded(command.Id, subreaper, _logger);
-            await SuperviseAsync(command, signals, firstSignal, manager.Options.DrainTimeout).ConfigureAwait(false);
-            return command.ExitCode;
+            await SuperviseAsync(command, signals, firstSignal, drainTimeout).ConfigureAwait(false);
+            return (command.ExitCode, Stopwatch.GetElapsedTime(started));
         }
     }
 
@@ -60,8 +93,8 @@ internal sealed partial class JobRunner(RunRequest request, LoadedOptions loaded
 
         // Each call is bounded by RequestTimeout inside the client; the HttpClient must not cut it shorter.
         var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-        var client = new EcsAgentClient(http, loaded.AgentUri, options.RequestTimeout);
-        return new TaskProtectionManager(client, options, registry, TimeProvider.System, logger);
+        _client = new ObservedEcsAgentClient(new EcsAgentClient(http, loaded.AgentUri, options.RequestTimeout), _logger);
+        return new TaskProtectionManager(_client, options, registry, TimeProvider.System, logger);
     }
 
     /// <summary>Enters the session; null when a signal came before protection was settled.</summary>
@@ -92,6 +125,11 @@ internal sealed partial class JobRunner(RunRequest request, LoadedOptions loaded
         {
             throw new CliException($"{request.Command[0]} was not started: {refused.Message}");
         }
+        catch (TaskProtectionException notConfirmed)
+        {
+            // AcquireTimeoutBehavior = Throw did what it says: not a bug to report, the documented exit 1.
+            throw new CliException(notConfirmed.Message);
+        }
     }
 
     private async Task SuperviseAsync(Process command, SignalRelay signals, Task<int> nextSignal, TimeSpan drainTimeout)
@@ -120,7 +158,7 @@ internal sealed partial class JobRunner(RunRequest request, LoadedOptions loaded
             }
             else if (done == drainEnds)
             {
-                Forward(command, Posix.SIGTERM, $"it did not finish within the drain timeout ({drainTimeout})");
+                Forward(command, Posix.SIGTERM, $"it did not finish within the drain timeout ({DurationText.Format(drainTimeout)})");
                 drainEnds = Task.Delay(Timeout.InfiniteTimeSpan, drainCancel.Token);
             }
         }
@@ -141,8 +179,10 @@ internal sealed partial class JobRunner(RunRequest request, LoadedOptions loaded
     [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Protection lost ({Reason}); {Command} keeps running, and ECS may stop this task.")]
     private partial void LogProtectionLost(ProtectionLossReason reason, string command);
 
+    private void LogDraining(string signal, string command, TimeSpan drainTimeout) => LogDraining(signal, command, DurationText.Format(drainTimeout));
+
     [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "{Signal} received: letting {Command} finish with protection kept, for up to {DrainTimeout}; a second signal forwards it at once.")]
-    private partial void LogDraining(string signal, string command, TimeSpan drainTimeout);
+    private partial void LogDraining(string signal, string command, string drainTimeout);
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Forwarding {Signal} to {Command}: {Why}.")]
     private partial void LogForwarding(string signal, string command, string why);

@@ -17,6 +17,8 @@ internal sealed record ProtectionReport(
         return new ProtectionReport(state.ProtectionEnabled, state.ExpirationDate, left?.TotalSeconds is { } s ? Math.Round(s, 1) : null, state.TaskArn, agentUri.AbsoluteUri, readAt);
     }
 
+    /// <summary>For the table only: JSON has <c>secondsLeft</c>, a number a script can compare, as docs/cli.md documents.</summary>
+    [JsonIgnore]
     public TimeSpan? TimeLeft => SecondsLeft is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;

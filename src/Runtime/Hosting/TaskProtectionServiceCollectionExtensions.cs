@@ -18,7 +18,8 @@ public static class TaskProtectionServiceCollectionExtensions
     /// <c>DrainTimeout + RequestTimeout</c> must fit in <c>HostOptions.ShutdownTimeout</c> (30 s by default), or start-up fails
     /// saying so.
     /// Options bind from the configuration section <c>TaskProtection</c>, then <paramref name="configure"/> runs,
-    /// and the result is validated at start-up. The agent address is <see cref="TaskProtectionOptions.AgentUri"/>, else
+    /// and the result is validated at start-up; a key under <c>TaskProtection</c> that names no option fails start-up too,
+    /// with the nearest option's name. The agent address is <see cref="TaskProtectionOptions.AgentUri"/>, else
     /// the <c>ECS_AGENT_URI</c> environment variable; without either the manager runs in unavailable mode. With
     /// <see cref="TaskProtectionOptions.Backend"/> = <see cref="ProtectionBackend.EcsApi"/> the task is protected through
     /// the ECS API instead, which needs the TaskProtection.EcsApi package (and its <c>UseEcsApi()</c>). A registered
@@ -39,8 +40,9 @@ public static class TaskProtectionServiceCollectionExtensions
             options.Configure(configure);
         }
 
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TaskProtectionOptions>, TaskProtectionOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TaskProtectionOptions>, DrainTimeoutValidator>());
+        // One validator for every start-up check, so that the host reports one message of sentences.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TaskProtectionOptions>, StartupValidator>(
+            static sp => new StartupValidator(sp.GetRequiredService<IOptions<HostOptions>>(), sp.GetService<IConfiguration>())));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(CriticalSessionRegistry.Default);
 

@@ -117,7 +117,7 @@ internal sealed class SessionAdmission(
             {
                 ProceedOrThrow(session, new Loss(
                     ProtectionLossReason.NotConfirmed,
-                    string.Create(CultureInfo.InvariantCulture, $"protection was not confirmed within AcquireTimeout ({options.AcquireTimeout})")));
+                    string.Create(CultureInfo.InvariantCulture, $"protection was not confirmed within AcquireTimeout ({DurationText.Format(options.AcquireTimeout)})")));
                 return;
             }
 
@@ -160,7 +160,7 @@ internal sealed class SessionAdmission(
         {
             return string.Create(
                 CultureInfo.InvariantCulture,
-                $"the task is draining: continuous protection is in its last MaxProtectionDrain ({options.CapDrain}) before MaxProtectionDuration ({options.MaxProtectionDuration}), so new work is left for another task while the running sessions finish protected. It takes work again after MaxProtectionCooldown ({options.MaxProtectionCooldown}).");
+                $"the task is draining: continuous protection is in its last MaxProtectionDrain ({DurationText.Format(options.CapDrain)}) before MaxProtectionDuration ({DurationText.Format(options.MaxProtectionDuration)}), so new work is left for another task while the running sessions finish protected. It takes work again after MaxProtectionCooldown ({DurationText.Format(options.MaxProtectionCooldown)}).");
         }
 
         // In the cool-down, whatever the mode shows on top of it (a force-disable, say): the published end says it.
@@ -186,7 +186,7 @@ internal sealed class SessionAdmission(
         string resumes = cooldownUntil == 0
             ? string.Empty
             : string.Create(CultureInfo.InvariantCulture, $"; it may be acquired again from {clock.ToUtc(cooldownUntil, clock.Now, clock.UtcNow):O}");
-        return string.Create(CultureInfo.InvariantCulture, $"continuous protection reached MaxProtectionDuration ({options.MaxProtectionDuration}){resumes}");
+        return string.Create(CultureInfo.InvariantCulture, $"continuous protection reached MaxProtectionDuration ({DurationText.Format(options.MaxProtectionDuration)}){resumes}");
     }
 
     private void ProceedOrThrow(CriticalSession session, Loss loss)

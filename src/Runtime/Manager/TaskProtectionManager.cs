@@ -80,7 +80,7 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
         IReadOnlyList<string> failures = validate ? TaskProtectionOptionsValidator.FindFailures(options) : [];
         if (failures.Count > 0)
         {
-            throw new ArgumentException("Invalid TaskProtectionOptions: " + string.Join(" ", failures), nameof(options));
+            throw new ArgumentException(ValidationText.Join("Invalid TaskProtectionOptions", failures), nameof(options));
         }
 
         CriticalSessionRegistry watched = registry ?? CriticalSessionRegistry.Default;
@@ -92,7 +92,8 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
         _dispatcher = new LoopDispatcher(scheduler, time);
         _wake = new LoopWake(_dispatcher);
         _gate = new CoverageGate(_dispatcher);
-        _signal = new LossSignal(_dispatcher, _logger);
+        // The loop publishes its lease before it tells: a lease still published when the signal is raised was held.
+        _signal = new LossSignal(_dispatcher, _logger, () => _view.Core.LeaseExpiry != 0);
         _sessions = new SessionCounts(watched);
         _metrics = new TaskProtectionMetrics(meterFactory, () => watched.ActiveCount, () => LeaseRemaining() > TimeSpan.Zero, () => LeaseRemaining().TotalSeconds);
         _sharesRegistryClock = ReferenceEquals(watched.TimeProvider, time);

@@ -76,6 +76,15 @@ internal static class GapBudget
         return TimeSpan.FromTicks(ticks);
     }
 
+    /// <summary>What surviving <paramref name="tolerated"/> consecutive failed renewals means, as a phrase: "survives 2 consecutive failed renewals".</summary>
+    public static string DescribeTolerance(int tolerated) => tolerated switch
+    {
+        < 0 => "survives no failed renewal, and not even a renewal that succeeds at once fits in the buffer",
+        0 => "survives no failed renewal",
+        1 => "survives 1 failed renewal",
+        _ => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"survives {tolerated} consecutive failed renewals"),
+    };
+
     /// <summary>The largest k with <see cref="WorstCaseTime"/>(k) ≤ buffer; −1 when even k = 0 does not fit.</summary>
     public static int ToleratedFailures(TaskProtectionOptions options)
     {

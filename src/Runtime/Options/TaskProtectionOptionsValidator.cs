@@ -40,7 +40,7 @@ internal sealed class TaskProtectionOptionsValidator : IValidateOptions<TaskProt
     {
         ArgumentNullException.ThrowIfNull(options);
         IReadOnlyList<string> failures = FindFailures(options);
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(ValidationText.Join("Invalid TaskProtectionOptions", failures));
     }
 
     /// <summary>Every rule the options break, each as a sentence that says what to change; empty when valid.</summary>
@@ -70,7 +70,7 @@ internal sealed class TaskProtectionOptionsValidator : IValidateOptions<TaskProt
         if (options.RetryMaxDelay < options.RetryBaseDelay)
         {
             failures.Add(Invariant(
-                $"RetryMaxDelay ≥ RetryBaseDelay fails: RetryMaxDelay = {options.RetryMaxDelay}, RetryBaseDelay = {options.RetryBaseDelay}."));
+                $"RetryMaxDelay ≥ RetryBaseDelay fails: RetryMaxDelay = {D(options.RetryMaxDelay)}, RetryBaseDelay = {D(options.RetryBaseDelay)}."));
         }
 
         if (failures.Count == 0)
@@ -89,14 +89,14 @@ internal sealed class TaskProtectionOptionsValidator : IValidateOptions<TaskProt
         if (minutes < GapBudget.MinExpiresInMinutes || minutes > GapBudget.MaxExpiresInMinutes)
         {
             failures.Add(Invariant(
-                $"1 ≤ ExpiresInMinutes ≤ 2880 fails: ExtensionInterval + ProtectionBuffer = {options.ExtensionInterval + options.ProtectionBuffer} rounds up to {minutes} minutes, outside what the ECS agent accepts."));
+                $"1 ≤ ExpiresInMinutes ≤ 2880 fails: ExtensionInterval + ProtectionBuffer = {D(options.ExtensionInterval + options.ProtectionBuffer)} rounds up to {minutes} minutes, outside what the ECS agent accepts."));
         }
 
         TimeSpan watchdogNeed = options.RequestTimeout + options.SchedulingTolerance + options.SchedulingTolerance;
         if (options.GapSafetyMargin < watchdogNeed)
         {
             failures.Add(Invariant(
-                $"GapSafetyMargin ≥ RequestTimeout + 2 × SchedulingTolerance fails: GapSafetyMargin = ProtectionBuffer − CheckInterval = {options.ProtectionBuffer} − {options.CheckInterval} = {options.GapSafetyMargin}, needed {watchdogNeed}. The watchdog could not renew in time a lease whose timer was missed; lower CheckInterval or raise ProtectionBuffer."));
+                $"GapSafetyMargin ≥ RequestTimeout + 2 × SchedulingTolerance fails: GapSafetyMargin = ProtectionBuffer − CheckInterval = {D(options.ProtectionBuffer)} − {D(options.CheckInterval)} = {D(options.GapSafetyMargin)}, needed {D(watchdogNeed)}. The watchdog could not renew in time a lease whose timer was missed; lower CheckInterval or raise ProtectionBuffer."));
         }
 
         int required = options.MinimumToleratedFailures;
@@ -104,24 +104,24 @@ internal sealed class TaskProtectionOptionsValidator : IValidateOptions<TaskProt
         if (worstCase > options.ProtectionBuffer)
         {
             failures.Add(Invariant(
-                $"ProtectionBuffer ≥ (k+1)·RequestTimeout + Σ retry delay caps + (2k+2)·(SchedulingTolerance + 1 ms) fails for k = MinimumToleratedFailures = {required}: ProtectionBuffer = {options.ProtectionBuffer}, needed {worstCase} (RequestTimeout = {options.RequestTimeout}, RetryBaseDelay = {options.RetryBaseDelay}, RetryMaxDelay = {options.RetryMaxDelay}, SchedulingTolerance = {options.SchedulingTolerance}). This configuration survives {options.ToleratedConsecutiveFailures} consecutive failed renewals; raise ProtectionBuffer or shorten the timeout and retry delays."));
+                $"ProtectionBuffer ≥ (k+1)·RequestTimeout + Σ retry delay caps + (2k+2)·(SchedulingTolerance + 1 ms) fails for k = MinimumToleratedFailures = {required}: ProtectionBuffer = {D(options.ProtectionBuffer)}, needed {D(worstCase)} (RequestTimeout = {D(options.RequestTimeout)}, RetryBaseDelay = {D(options.RetryBaseDelay)}, RetryMaxDelay = {D(options.RetryMaxDelay)}, SchedulingTolerance = {D(options.SchedulingTolerance)}). This configuration {GapBudget.DescribeTolerance(options.ToleratedConsecutiveFailures)}; raise ProtectionBuffer or shorten the timeout and retry delays."));
         }
 
         if (options.DrainTimeout + options.RequestTimeout > MaximumEcsStopTimeout)
         {
             failures.Add(Invariant(
-                $"DrainTimeout + RequestTimeout ≤ {MaximumEcsStopTimeout} fails: {options.DrainTimeout} + {options.RequestTimeout} = {options.DrainTimeout + options.RequestTimeout}. ECS kills a container at most {MaximumEcsStopTimeout} after SIGTERM, so the drain and the final release must end before; lower DrainTimeout."));
+                $"DrainTimeout + RequestTimeout ≤ {D(MaximumEcsStopTimeout)} fails: {D(options.DrainTimeout)} + {D(options.RequestTimeout)} = {D(options.DrainTimeout + options.RequestTimeout)}. ECS kills a container at most {D(MaximumEcsStopTimeout)} after SIGTERM, so the drain and the final release must end before; lower DrainTimeout."));
         }
 
         if (options.MaxProtectionDuration < options.LeaseDuration)
         {
             failures.Add(Invariant(
-                $"MaxProtectionDuration ≥ lease fails: MaxProtectionDuration = {options.MaxProtectionDuration}, but a single lease of ExpiresInMinutes = {minutes} lasts {options.LeaseDuration}."));
+                $"MaxProtectionDuration ≥ lease fails: MaxProtectionDuration = {D(options.MaxProtectionDuration)}, but a single lease of ExpiresInMinutes = {minutes} lasts {D(options.LeaseDuration)}."));
         }
         else if (options.MaxProtectionDrain is { } drain && drain > options.MaxProtectionDuration - options.LeaseDuration)
         {
             failures.Add(Invariant(
-                $"MaxProtectionDrain ≤ MaxProtectionDuration − lease fails: MaxProtectionDrain = {drain}, MaxProtectionDuration = {options.MaxProtectionDuration}, lease {options.LeaseDuration}. Sessions may start only in the first MaxProtectionDuration − MaxProtectionDrain of continuous protection: raise MaxProtectionDuration, or lower MaxProtectionDrain (0 turns the drain off)."));
+                $"MaxProtectionDrain ≤ MaxProtectionDuration − lease fails: MaxProtectionDrain = {D(drain)}, MaxProtectionDuration = {D(options.MaxProtectionDuration)}, lease {D(options.LeaseDuration)}. Sessions may start only in the first MaxProtectionDuration − MaxProtectionDrain of continuous protection: raise MaxProtectionDuration, or lower MaxProtectionDrain (0 turns the drain off)."));
         }
     }
 
@@ -145,7 +145,7 @@ internal sealed class TaskProtectionOptionsValidator : IValidateOptions<TaskProt
         if (o.RequestTimeout < MinimumRequestTimeout)
         {
             failures.Add(Invariant(
-                $"RequestTimeout ≥ {MinimumRequestTimeout} fails: RequestTimeout = {o.RequestTimeout}. The ECS agent waits up to 4 s for ECS and answers within 5 s; a shorter timeout abandons calls that would succeed."));
+                $"RequestTimeout ≥ {D(MinimumRequestTimeout)} fails: RequestTimeout = {D(o.RequestTimeout)}. The ECS agent waits up to 4 s for ECS and answers within 5 s; a shorter timeout abandons calls that would succeed."));
         }
         else
         {
@@ -155,7 +155,7 @@ internal sealed class TaskProtectionOptionsValidator : IValidateOptions<TaskProt
         if (o.MaxProtectionCooldown < MinimumCooldown || o.MaxProtectionCooldown > MaximumCooldown)
         {
             failures.Add(Invariant(
-                $"{MinimumCooldown} ≤ MaxProtectionCooldown ≤ {MaximumCooldown} fails: MaxProtectionCooldown = {o.MaxProtectionCooldown}. It is the window ECS gets to scale in or replace a task after MaxProtectionDuration: shorter gives it no time to act."));
+                $"{D(MinimumCooldown)} ≤ MaxProtectionCooldown ≤ {D(MaximumCooldown)} fails: MaxProtectionCooldown = {D(o.MaxProtectionCooldown)}. It is the window ECS gets to scale in or replace a task after MaxProtectionDuration: shorter gives it no time to act."));
         }
     }
 
@@ -163,11 +163,11 @@ internal sealed class TaskProtectionOptionsValidator : IValidateOptions<TaskProt
     {
         if (value <= TimeSpan.Zero)
         {
-            failures.Add(Invariant($"{name} > 0 fails: {name} = {value}."));
+            failures.Add(Invariant($"{name} > 0 fails: {name} = {D(value)}."));
         }
         else if (value > maximum)
         {
-            failures.Add(Invariant($"{name} ≤ {maximum} fails: {name} = {value}."));
+            failures.Add(Invariant($"{name} ≤ {D(maximum)} fails: {name} = {D(value)}."));
         }
     }
 
@@ -175,14 +175,16 @@ internal sealed class TaskProtectionOptionsValidator : IValidateOptions<TaskProt
     {
         if (value < minimum)
         {
-            string bound = minimum == TimeSpan.Zero ? "0" : minimum.ToString();
-            failures.Add(Invariant($"{name} ≥ {bound} fails: {name} = {value}."));
+            string bound = minimum == TimeSpan.Zero ? "0" : D(minimum);
+            failures.Add(Invariant($"{name} ≥ {bound} fails: {name} = {D(value)}."));
         }
         else if (value > maximum)
         {
-            failures.Add(Invariant($"{name} ≤ {maximum} fails: {name} = {value}."));
+            failures.Add(Invariant($"{name} ≤ {D(maximum)} fails: {name} = {D(value)}."));
         }
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private static string D(TimeSpan span) => DurationText.Format(span);
 }

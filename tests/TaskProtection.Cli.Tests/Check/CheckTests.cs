@@ -13,9 +13,9 @@ public sealed class CheckTests
 
         Assert.True(exitCode == 0, output);
         Assert.Contains("7 min per enable", output, StringComparison.Ordinal);
-        Assert.Contains("Renewal period     5m in practice", output, StringComparison.Ordinal);
+        Assert.Contains("Renewal period     5 min in practice", output, StringComparison.Ordinal);
         Assert.Contains("5 consecutive failed renewals", output, StringComparison.Ordinal);
-        Assert.Contains("2h of continuous protection (MaxProtectionDuration); no new session in its last 1h (MaxProtectionDrain)", output, StringComparison.Ordinal);
+        Assert.Contains("2 h of continuous protection (MaxProtectionDuration); no new session in its last 1 h (MaxProtectionDrain)", output, StringComparison.Ordinal);
 
         // Half an hour: the acquire at 0:00, renewals every 5 minutes, the release ReleaseDelay after the session.
         Assert.Contains("0:00  acquire  asks 7 min: lease ends 7:00, next renewal due 5:00", output, StringComparison.Ordinal);
@@ -33,7 +33,7 @@ public sealed class CheckTests
 
         Assert.True(exitCode == 1, output);
         Assert.Contains("ProtectionBuffer ≥ (k+1)·RequestTimeout + Σ retry delay caps + (2k+2)·(SchedulingTolerance + 1 ms) fails", output, StringComparison.Ordinal);
-        Assert.Contains("ProtectionBuffer = 00:00:15", output, StringComparison.Ordinal);
+        Assert.Contains("ProtectionBuffer = 15 s, needed 29.004 s", output, StringComparison.Ordinal);
         Assert.DoesNotContain("Timeline", output, StringComparison.Ordinal);
     }
 
@@ -68,12 +68,38 @@ public sealed class CheckTests
         XDocument picture = XDocument.Load(Path.Combine(tool.WorkingDirectory, "schedule.svg"));
         XNamespace svg = "http://www.w3.org/2000/svg";
         Assert.Equal(svg + "svg", picture.Root!.Name);
-        // Seven enables (acquire and six renewals), each a lease and a buffer; the agent's record is unprotected only after the release.
-        string[] titles = [.. picture.Descendants(svg + "rect").Select(r => r.Element(svg + "title")!.Value)];
+        // Seven enables (acquire and six renewals), each a lease and a buffer (the legend's swatches have no title).
+        string[] titles = [.. picture.Descendants(svg + "rect").Select(r => r.Element(svg + "title")?.Value).OfType<string>()];
         Assert.Equal(7, titles.Count(t => t.StartsWith("lease 7 min", StringComparison.Ordinal)));
         Assert.Equal(7, titles.Count(t => t.StartsWith("buffer", StringComparison.Ordinal)));
-        Assert.Equal(["unprotected 30:05–30:06"], titles.Where(t => t.StartsWith("unprotected", StringComparison.Ordinal)));
+        // After the session the task is released: drawn neutral, not as a gap.
+        Assert.DoesNotContain(titles, t => t.StartsWith("unprotected", StringComparison.Ordinal));
+        XElement released = Assert.Single(picture.Descendants(svg + "rect"), r => r.Element(svg + "title")?.Value.StartsWith("released 30:05", StringComparison.Ordinal) == true);
+        Assert.Equal("#bdbdbd", released.Attribute("fill")!.Value);
         Assert.Contains(picture.Descendants(svg + "text"), t => t.Value == "acquire");
+
+        // A legend names every colour; the axis ends with the data (30:06), its last tick at 30:00, not 40:00.
+        string[] texts = [.. picture.Descendants(svg + "text").Select(t => t.Value)];
+        Assert.Contains("buffer (renewal due)", texts);
+        Assert.Contains("ECS: unprotected while the session ran", texts);
+        Assert.Contains("ECS: released after it", texts);
+        Assert.Contains("30:00", texts);
+        Assert.DoesNotContain("40:00", texts);
+        double right = picture.Descendants(svg + "rect").Max(r => double.Parse(r.Attribute("x")!.Value, System.Globalization.CultureInfo.InvariantCulture) + double.Parse(r.Attribute("width")!.Value, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.InRange(right, 809, 811); // Left 90 + Width 720, give or take a half-pixel sliver
+    }
+
+    [Fact]
+    public async Task Svg_draws_a_gap_while_the_session_ran_in_red()
+    {
+        using Tool tool = Tool.Start(["check", "--svg", "capped.svg"], appSettings: """{ "TaskProtection": { "MaxProtectionDuration": "00:20:00" } }""");
+        (int exitCode, _) = await tool.Process.WaitForExitAsync(Tool.Bound);
+
+        Assert.True(exitCode == 0, tool.Process.Output);
+        XDocument picture = XDocument.Load(Path.Combine(tool.WorkingDirectory, "capped.svg"));
+        XNamespace svg = "http://www.w3.org/2000/svg";
+        XElement gap = Assert.Single(picture.Descendants(svg + "rect"), r => r.Element(svg + "title")?.Value == "unprotected 20:00–25:00");
+        Assert.Equal("#e53935", gap.Attribute("fill")!.Value);
     }
 
     [Fact]
@@ -105,7 +131,8 @@ public sealed class CheckTests
     }
 
     [Theory]
-    [InlineData("""{ "TaskProtection": { "ReleaseDelai": "00:00:05" } }""", "ReleaseDelai")]
+    [InlineData("""{ "TaskProtection": { "ReleaseDelai": "00:00:05" } }""", "Unknown setting TaskProtection:ReleaseDelai: did you mean ReleaseDelay?")]
+    [InlineData("""{ "TaskProtection": { "EcsApi": { "Regoin": "eu-west-1" } } }""", "Unknown setting TaskProtection:EcsApi:Regoin: did you mean Region?")]
     [InlineData("""{ "TaskProtection": { "ReleaseDelay": "five seconds" } }""", "TaskProtection:ReleaseDelay")]
     [InlineData("""{ "TaskProtection": { "ReleaseDelay": """, "appsettings.json")]
     public async Task A_broken_configuration_file_exits_1_saying_what_is_wrong(string settings, string named)

@@ -135,7 +135,68 @@ public sealed class RunTests
         Assert.True(exitCode == 1, output);
         Assert.Contains("was not started", output, StringComparison.Ordinal);
         Assert.DoesNotContain("must-not-run", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("unexpected error", output, StringComparison.Ordinal);
         Assert.False(agent.Model.IsProtected);
+    }
+
+    [Fact]
+    public async Task When_protection_is_not_confirmed_in_time_under_Throw_the_tool_exits_1_with_one_line_and_no_stack_trace()
+    {
+        await using FakeEcsAgent agent = await FakeEcsAgent.StartAsync();
+        agent.Model.Enqueue(AgentFaultKind.Blackhole);
+        var throwAfterTwoSeconds = new Dictionary<string, string>
+        {
+            ["TaskProtection__AcquireTimeoutBehavior"] = "Throw",
+            ["TaskProtection__AcquireTimeout"] = "00:00:02",
+        };
+
+        (int exitCode, string output) = await Tool.RunAsync(["run", "--", "sh", "-c", "echo must-not-run"], agent.AgentUri, throwAfterTwoSeconds);
+
+        Assert.True(exitCode == 1, output);
+        Assert.Contains("taskprotect: Critical session 'sh' was not started: protection was not confirmed within AcquireTimeout (2 s)", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("unexpected error", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("must-not-run", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task After_the_command_one_line_says_how_it_went_unless_quiet()
+    {
+        await using FakeEcsAgent agent = await FakeEcsAgent.StartAsync();
+
+        (int exitCode, string output) = await Tool.RunAsync(["run", "--name", "job", "--", "sh", "-c", "exit 3"], agent.AgentUri);
+        (int quietExit, string quietOutput) = await Tool.RunAsync(["run", "--quiet", "--", "sh", "-c", "exit 3"], agent.AgentUri);
+
+        Assert.True(exitCode == 3, output);
+        Assert.Matches(@"taskprotect: 'job' exited 3 after [0-9.]+ m?s; protected throughout \(2 agent calls\), released\.", output);
+        Assert.True(quietExit == 3, quietOutput);
+        Assert.DoesNotContain("exited 3", quietOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verbose_shows_every_agent_call_and_its_answer()
+    {
+        await using FakeEcsAgent agent = await FakeEcsAgent.StartAsync();
+        agent.Model.Enqueue(AgentFaultKind.Throttling);
+
+        (int exitCode, string output) = await Tool.RunAsync(["run", "--verbose", "--", "true"], agent.AgentUri);
+
+        Assert.True(exitCode == 0, output);
+        string[] calls = [.. output.Split(Environment.NewLine).Where(static l => l.Contains("Agent call: ", StringComparison.Ordinal))];
+        Assert.Equal(agent.Model.Calls.Count, calls.Length);
+        Assert.Contains("Agent call: enable 7 min -> no confirmation after", calls[0], StringComparison.Ordinal);
+        Assert.Contains("ThrottlingException", calls[0], StringComparison.Ordinal);
+        Assert.Matches(@"Agent call: enable 7 min -> protected until \d\d:\d\d:\d\d\.\d{3} UTC in \d+ ms\.", calls[1]);
+        Assert.Contains("Agent call: disable -> not protected", calls[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_misspelt_setting_in_the_environment_exits_1_with_the_nearest_option()
+    {
+        (int exitCode, string output) = await Tool.RunAsync(["run", "--", "true"], environment: new Dictionary<string, string> { ["TaskProtection__ProtectionBufer"] = "00:01:00" });
+
+        Assert.True(exitCode == 1, output);
+        Assert.Contains("Unknown setting TaskProtection:ProtectionBufer: did you mean ProtectionBuffer?", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -26,6 +26,9 @@ public sealed class StatusTests
         Assert.InRange(secondsLeft, 240, 300);
         Assert.Equal(agent.Model.TaskArn, root.GetProperty("taskArn").GetString());
         Assert.Equal("GET", agent.Model.Calls[^1].Method);
+
+        // Exactly the fields docs/cli.md documents, in its order.
+        Assert.Equal(["protectionEnabled", "expirationDate", "secondsLeft", "taskArn", "agentUri", "readAt"], root.EnumerateObject().Select(p => p.Name));
     }
 
     [Fact]

@@ -58,7 +58,7 @@ public sealed class HostShutdownTests
         using IHost host = BuildHost(new CriticalSessionRegistry(), o => o.DrainTimeout = TimeSpan.FromSeconds(25), TimeSpan.FromSeconds(30));
         OptionsValidationException error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
         Assert.Contains(
-            "DrainTimeout + RequestTimeout ≤ HostOptions.ShutdownTimeout fails: 00:00:25 + 00:00:10 = 00:00:35, but the host stops waiting after 00:00:30",
+            "DrainTimeout + RequestTimeout ≤ HostOptions.ShutdownTimeout fails: 25 s + 10 s = 35 s, but the host stops waiting after 30 s",
             error.Message,
             StringComparison.Ordinal);
         Assert.Contains("o.ShutdownTimeout = TimeSpan.FromSeconds(35)", error.Message, StringComparison.Ordinal);

@@ -114,7 +114,7 @@ public sealed class CapTests
 
         TaskProtectionException refused = await Assert.ThrowsAsync<TaskProtectionException>(() => h.EnterAsync("second"));
 
-        Assert.Contains("MaxProtectionDuration (01:00:00); it may be acquired again from 2026-01-01T01:05:00", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("MaxProtectionDuration (1 h); it may be acquired again from 2026-01-01T01:05:00", refused.Message, StringComparison.Ordinal);
         Assert.Equal(1, h.Registry.ActiveCount);
     }
 

@@ -41,7 +41,7 @@ public sealed class RetryTests
         Assert.Equal(2, h.Puts(enabled: true).Count);
         Assert.DoesNotContain(logger.Collector.GetSnapshot(), r => r.Id.Id == 1033);
         FakeLogRecord renewed = Assert.Single(logger.Collector.GetSnapshot(), r => r.Id.Id == 1011);
-        Assert.Equal("Protection renewed for 7 min, 00:00:00 after it was due.", renewed.Message);
+        Assert.Equal("Protection renewed for 7 min (on time).", renewed.Message);
     }
 
     [Fact]
@@ -84,9 +84,9 @@ public sealed class RetryTests
         Assert.True(h.Model.IsProtected);
         Assert.Equal(ProtectionMode.Protected, h.Manager.Mode);
         Assert.False(h.Manager.ProtectionLostToken.IsCancellationRequested);
-        FakeLogRecord[] blocked = [.. logger.Collector.GetSnapshot().Where(r => r.Id.Id == 1022)];
+        FakeLogRecord[] blocked = [.. logger.Collector.GetSnapshot().Where(r => r.Id.Id == 1024)];
         Assert.Equal(3, blocked.Length);
         Assert.Contains("trying again in", blocked[0].Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(logger.Collector.GetSnapshot(), r => r.Id.Id is 1021 or 1023);
+        Assert.DoesNotContain(logger.Collector.GetSnapshot(), r => r.Id.Id is 1021 or 1022 or 1025);
     }
 }

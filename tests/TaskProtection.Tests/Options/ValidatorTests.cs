@@ -36,7 +36,7 @@ public sealed class ValidatorTests
     {
         string message = SingleFailure(o => o.CheckInterval = TimeSpan.FromSeconds(110));
         Assert.StartsWith("GapSafetyMargin ≥ RequestTimeout + 2 × SchedulingTolerance fails", message, StringComparison.Ordinal);
-        Assert.Contains("00:00:10", message, StringComparison.Ordinal);
+        Assert.Contains("needed 14 s", message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -59,14 +59,14 @@ public sealed class ValidatorTests
             o.MinimumToleratedFailures = 2;
         });
         // 3 × 6 s + (1 s + 2 s) + 6 × 2.001 s: three calls, two retry delays, six late timers (the lapse watch among them).
-        Assert.Contains("needed 00:00:33.006", message, StringComparison.Ordinal);
-        Assert.Contains("survives 1 consecutive failed renewals", message, StringComparison.Ordinal);
+        Assert.Contains("needed 33.006 s", message, StringComparison.Ordinal);
+        Assert.Contains("survives 1 failed renewal;", message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_request_timeout_below_the_agents_own_is_rejected()
     {
-        Assert.StartsWith("RequestTimeout ≥ 00:00:06 fails", SingleFailure(o => o.RequestTimeout = TimeSpan.FromSeconds(5)), StringComparison.Ordinal);
+        Assert.StartsWith("RequestTimeout ≥ 6 s fails", SingleFailure(o => o.RequestTimeout = TimeSpan.FromSeconds(5)), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public sealed class ValidatorTests
     public void Durations_must_be_positive(string property)
     {
         string message = SingleFailure(o => typeof(TaskProtectionOptions).GetProperty(property)!.SetValue(o, TimeSpan.Zero));
-        Assert.Equal($"{property} > 0 fails: {property} = 00:00:00.", message);
+        Assert.Equal($"{property} > 0 fails: {property} = 0 s.", message);
     }
 
     [Fact]
@@ -110,28 +110,28 @@ public sealed class ValidatorTests
     }
 
     [Theory]
-    [InlineData(nameof(TaskProtectionOptions.CheckInterval), "1.00:00:00")]
-    [InlineData(nameof(TaskProtectionOptions.ExtensionInterval), "2.00:00:00")]
-    [InlineData(nameof(TaskProtectionOptions.ProtectionBuffer), "2.00:00:00")]
-    [InlineData(nameof(TaskProtectionOptions.MaxProtectionDuration), "365.00:00:00")]
-    [InlineData(nameof(TaskProtectionOptions.MaxProtectionCooldown), "1.00:00:00")]
-    [InlineData(nameof(TaskProtectionOptions.RequestTimeout), "00:05:00")]
-    [InlineData(nameof(TaskProtectionOptions.RetryBaseDelay), "01:00:00")]
-    [InlineData(nameof(TaskProtectionOptions.RetryMaxDelay), "01:00:00")]
-    [InlineData(nameof(TaskProtectionOptions.ReleaseDelay), "1.00:00:00")]
-    [InlineData(nameof(TaskProtectionOptions.AcquireTimeout), "1.00:00:00")]
-    [InlineData(nameof(TaskProtectionOptions.SchedulingTolerance), "01:00:00")]
-    [InlineData(nameof(TaskProtectionOptions.DrainTimeout), "00:02:00")]
-    public void Durations_beyond_their_range_are_reported_not_overflowed(string property, string maximum)
+    [InlineData(nameof(TaskProtectionOptions.CheckInterval), "1 d", 86400)]
+    [InlineData(nameof(TaskProtectionOptions.ExtensionInterval), "2 d", 172800)]
+    [InlineData(nameof(TaskProtectionOptions.ProtectionBuffer), "2 d", 172800)]
+    [InlineData(nameof(TaskProtectionOptions.MaxProtectionDuration), "365 d", 31536000)]
+    [InlineData(nameof(TaskProtectionOptions.MaxProtectionCooldown), "1 d", 86400)]
+    [InlineData(nameof(TaskProtectionOptions.RequestTimeout), "5 min", 300)]
+    [InlineData(nameof(TaskProtectionOptions.RetryBaseDelay), "1 h", 3600)]
+    [InlineData(nameof(TaskProtectionOptions.RetryMaxDelay), "1 h", 3600)]
+    [InlineData(nameof(TaskProtectionOptions.ReleaseDelay), "1 d", 86400)]
+    [InlineData(nameof(TaskProtectionOptions.AcquireTimeout), "1 d", 86400)]
+    [InlineData(nameof(TaskProtectionOptions.SchedulingTolerance), "1 h", 3600)]
+    [InlineData(nameof(TaskProtectionOptions.DrainTimeout), "2 min", 120)]
+    public void Durations_beyond_their_range_are_reported_not_overflowed(string property, string maximum, long maximumSeconds)
     {
         // TimeSpan.MaxValue would overflow the validator's sums and the manager's timers; it must be a clear message.
-        foreach (TimeSpan tooLong in (TimeSpan[])[TimeSpan.MaxValue, TimeSpan.Parse(maximum, System.Globalization.CultureInfo.InvariantCulture) + TimeSpan.FromTicks(1)])
+        foreach (TimeSpan tooLong in (TimeSpan[])[TimeSpan.MaxValue, TimeSpan.FromSeconds(maximumSeconds) + TimeSpan.FromTicks(1)])
         {
             var options = new TaskProtectionOptions();
             typeof(TaskProtectionOptions).GetProperty(property)!.SetValue(options, tooLong);
             IReadOnlyList<string> failures = TaskProtectionOptionsValidator.FindFailures(options);
             Assert.Contains(failures, f => f.StartsWith($"{property} ≤ {maximum} fails", StringComparison.Ordinal)
-                                           || f.StartsWith($"00:01:00 ≤ {property} ≤ {maximum} fails", StringComparison.Ordinal));
+                                           || f.StartsWith($"1 min ≤ {property} ≤ {maximum} fails", StringComparison.Ordinal));
             Assert.Throws<ArgumentException>(() => new TaskProtectionManager(new UnavailableTaskProtectionClient("test"), options));
         }
     }
@@ -145,7 +145,7 @@ public sealed class ValidatorTests
     [Fact]
     public void The_cool_down_after_the_cap_is_between_a_minute_and_a_day()
     {
-        Assert.StartsWith("00:01:00 ≤ MaxProtectionCooldown ≤ 1.00:00:00 fails", SingleFailure(o => o.MaxProtectionCooldown = TimeSpan.FromSeconds(59)), StringComparison.Ordinal);
+        Assert.StartsWith("1 min ≤ MaxProtectionCooldown ≤ 1 d fails", SingleFailure(o => o.MaxProtectionCooldown = TimeSpan.FromSeconds(59)), StringComparison.Ordinal);
         Assert.Empty(TaskProtectionOptionsValidator.FindFailures(new TaskProtectionOptions { MaxProtectionCooldown = TimeSpan.FromMinutes(1) }));
     }
 
@@ -158,7 +158,7 @@ public sealed class ValidatorTests
             o.MaxProtectionDrain = TimeSpan.FromMinutes(54);
         });
 
-        Assert.StartsWith("MaxProtectionDrain ≤ MaxProtectionDuration − lease fails: MaxProtectionDrain = 00:54:00, MaxProtectionDuration = 01:00:00, lease 00:07:00.", message, StringComparison.Ordinal);
+        Assert.StartsWith("MaxProtectionDrain ≤ MaxProtectionDuration − lease fails: MaxProtectionDrain = 54 min, MaxProtectionDuration = 1 h, lease 7 min.", message, StringComparison.Ordinal);
         Assert.Empty(TaskProtectionOptionsValidator.FindFailures(new TaskProtectionOptions { MaxProtectionDuration = TimeSpan.FromHours(1), MaxProtectionDrain = TimeSpan.FromMinutes(53) }));
         Assert.Empty(TaskProtectionOptionsValidator.FindFailures(new TaskProtectionOptions { MaxProtectionDrain = TimeSpan.Zero }));
         Assert.StartsWith("MaxProtectionDrain ≥ 0 fails", SingleFailure(o => o.MaxProtectionDrain = TimeSpan.FromMinutes(-1)), StringComparison.Ordinal);
@@ -169,6 +169,6 @@ public sealed class ValidatorTests
     {
         var options = new TaskProtectionOptions { RequestTimeout = TimeSpan.FromSeconds(1) };
         ArgumentException ex = Assert.Throws<ArgumentException>(() => new TaskProtectionManager(new UnavailableTaskProtectionClient("test"), options));
-        Assert.Contains("RequestTimeout ≥ 00:00:06 fails", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("RequestTimeout ≥ 6 s fails", ex.Message, StringComparison.Ordinal);
     }
 }

@@ -116,7 +116,7 @@ public sealed class DrainTests
         Assert.Equal(1, h.Manager.GetStatus().AbandonedSessions);
 
         FakeLogRecord record = Assert.Single(logger.Collector.GetSnapshot(), r => r.Id.Id == 1063);
-        Assert.Equal($"Abandoned critical session import-batch (id {stuck.Id}, running for 00:00:25).", record.Message);
+        Assert.Equal($"Abandoned critical session import-batch (id {stuck.Id}, running for 25 s).", record.Message);
         Assert.Contains(logger.Collector.GetSnapshot(), r => r.Id.Id == 1062 && r.Message.Contains("DrainTimeout passed", StringComparison.Ordinal));
     }
 
@@ -171,7 +171,7 @@ public sealed class DrainTests
     public void DrainTimeout_must_leave_room_for_the_release_within_the_largest_ECS_stop_timeout()
     {
         IReadOnlyList<string> failures = TaskProtectionOptionsValidator.FindFailures(new TaskProtectionOptions { DrainTimeout = TimeSpan.FromSeconds(115) });
-        Assert.Contains(failures, f => f.StartsWith("DrainTimeout + RequestTimeout ≤ 00:02:00 fails: 00:01:55 + 00:00:10 = 00:02:05.", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.StartsWith("DrainTimeout + RequestTimeout ≤ 2 min fails: 1 min 55 s + 10 s = 2 min 5 s.", StringComparison.Ordinal));
         Assert.Contains(TaskProtectionOptionsValidator.FindFailures(new TaskProtectionOptions { DrainTimeout = TimeSpan.Zero }), f => f.StartsWith("DrainTimeout > 0 fails", StringComparison.Ordinal));
         Assert.Empty(TaskProtectionOptionsValidator.FindFailures(new TaskProtectionOptions { DrainTimeout = TimeSpan.FromSeconds(110) }));
     }

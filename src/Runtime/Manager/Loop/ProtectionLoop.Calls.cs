@@ -211,7 +211,7 @@ internal sealed partial class ProtectionLoop
         }
         catch (TaskProtectionCallException ex)
         {
-            Log.CallRefused(_logger, "Releasing protection on stop", ex.Message);
+            Log.ReleaseOnStopFailed(_logger, ex);
             return ex;
         }
     }
@@ -308,7 +308,7 @@ internal sealed partial class ProtectionLoop
                 Log.DeploymentBlocked(_logger, operation, _enables.Failures, retryIn, error.Message);
                 break;
             default:
-                Log.EnableRefused(_logger, operation, retryIn, error.Message);
+                Log.EnableGaveUp(_logger, operation, retryIn, error);
                 break;
         }
 
@@ -327,7 +327,7 @@ internal sealed partial class ProtectionLoop
         else
         {
             // Retrying cannot help: the lease runs to its expiry.
-            Log.CallRefused(_logger, operation, error.Message);
+            Log.CallGaveUp(_logger, operation, error);
             _serverMayBeProtectedUntil = long.MinValue;
         }
 

@@ -145,11 +145,11 @@ internal sealed partial class ProtectionLoop
         DateTimeOffset utcNow = _clock.UtcNow;
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"continuous protection reaches MaxProtectionDuration ({_options.MaxProtectionDuration}) and ends at {_clock.ToUtc(_lease.Expiry, now, utcNow):O}; it may be acquired again from {_clock.ToUtc(_cooldownUntil, now, utcNow):O}");
+            $"continuous protection reaches MaxProtectionDuration ({DurationText.Format(_options.MaxProtectionDuration)}) and ends at {_clock.ToUtc(_lease.Expiry, now, utcNow):O}; it may be acquired again from {_clock.ToUtc(_cooldownUntil, now, utcNow):O}");
     }
 
     private string NotConfirmedWhy() =>
-        $"protection was not confirmed within AcquireTimeout ({_options.AcquireTimeout}) while sessions ran";
+        $"protection was not confirmed within AcquireTimeout ({DurationText.Format(_options.AcquireTimeout)}) while sessions ran";
 
     /// <summary>What to tell the application, and to whom it is owed.</summary>
     private readonly record struct Tell(ProtectionLossReason Reason, string Why, Exception? Error, Audience To)

@@ -13,7 +13,7 @@ namespace TaskProtection;
 /// scheduler: a throwing handler is logged and the others still run; a slow one delays nothing. Replaced sources are
 /// never disposed, so that a token handed out earlier stays usable (WaitHandle, Register) for as long as it is held.
 /// </remarks>
-internal sealed class LossSignal(LoopDispatcher dispatcher, ILogger logger)
+internal sealed class LossSignal(LoopDispatcher dispatcher, ILogger logger, Func<bool> heldProtection)
 {
     private Epoch _epoch = new();
 
@@ -35,7 +35,7 @@ internal sealed class LossSignal(LoopDispatcher dispatcher, ILogger logger)
             return false;
         }
 
-        Log.ProtectionLost(logger, reason, why, sessions.Count, SessionText.Describe(sessions));
+        Log.ProtectionLost(logger, reason, heldProtection(), why, sessions.Count, SessionText.Describe(sessions));
         epoch.Source.CancelAsync().ContinueWith(
             static (cancelled, state) => Log.ProtectionLostCallbackFailed((ILogger)state!, cancelled.Exception!),
             logger,
