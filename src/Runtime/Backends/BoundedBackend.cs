@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 
 namespace TaskProtection;
 
@@ -95,7 +94,7 @@ internal sealed class BoundedBackend(IProtectionBackend inner, TimeSpan requestT
             throw new TaskProtectionCallException(
                 CallFailureKind.Timeout,
                 isRetryable: true,
-                string.Create(CultureInfo.InvariantCulture, $"The call did not complete within RequestTimeout ({requestTimeout})."),
+                $"The call did not complete within RequestTimeout ({DurationText.Format(requestTimeout)}).",
                 innerException: ex);
         }
         catch (Exception ex) when (ex is not TaskProtectionCallException and not OperationCanceledException)
