@@ -1,3 +1,4 @@
+// Written from one template by tests/TaskProtection.Tests/Sessions/RunnerOverloads.cs: edit the template, not this file.
 namespace TaskProtection;
 
 /// <summary>

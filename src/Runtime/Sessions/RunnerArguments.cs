@@ -1,3 +1,4 @@
+// Written from one template by tests/TaskProtection.Tests/Sessions/RunnerOverloads.cs: edit the template, not this file.
 namespace TaskProtection;
 
 // Two to six arguments and the helper that calls the implementation with them, as the one state the runners take: a
