@@ -16,7 +16,7 @@ internal static class EcsApiErrors
         int statusCode = response.StatusCode;
         string? requestId = response.RequestId;
         (string? named, string? message) = ReadBody(response.Body);
-        string code = ErrorCode(response.ErrorType ?? named) ?? statusCode.ToString(CultureInfo.InvariantCulture);
+        string code = Code(response.ErrorType, named, statusCode);
         bool throttled = EcsErrorCodes.IsThrottling(code) || statusCode == 429;
         return new TaskProtectionCallException(
             throttled ? CallFailureKind.Throttled : CallFailureKind.Error,
@@ -27,6 +27,12 @@ internal static class EcsApiErrors
             message,
             requestId);
     }
+
+    /// <summary>The error's name, as <see cref="FromAnswer"/> reads it.</summary>
+    public static string Code(EcsApiResponse response) => Code(response.ErrorType, ReadBody(response.Body).Name, response.StatusCode);
+
+    private static string Code(string? header, string? named, int statusCode) =>
+        ErrorCode(header ?? named) ?? statusCode.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
     /// The error's name without URI or namespace: <c>aws.protocoltests.json#FooError:http://internal.amazon.com/…</c>

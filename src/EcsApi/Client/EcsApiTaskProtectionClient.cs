@@ -26,7 +26,7 @@ public sealed class EcsApiTaskProtectionClient
     private const int MaxExpiresInMinutes = 2880;
 
     private readonly EcsApiCaller _caller;
-    private readonly Lazy<EcsApiTarget>? _target;
+    private readonly ResolveOnce<EcsApiTarget>? _target;
 
     /// <summary>Creates the client. Nothing is resolved or called until the first call.</summary>
     /// <param name="httpClient">The HTTP client; its own timeout should be at least <paramref name="requestTimeout"/>.</param>
@@ -56,7 +56,7 @@ public sealed class EcsApiTaskProtectionClient
         TimeSpan timeout = requestTimeout ?? TimeSpan.FromSeconds(10);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero, nameof(requestTimeout));
         EcsApiOptions settings = options?.Clone() ?? new EcsApiOptions();
-        Lazy<EcsApiTarget> target = new(() => EcsApiTarget.Resolve(settings, settings.TaskArn, credentials, environment), LazyThreadSafetyMode.ExecutionAndPublication);
+        var target = new ResolveOnce<EcsApiTarget>(() => EcsApiTarget.Resolve(settings, settings.TaskArn, credentials, environment));
         _target = target;
         TimeProvider time = timeProvider ?? TimeProvider.System;
         _caller = new EcsApiCaller(new HttpEcsApiTransport(httpClient, () => target.Value, time), timeout, time);

@@ -10,6 +10,8 @@ namespace TaskProtection;
 /// </summary>
 internal sealed class HttpEcsApiTransport(HttpClient httpClient, Func<EcsApiTarget> target, TimeProvider timeProvider) : IEcsApiTransport
 {
+    private readonly SigningClock _clock = new(timeProvider);
+
     public const string TargetPrefix = "AmazonEC2ContainerServiceV20141113.";
     public const string ContentType = "application/x-amz-json-1.1";
     public const string Service = "ecs";
@@ -24,6 +26,16 @@ internal sealed class HttpEcsApiTransport(HttpClient httpClient, Func<EcsApiTarg
     {
         EcsApiTarget resolved = Resolve();
         ImmutableCredentials credentials = await resolved.Credentials.GetCredentialsAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        EcsApiResponse response = await SendSignedAsync(resolved, credentials, action, body, cancellationToken).ConfigureAwait(false);
+
+        // A signature refused because this machine's clock is off: signed again with ECS's time, as the AWS SDKs do.
+        return _clock.Correct(response)
+            ? await SendSignedAsync(resolved, credentials, action, body, cancellationToken).ConfigureAwait(false)
+            : response;
+    }
+
+    private async Task<EcsApiResponse> SendSignedAsync(EcsApiTarget resolved, ImmutableCredentials credentials, string action, byte[] body, CancellationToken cancellationToken)
+    {
         using HttpRequestMessage message = Signed(resolved, credentials, action, body);
         using HttpResponseMessage response = await httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         string? requestId = response.Headers.TryGetValues("x-amzn-RequestId", out IEnumerable<string>? ids) ? ids.FirstOrDefault() : null;
@@ -33,7 +45,7 @@ internal sealed class HttpEcsApiTransport(HttpClient httpClient, Func<EcsApiTarg
         {
             int length = await BoundedContent.ReadAsync(response.Content, buffer, MaxResponseBytes, cancellationToken).ConfigureAwait(false);
             return length >= 0
-                ? new EcsApiResponse((int)response.StatusCode, buffer.AsSpan(0, length).ToArray(), requestId) { ErrorType = errorType }
+                ? new EcsApiResponse((int)response.StatusCode, buffer.AsSpan(0, length).ToArray(), requestId) { ErrorType = errorType, ServerDate = response.Headers.Date }
                 : throw new TaskProtectionCallException(CallFailureKind.MalformedResponse, true, $"ECS {action}: the answer from {resolved.Endpoint} is larger than {MaxResponseBytes} bytes; the endpoint may not be ECS.");
         }
         finally
@@ -56,7 +68,7 @@ internal sealed class HttpEcsApiTransport(HttpClient httpClient, Func<EcsApiTarg
 
     private HttpRequestMessage Signed(EcsApiTarget resolved, ImmutableCredentials credentials, string action, byte[] body)
     {
-        DateTime now = timeProvider.GetUtcNow().UtcDateTime;
+        DateTime now = _clock.UtcNow.UtcDateTime;
         string host = resolved.Endpoint.IsDefaultPort ? resolved.Endpoint.Host : $"{resolved.Endpoint.Host}:{resolved.Endpoint.Port}";
         var headers = new List<KeyValuePair<string, string>>
         {

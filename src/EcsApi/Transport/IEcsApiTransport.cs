@@ -18,4 +18,7 @@ internal sealed record EcsApiResponse(int StatusCode, byte[] Body, string? Reque
 {
     /// <summary>The <c>X-Amzn-ErrorType</c> header, which names the error before the body does.</summary>
     public string? ErrorType { get; init; }
+
+    /// <summary>ECS's clock, from the <c>Date</c> header: what a skewed local clock is corrected from.</summary>
+    public DateTimeOffset? ServerDate { get; init; }
 }

@@ -76,8 +76,9 @@ public sealed class FakeEcsApi : IAsyncDisposable
             return false;
         }
 
-        string[] requestId = [$"x-amzn-RequestId: {Guid.NewGuid()}"];
-        await LoopbackHttpServer.WriteAsync(stream, status, "application/x-amz-json-1.1", answer, keepAlive: true, stopping, requestId).ConfigureAwait(false);
+        // ECS's Date is what the AWS SDKs correct a skewed clock from.
+        string[] headers = [$"x-amzn-RequestId: {Guid.NewGuid()}", "Date: " + Model.TimeProvider.GetUtcNow().ToString("R", System.Globalization.CultureInfo.InvariantCulture)];
+        await LoopbackHttpServer.WriteAsync(stream, status, "application/x-amz-json-1.1", answer, keepAlive: true, stopping, headers).ConfigureAwait(false);
         return true;
     }
 
