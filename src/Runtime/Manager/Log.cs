@@ -193,4 +193,13 @@ internal static partial class Log
 
     [LoggerMessage(1025, LogLevel.Error, "{Operation} {Outcome}, and trying again will not help until its cause is fixed: {Error} The application is told; trying again every {RetryIn} while sessions need protection.")]
     private static partial void EnableGaveUpMessage(ILogger logger, string operation, string outcome, string retryIn, string error);
+
+    [LoggerMessage(1038, LogLevel.Information, "The task stopped taking work ({Reason}): new sessions are refused, the running ones stay protected and protection is released when they end. Sessions running: {Sessions}")]
+    public static partial void StoppedTakingWork(ILogger logger, string reason, string sessions);
+
+    [LoggerMessage(1039, LogLevel.Information, "The task takes work again.")]
+    public static partial void TakingWorkAgain(ILogger logger);
+
+    [LoggerMessage(1041, LogLevel.Error, "An AdmissionChanged handler threw; the other handlers still ran.")]
+    public static partial void AdmissionHandlerFailed(ILogger logger, Exception exception);
 }

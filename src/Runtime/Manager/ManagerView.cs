@@ -9,6 +9,7 @@ internal sealed class ManagerView
     private int _mode;
     private long _forceDisabledAtEntered = -1;
     private StatusCore _core = StatusCore.Empty;
+    private AdmissionState _capAdmission = AdmissionState.Accepting;
 
     public ProtectionMode Mode => (ProtectionMode)Volatile.Read(ref _mode);
 
@@ -21,10 +22,14 @@ internal sealed class ManagerView
     /// </summary>
     public long ForceDisabledAtEntered => Volatile.Read(ref _forceDisabledAtEntered);
 
+    /// <summary>Whether the cap refuses new sessions now: its drain, or the cool-down after it (see <see cref="AdmissionRules"/>).</summary>
+    public AdmissionState CapAdmission => Volatile.Read(ref _capAdmission);
+
     /// <summary>Publishes the figures first, then the mode: a reader that sees a mode sees figures at least as new.</summary>
-    public void Publish(ProtectionMode mode, StatusCore core, long forceDisabledAtEntered)
+    public void Publish(ProtectionMode mode, StatusCore core, long forceDisabledAtEntered, AdmissionState capAdmission)
     {
         Volatile.Write(ref _core, core);
+        Volatile.Write(ref _capAdmission, capAdmission);
         Volatile.Write(ref _forceDisabledAtEntered, forceDisabledAtEntered);
         Interlocked.Exchange(ref _mode, (int)mode);
     }

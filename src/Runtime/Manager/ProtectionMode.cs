@@ -40,8 +40,15 @@ public enum ProtectionMode
     Faulted,
 
     /// <summary>
-    /// Continuous protection is in its last <see cref="TaskProtectionOptions.MaxProtectionDrain"/>: the running sessions
-    /// stay protected, new ones are refused, and protection is released when the last one ends (then the cool-down).
+    /// New sessions are refused while the running ones stay protected, and protection is released when the last one ends:
+    /// continuous protection is in its last <see cref="TaskProtectionOptions.MaxProtectionDrain"/> (the cool-down follows),
+    /// or <see cref="TaskProtectionManager.StopTakingWork"/> was called.
     /// </summary>
     Draining,
+
+    /// <summary>
+    /// <see cref="TaskProtectionManager.StopTakingWork"/> was called and the running sessions have ended: protection is
+    /// released and new sessions are refused, until <see cref="TaskProtectionManager.ResumeTakingWork"/>.
+    /// </summary>
+    Retired,
 }

@@ -18,10 +18,13 @@ internal sealed class SessionAdmission(
     ManagerView view,
     LoopDispatcher dispatcher,
     ILogger logger,
+    AdmissionRules admission,
+    WorkIntake intake,
     object owner,
     bool hasAgent)
 {
-    public bool IsCovered(long now) => !hasAgent || gate.IsCovered(now);
+    /// <summary>Whether protection covers a session entering now (and the task takes work): cheap, lock-free, allocation-free.</summary>
+    public bool IsCovered(long now) => intake.StoppedBecause is null && (!hasAgent || gate.IsCovered(now));
 
     public Task<CriticalSession> WaitForCoverageAsync(CriticalSession session, CancellationToken cancellationToken)
     {
@@ -38,16 +41,17 @@ internal sealed class SessionAdmission(
     }
 
     /// <summary>
-    /// A synchronous session started without coverage. If no acquisition can come for it (capped, faulted), its body
-    /// runs unprotected from now on: tell the application before Enter returns.
+    /// A synchronous session started without coverage. If the task refuses new work, it is refused (returned); if no
+    /// acquisition can come for it (capped, faulted), its body runs unprotected from now on: tell the application before
+    /// Enter returns.
     /// </summary>
-    public string? OnUncoveredEntry()
+    public AdmissionState? OnUncoveredEntry()
     {
         wake.Request();
         ProtectionMode mode = view.Mode;
-        if (RefusedBecause(mode) is { } refusal)
+        if (admission.Current() is { IsAccepting: false } refused)
         {
-            return refusal;
+            return refused;
         }
 
         if (UnprotectedBecause(mode) is { } loss)
@@ -91,19 +95,14 @@ internal sealed class SessionAdmission(
             // Its body has not started: once shutdown began, refusing it costs nothing, while admitting it into a task
             // that ECS is stopping (it may have picked the task just before this session's protection landed) would
             // start work that the stop then kills.
-            if (sessions.Registry.IsShutdownRequested && options.RefuseSessionsDuringShutdown)
+            if (admission.Current() is { IsAccepting: false } refused)
             {
-                throw CriticalSessionRefusedException.For(session.Name ?? "?");
+                throw CriticalSessionRefusedException.For(session.Name ?? "?", refused);
             }
 
             if (IsCovered(clock.Now))
             {
                 return;
-            }
-
-            if (RefusedBecause(view.Mode) is { } refusal)
-            {
-                throw new CriticalSessionRefusedException($"Critical session '{session.Name}' was not started: {refusal}");
             }
 
             if (FailFast(session) is { } loss)
@@ -148,26 +147,6 @@ internal sealed class SessionAdmission(
         }
 
         return UnprotectedBecause(mode);
-    }
-
-    /// <summary>
-    /// Why a session entering now is refused outright, whatever AcquireTimeoutBehavior says: the task drains before its cap
-    /// (or cools down after it, when the drain is on), so that what runs can end protected and ECS gets its window.
-    /// </summary>
-    private string? RefusedBecause(ProtectionMode mode)
-    {
-        if (mode == ProtectionMode.Draining)
-        {
-            return string.Create(
-                CultureInfo.InvariantCulture,
-                $"the task is draining: continuous protection is in its last MaxProtectionDrain ({DurationText.Format(options.CapDrain)}) before MaxProtectionDuration ({DurationText.Format(options.MaxProtectionDuration)}), so new work is left for another task while the running sessions finish protected. It takes work again after MaxProtectionCooldown ({DurationText.Format(options.MaxProtectionCooldown)}).");
-        }
-
-        // In the cool-down, whatever the mode shows on top of it (a force-disable, say): the published end says it.
-        bool coolingDown = mode == ProtectionMode.Capped || view.Core.CooldownUntil > clock.Now;
-        return coolingDown && options.CapDrain > TimeSpan.Zero
-            ? CappedWhy() + ". New work is left for another task until then (MaxProtectionDrain is on: nothing starts unprotected)."
-            : null;
     }
 
     /// <summary>The modes in which no protection is coming for a session entering now.</summary>

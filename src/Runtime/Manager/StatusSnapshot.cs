@@ -10,7 +10,8 @@ internal static class StatusSnapshot
         TaskProtectionOptions options,
         string? unavailableReason,
         long abandonedSessions,
-        CoordinationStatus? coordination)
+        CoordinationStatus? coordination,
+        AdmissionState admission)
     {
         // The mode first: the view publishes figures before the mode, so these are at least as new as it.
         ProtectionMode mode = view.Mode;
@@ -42,6 +43,7 @@ internal static class StatusSnapshot
             IsShutdownRequested = registry.IsShutdownRequested,
             AbandonedSessions = abandonedSessions,
             Coordination = coordination,
+            Admission = admission,
         };
     }
 }

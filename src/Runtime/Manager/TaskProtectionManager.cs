@@ -29,6 +29,9 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
     private readonly SessionCounts _sessions;
     private readonly TaskProtectionMetrics _metrics;
     private readonly ConcurrentQueue<ForceDisableRequest> _commands = new();
+    private readonly WorkIntake _intake = new();
+    private readonly AdmissionRules _admissionRules;
+    private readonly AdmissionSignal _admissionSignal;
     private readonly Lock _lifecycleLock = new();
     private readonly SessionAdmission _admission;
     private readonly SessionDrain _drain;
@@ -98,15 +101,17 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
         _metrics = new TaskProtectionMetrics(meterFactory, () => watched.ActiveCount, () => LeaseRemaining() > TimeSpan.Zero, () => LeaseRemaining().TotalSeconds);
         _sharesRegistryClock = ReferenceEquals(watched.TimeProvider, time);
         _unavailableReason = (client as UnavailableTaskProtectionClient)?.Reason;
+        _admissionRules = new AdmissionRules(_effective, watched, _intake, _view);
+        _admissionSignal = new AdmissionSignal(_dispatcher, _logger, _admissionRules.Current, sender: this);
         if (_unavailableReason is null)
         {
             IProtectionBackend backend = ManagerCoordination.Wrap(
                 new ClientBackend(client), coordination, _effective, time, _logger, _metrics, _dispatcher, _wake.Request, out _coordination);
             _protectionLoop = new ProtectionLoop(
-                _effective, _clock, _sessions, backend, _gate, _wake, _signal, _view, _metrics, _logger, _dispatcher, jitter ?? Random.Shared.NextDouble, _commands, owner: this);
+                _effective, _clock, _sessions, backend, _gate, _wake, _signal, _view, _metrics, _logger, _dispatcher, jitter ?? Random.Shared.NextDouble, _commands, _intake, _admissionSignal.Check, owner: this);
         }
 
-        _admission = new SessionAdmission(_effective, _clock, _sessions, _gate, _wake, _signal, _view, _dispatcher, _logger, owner: this, hasAgent: _protectionLoop is not null);
+        _admission = new SessionAdmission(_effective, _clock, _sessions, _gate, _wake, _signal, _view, _dispatcher, _logger, _admissionRules, _intake, owner: this, hasAgent: _protectionLoop is not null);
         _drain = new SessionDrain(_effective, _clock, watched, _gate, _wake, _metrics, _logger);
     }
 
@@ -128,6 +133,22 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
     /// task has gone idle, when a fresh token is issued: read it when work starts. Tokens handed out earlier stay usable.
     /// </summary>
     public CancellationToken ProtectionLostToken => _signal.Token;
+
+    /// <summary>
+    /// Raised when the task starts or stops refusing new sessions (<see cref="Admission"/> changed): shutdown, the drain before
+    /// <see cref="TaskProtectionOptions.MaxProtectionDuration"/> and the cool-down after it, <see cref="StopTakingWork"/>.
+    /// Job frameworks pause fetching work on it rather than take jobs only to hand them back. Handlers run one delivery at a
+    /// time on the thread pool, never on the manager's loop, and see the state as it is when they run: a refusal and its end
+    /// in quick succession may reach them as the end alone, never the other way round.
+    /// </summary>
+    public event EventHandler<AdmissionChangedEventArgs>? AdmissionChanged
+    {
+        add => _admissionSignal.Changed += value;
+        remove => _admissionSignal.Changed -= value;
+    }
+
+    /// <summary>Whether new sessions are accepted now, and if not, why and until when.</summary>
+    public AdmissionState Admission => _admissionRules.Current();
 
     /// <summary>The validated settings this manager runs with: a copy made once at construction; changing it has no effect.</summary>
     public TaskProtectionOptions Options => _options;
@@ -274,7 +295,37 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
     /// unless <see cref="TaskProtectionOptions.RefuseSessionsDuringShutdown"/> is off, refuses new sessions with
     /// <see cref="CriticalSessionRefusedException"/>. Protection stays renewed while sessions run. Calling it again does nothing.
     /// </summary>
-    public void RequestShutdown() => _drain.RequestShutdown();
+    public void RequestShutdown()
+    {
+        _drain.RequestShutdown();
+        _admissionSignal.Check();
+    }
+
+    /// <summary>
+    /// Stops taking work, for example because the task's service is replacing it in a deployment: from now on every new
+    /// session is refused with <see cref="CriticalSessionRefusedException"/> (<see cref="SessionRefusalReason.StoppedTakingWork"/>,
+    /// with <paramref name="reason"/>), the running sessions stay protected, and protection is released as soon as the last
+    /// one ends, so that ECS can replace the task at once. <see cref="ResumeTakingWork"/> undoes it (a rolled-back deployment).
+    /// Calling it again only updates the reason.
+    /// </summary>
+    /// <param name="reason">Why, for refusals, status and the log; required.</param>
+    public void StopTakingWork(string reason)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        _intake.Stop(reason);
+        _wake.Request();
+        _admissionSignal.Check();
+    }
+
+    /// <summary>Takes work again after <see cref="StopTakingWork"/>; does nothing otherwise.</summary>
+    public void ResumeTakingWork()
+    {
+        if (_intake.Resume())
+        {
+            _wake.Request();
+            _admissionSignal.Check();
+        }
+    }
 
     /// <summary>
     /// Requests shutdown (see <see cref="RequestShutdown"/>) and waits, with protection kept renewed, until no session is
@@ -343,7 +394,7 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
     /// <summary>A snapshot of the protection state.</summary>
     /// <returns>The status.</returns>
     public TaskProtectionStatus GetStatus() =>
-        StatusSnapshot.Create(_view, _clock, _sessions.Registry, _effective, _unavailableReason, _drain.AbandonedSessions, _coordination?.Status);
+        StatusSnapshot.Create(_view, _clock, _sessions.Registry, _effective, _unavailableReason, _drain.AbandonedSessions, _coordination?.Status, _admissionRules.Current());
 
     /// <inheritdoc />
     /// <remarks>
@@ -364,7 +415,7 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
     }
 
     /// <inheritdoc />
-    string? IProtectionCoordinator.OnUncoveredEntry() => _admission.OnUncoveredEntry();
+    AdmissionState? IProtectionCoordinator.OnUncoveredEntry() => _admission.OnUncoveredEntry();
 
     /// <inheritdoc />
     void IProtectionCoordinator.OnSessionEnded(string name, TimeSpan duration) => _metrics.SessionEnded(name, duration);

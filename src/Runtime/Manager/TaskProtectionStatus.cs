@@ -66,6 +66,9 @@ public sealed class TaskProtectionStatus
     /// <summary>Sessions still running when a shutdown drain gave up.</summary>
     public long AbandonedSessions { get; init; }
 
+    /// <summary>Whether new sessions are accepted now, and if not, why (see <see cref="TaskProtectionManager.Admission"/>).</summary>
+    public AdmissionState Admission { get; init; } = AdmissionState.Accepting;
+
     /// <summary>How this process shares protection with the task's other processes; null without <see cref="TaskProtectionOptions.CoordinationDirectory"/>.</summary>
     public CoordinationStatus? Coordination { get; init; }
 }

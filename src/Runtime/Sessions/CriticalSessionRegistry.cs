@@ -79,7 +79,7 @@ public sealed class CriticalSessionRegistry
         if (coordinator is not null && !coordinator.IsCovered(startTimestamp) && coordinator.OnUncoveredEntry() is { } refusal)
         {
             session.Dispose();
-            throw new CriticalSessionRefusedException(refusal);
+            throw CriticalSessionRefusedException.For(name, refusal);
         }
 
         return session;

@@ -9,9 +9,9 @@ internal interface IProtectionCoordinator
 
     /// <summary>
     /// Called when a synchronous session would start its body without coverage; must not block. Returns why the session is
-    /// refused instead (the task drains before its cap), or null when it goes ahead.
+    /// refused instead (the task refuses new work: draining, cooling down, not taking work), or null when it goes ahead.
     /// </summary>
-    string? OnUncoveredEntry();
+    AdmissionState? OnUncoveredEntry();
 
     /// <summary>Called on every 0→1 and 1→0 change of the active count; must not block.</summary>
     void OnActivityChanged();

@@ -2,8 +2,9 @@ namespace TaskProtection;
 
 /// <summary>
 /// Thrown by <see cref="CriticalSessionRegistry.Enter"/> and <see cref="CriticalSessionRegistry.EnterAsync"/> (and so by
-/// every <see cref="CriticalSectionAttribute"/> method) once the task is shutting down and
-/// <see cref="TaskProtectionOptions.RefuseSessionsDuringShutdown"/> is on: the work was not started, and should be left for
+/// every <see cref="CriticalSectionAttribute"/> method) when the task refuses new work: it is shutting down (with
+/// <see cref="TaskProtectionOptions.RefuseSessionsDuringShutdown"/> on), draining before its cap or cooling down after it,
+/// or was told to stop taking work (<see cref="Reason"/> says which). The work was not started, and should be left for
 /// another task (return the message to its queue, for example).
 /// </summary>
 public sealed class CriticalSessionRefusedException : InvalidOperationException
@@ -29,6 +30,18 @@ public sealed class CriticalSessionRefusedException : InvalidOperationException
     {
     }
 
+    private CriticalSessionRefusedException(string sessionName, AdmissionState state)
+        : base($"Critical session '{sessionName}' was not started: {state.Why}.")
+    {
+        Reason = state.RefusalReason;
+    }
+
+    /// <summary>Why the task refused it: shutting down, draining before the cap, cooling down, or not taking work.</summary>
+    public SessionRefusalReason Reason { get; } = SessionRefusalReason.ShuttingDown;
+
+    /// <summary>The refusal of <paramref name="sessionName"/> for <paramref name="state"/>.</summary>
+    internal static CriticalSessionRefusedException For(string sessionName, AdmissionState state) => new(sessionName, state);
+
     internal static CriticalSessionRefusedException For(string sessionName) =>
-        new($"Critical session '{sessionName}' was not started: the task is shutting down (SIGTERM or StopApplication) and refuses new sessions so that the drain can finish. Leave this work for another task; set TaskProtection:RefuseSessionsDuringShutdown = false to allow it.");
+        new($"Critical session '{sessionName}' was not started: {AdmissionRules.ShuttingDownWhy}.");
 }

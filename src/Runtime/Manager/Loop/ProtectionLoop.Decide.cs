@@ -54,6 +54,9 @@ internal sealed partial class ProtectionLoop
             case StepKind.Drain:
                 Drain();
                 break;
+            case StepKind.Undrain:
+                Undrain();
+                break;
             case StepKind.EndCooldown:
                 _capped = false;
                 Log.CooldownOver(_logger);
@@ -89,13 +92,35 @@ internal sealed partial class ProtectionLoop
         }
     }
 
-    /// <summary>New sessions are refused from now on (waiting ones re-check and hear it); running ones stay protected.</summary>
+    /// <summary>
+    /// New sessions are refused from now on (waiting ones re-check and hear it); running ones stay protected. Before the cap
+    /// the cool-down follows the release; a drain that was asked for only releases.
+    /// </summary>
     private void Drain()
     {
         _draining = true;
         _coverageOpen = false;
         long now = _clock.Now;
-        Log.Draining(_logger, _options.CapDrain, _clock.ToUtc(_leases.CapEnd(_lease), now, _clock.UtcNow), SessionText.Describe(_sessions.Snapshot()));
+        _drainingBeforeCap = now >= _leases.DrainFrom(_lease);
+        string sessions = SessionText.Describe(_sessions.Snapshot());
+        if (_drainingBeforeCap)
+        {
+            Log.Draining(_logger, _options.CapDrain, _clock.ToUtc(_leases.CapEnd(_lease), now, _clock.UtcNow), sessions);
+        }
+        else
+        {
+            Log.StoppedTakingWork(_logger, _intake.StoppedBecause ?? "asked to", sessions);
+        }
+
+        Commit();
+    }
+
+    /// <summary>Taking work resumed before the cap's drain: the confirmed lease covers new sessions again.</summary>
+    private void Undrain()
+    {
+        _draining = false;
+        _coverageOpen = _lease.IsHeld;
+        Log.TakingWorkAgain(_logger);
         Commit();
     }
 
@@ -130,6 +155,13 @@ internal sealed partial class ProtectionLoop
         }
 
         _draining = false;
+        if (!_drainingBeforeCap)
+        {
+            // A drain that was asked for: released, and nothing more.
+            Commit();
+            return;
+        }
+
         _capped = true;
         _cooldownUntil = now + _cooldownTicks;
         Commit(Tell.Running(ProtectionLossReason.MaxDurationReached, CapWhy()));

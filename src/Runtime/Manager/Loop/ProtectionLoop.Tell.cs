@@ -26,7 +26,8 @@ internal sealed partial class ProtectionLoop
 
         int running = _sessions.Running;
         ProtectionMode mode = Mode();
-        _view.Publish(mode, Figures(), _forceDisabledAtEntered);
+        AdmissionState admission = CapAdmission();
+        _view.Publish(mode, Figures(), _forceDisabledAtEntered, admission);
         bool told = tell.IsOwed(running, _sessions.Active)
                     && _signal.TryRaise(_owner, tell.Reason, tell.Why, tell.Error, _sessions.Snapshot());
         if (widening)
@@ -40,8 +41,20 @@ internal sealed partial class ProtectionLoop
             _gate.Pulse();
         }
 
+        if (!AdmissionRules.Same(admission, _publishedAdmission))
+        {
+            _publishedAdmission = admission;
+            _admissionChanged();
+        }
+
         return running;
     }
+
+    /// <summary>Whether the cap refuses new sessions: its drain, then the cool-down after it (with the drain on).</summary>
+    private AdmissionState CapAdmission() =>
+        _draining && _drainingBeforeCap || _capped
+            ? AdmissionRules.ForCap(_options, _draining && _drainingBeforeCap, _capped, _capped ? _clock.ToUtc(_cooldownUntil, _clock.Now, _clock.UtcNow) : default)
+            : AdmissionState.Accepting;
 
     /// <summary>The mode the state implies.</summary>
     private ProtectionMode Mode()
@@ -79,6 +92,11 @@ internal sealed partial class ProtectionLoop
         if (_draining)
         {
             return ProtectionMode.Draining;
+        }
+
+        if (_intake.StoppedBecause is not null && !_lease.IsHeld)
+        {
+            return ProtectionMode.Retired;
         }
 
         if (_lease.IsHeld)

@@ -33,6 +33,8 @@ internal sealed partial class ProtectionLoop
     private readonly Func<double> _jitter;
     private readonly object _owner;
     private readonly ConcurrentQueue<ForceDisableRequest> _commands;
+    private readonly WorkIntake _intake;
+    private readonly Action _admissionChanged;
     private readonly StepDecider _decider;
     private readonly LeaseRules _leases;
     private readonly RetryPolicy _retry;
@@ -53,6 +55,7 @@ internal sealed partial class ProtectionLoop
     private bool _lost;
     private bool _lapseReported;
     private bool _draining;
+    private bool _drainingBeforeCap;
     private bool _capped;
     private bool _releasing;
     private bool _stopped;
@@ -70,6 +73,7 @@ internal sealed partial class ProtectionLoop
 
     // What Commit last made visible, so that it wakes waiting sessions only when something they look at changed.
     private ProtectionMode _publishedMode = ProtectionMode.Stopped;
+    private AdmissionState _publishedAdmission = AdmissionState.Accepting;
 
     public ProtectionLoop(
         TaskProtectionOptions options,
@@ -85,8 +89,12 @@ internal sealed partial class ProtectionLoop
         LoopDispatcher dispatcher,
         Func<double> jitter,
         ConcurrentQueue<ForceDisableRequest> commands,
+        WorkIntake intake,
+        Action admissionChanged,
         object owner)
     {
+        _intake = intake;
+        _admissionChanged = admissionChanged;
         _options = options;
         _clock = clock;
         _sessions = sessions;
@@ -212,7 +220,8 @@ internal sealed partial class ProtectionLoop
         _mayLand,
         _busySince,
         _releaseDueAt,
-        _serverMayBeProtectedUntil);
+        _serverMayBeProtectedUntil,
+        _intake.StoppedBecause is not null);
 
     /// <summary>The next moment running sessions must be told something if nothing changes before; notes the task busy if it is.</summary>
     private (long At, bool Lapse) TellDeadline(long now)

@@ -102,10 +102,17 @@ internal sealed class StepDecider(DeciderRules rules)
             return AcquireStep(f, watchdog);
         }
 
+        // The drain before the cap, or one asked for: new sessions are refused, the running ones stay protected. A drain
+        // that was asked for ends when taking work resumes, unless the cap's own drain has begun meanwhile.
         long drainFrom = leases.DrainFrom(lease);
-        if (!f.Draining && f.Now >= drainFrom)
+        if (!f.Draining && (f.Now >= drainFrom || f.StopTakingWork))
         {
             return new Step(StepKind.Drain);
+        }
+
+        if (f.Draining && !f.StopTakingWork && f.Now < drainFrom)
+        {
+            return new Step(StepKind.Undrain);
         }
 
         // While sessions run, every wait ends by the lapse watch, so that a lapse is reported before the lease ends;
@@ -149,7 +156,8 @@ internal sealed class StepDecider(DeciderRules rules)
         // No session: release once the delay has passed, while the agent may still hold protection for us.
         if (f.Now < f.ServerMayBeProtectedUntil)
         {
-            long releaseDueAt = f.ReleaseDueAt == long.MaxValue ? f.Now + rules.ReleaseDelayTicks : f.ReleaseDueAt;
+            // The release delay keeps protection between back-to-back jobs; a task that takes no work has none to come.
+            long releaseDueAt = f.ReleaseDueAt == long.MaxValue ? f.Now + (f.StopTakingWork ? 0 : rules.ReleaseDelayTicks) : f.ReleaseDueAt;
             long at = Math.Max(Math.Max(releaseDueAt, f.Releases.NextAttemptAt), f.DisableAgainAt);
             return new Decision(f.Now >= at ? new Step(StepKind.Release) : Step.WaitUntil(at), long.MinValue, releaseDueAt);
         }
@@ -202,7 +210,8 @@ internal readonly record struct LoopFacts(
     LateLandings MayLand,
     long BusySince,
     long ReleaseDueAt,
-    long ServerMayBeProtectedUntil);
+    long ServerMayBeProtectedUntil,
+    bool StopTakingWork = false);
 
 /// <summary>One decision: the step, and the schedule the loop keeps from now on.</summary>
 internal readonly record struct Decision(Step Step, long BusySince, long ReleaseDueAt);
@@ -231,8 +240,11 @@ internal enum StepKind
     /// <summary>The cool-down after the cap is over: protection may be acquired again.</summary>
     EndCooldown,
 
-    /// <summary>Continuous protection reached its drain: refuse new sessions, keep the running ones protected.</summary>
+    /// <summary>Continuous protection reached its drain, or a drain was asked for: refuse new sessions, keep the running ones protected.</summary>
     Drain,
+
+    /// <summary>A drain that was asked for is over (taking work resumed): the confirmed lease covers new sessions again.</summary>
+    Undrain,
 
     /// <summary>A session entered after a force-disable: protection may be acquired again.</summary>
     LeaveForceDisabled,
