@@ -9,7 +9,12 @@ namespace TaskProtection;
 /// <see cref="OperationCanceledException"/> when the manager is stopping.
 /// </summary>
 /// <remarks>Awaited on the loop's scheduler, so its awaits omit ConfigureAwait.</remarks>
-internal sealed class BoundedBackend(IProtectionBackend inner, TimeSpan requestTimeout, ManagerClock clock, TaskProtectionMetrics metrics)
+/// <param name="inner">The backend bounded.</param>
+/// <param name="requestTimeout">RequestTimeout: every call's bound.</param>
+/// <param name="announceWithin">How long a force-disable waits for the task's other processes to tell their sessions.</param>
+/// <param name="clock">The manager's clock.</param>
+/// <param name="metrics">Where calls are counted.</param>
+internal sealed class BoundedBackend(IProtectionBackend inner, TimeSpan requestTimeout, TimeSpan announceWithin, ManagerClock clock, TaskProtectionMetrics metrics)
 {
     public const string EnableOperation = "enable";
     public const string DisableOperation = "disable";
@@ -27,10 +32,34 @@ internal sealed class BoundedBackend(IProtectionBackend inner, TimeSpan requestT
     public Task DisableAsync(CancellationToken stopping) =>
         CallAsync(DisableOperation, async token => { await inner.DisableAsync(token); return true; }, stopping);
 
+    /// <summary>
+    /// Tells the task's other processes of a force-disable and waits, at most the announcement bound, until they
+    /// have told their sessions. A force-disable is an emergency: it goes out anyway after that, so this never fails.
+    /// </summary>
+    /// <returns>Null when every other process took notice in time, else why it goes out regardless.</returns>
+    public async Task<string?> AnnounceForceDisableAsync(string reason, CancellationToken stopping)
+    {
+        try
+        {
+            await inner.AnnounceForceDisableAsync(reason, stopping).WaitAsync(announceWithin, clock.Provider, stopping);
+            return null;
+        }
+        catch (TimeoutException)
+        {
+            return $"another process of the task still held sessions after {DurationText.Format(announceWithin)} (its loop may be stalled)";
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
+        {
+            return ex.Message;
+        }
+    }
+
     public Task ForceDisableAsync(string reason, CancellationToken stopping) =>
         CallAsync(DisableOperation, async token => { await inner.ForceDisableAsync(reason, token); return true; }, stopping);
 
     public RemoteForceDisable? TakeRemoteForceDisable() => inner.TakeRemoteForceDisable();
+
+    public void NoLongerNeeded() => inner.NoLongerNeeded();
 
     private async Task<T> CallAsync<T>(string operationName, Func<CancellationToken, Task<T>> operation, CancellationToken stopping)
     {

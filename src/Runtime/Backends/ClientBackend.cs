@@ -17,8 +17,16 @@ internal sealed class ClientBackend(ITaskProtectionClient client) : IProtectionB
 
     public Task DisableAsync(CancellationToken cancellationToken) => client.DisableAsync(cancellationToken);
 
+    /// <summary>One process alone: nobody else to tell.</summary>
+    public Task AnnounceForceDisableAsync(string reason, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>One process alone: a force-disable is a disable.</summary>
     public Task ForceDisableAsync(string reason, CancellationToken cancellationToken) => client.DisableAsync(cancellationToken);
+
+    public void NoLongerNeeded()
+    {
+        // One process alone: nobody else to let release.
+    }
 
     public RemoteForceDisable? TakeRemoteForceDisable() => null;
 }

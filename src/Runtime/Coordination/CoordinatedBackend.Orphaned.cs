@@ -22,7 +22,7 @@ internal sealed partial class CoordinatedBackend
         }
     }
 
-    public void StopWatching()
+    private void StopWatching()
     {
         lock (_watchLock)
         {
@@ -31,70 +31,55 @@ internal sealed partial class CoordinatedBackend
         }
     }
 
-    /// <summary>On the loop's scheduler, like every call this client makes.</summary>
-    private void PostOrphanCheck() => _ = _dispatcher.RunOnLoop(CheckOrphanedAsync);
+    /// <summary>On the coordination thread, like every call this backend makes.</summary>
+    private void PostOrphanCheck() => _ = OnCoordinationThread(CheckOrphanedAsync);
 
-    private async Task CheckOrphanedAsync()
+    private async Task<bool> CheckOrphanedAsync()
     {
         try
         {
             using var timeout = new CancellationTokenSource(_requestTimeout, _time);
-            TimeSpan? again = await ReleaseIfOrphanedAsync(timeout.Token);
-            if (again is { } delay)
+            if (await ReleaseIfOrphanedAsync(timeout.Token) is { } again)
             {
-                WatchForOrphanedProtection(delay);
+                WatchForOrphanedProtection(again);
             }
         }
-        catch (Exception ex) when (ex is TaskProtectionCallException or OperationCanceledException or IOException)
+        catch (Exception ex) when (ex is TaskProtectionCallException or OperationCanceledException or IOException or UnauthorizedAccessException)
         {
-            // Try again later: the lock was busy for too long, or the call failed.
+            // Try again later: the lock was busy for too long, the file system failed, or the call failed.
             WatchForOrphanedProtection(_orphanCheckEvery);
         }
+
+        return true;
     }
 
     /// <summary>Releases when no live process holds sessions and the task may still be protected; when to look again, or null.</summary>
     private async Task<TimeSpan?> ReleaseIfOrphanedAsync(CancellationToken cancellationToken)
     {
         using ICoordinationSession session = await _store.LockAsync(cancellationToken);
-        DateTimeOffset now = _time.GetUtcNow();
+        long now = _clock.Now;
         SharedProtection shared = ReadShared(session, now);
-        if (Status.IsHolder)
+        if (_holder)
         {
             return null; // This process holds sessions again: its own release will decide.
         }
 
-        int others = session.OtherHolders();
-        if (others > 0)
+        (bool others, _) = session.OtherHolders();
+        if (others)
         {
             return _orphanCheckEvery;
         }
 
-        DateTimeOffset? enableMayLand = shared.Pending.Where(static p => p.Enable).Select(static p => (DateTimeOffset?)p.MayLandUntil).Max();
+        long? enableMayLand = shared.EnableMayLandUntil(now);
         if (shared.ExpiresAt is null && enableMayLand is null)
         {
             return null; // Released already, and nothing can turn protection back on.
         }
 
         Log.ReleasingOrphaned(_logger);
-        var ours = new PendingCall(false, now, 0, now + _landing);
-        shared = shared with { ExpiresAt = null };
-        session.Write(shared with { Pending = [.. shared.Pending, ours] });
-        try
-        {
-            await _inner.DisableAsync(cancellationToken);
-        }
-        catch (Exception ex) when (ex is TaskProtectionCallException or OperationCanceledException)
-        {
-            bool mayLand = ex is not TaskProtectionCallException refused || refused.MayHaveLanded();
-            session.Write(shared with { LastCall = Call(false, now, ex), Pending = mayLand ? [.. shared.Pending, ours] : shared.Pending });
-            throw;
-        }
-
-        SharedProtection after = shared with { LastCall = Call(false, now, null) };
-        session.Write(after);
-        Publish(after, holder: false, others: 0);
+        await SendDisableAsync(session, _period.Released(shared, now), now, othersHold: false, cancellationToken);
 
         // An enable given up on by the dead process may still land after this release: release once more after it.
-        return enableMayLand is { } until && until > now ? until - now : null;
+        return enableMayLand is { } until && until > now ? _clock.Span(until - now) : null;
     }
 }

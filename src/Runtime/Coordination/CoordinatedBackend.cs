@@ -4,63 +4,77 @@ using Microsoft.Extensions.Logging;
 namespace TaskProtection;
 
 /// <summary>
-/// Puts the coordination rules between one manager and the agent, so that several processes of a task share its
-/// protection: every call is made under the call lock; an acquire or renewal that another process's confirmed lease
-/// already covers is not sent (the manager adopts that lease); an enable never asks for less than the shared expiry; a
-/// release is not sent while another process holds sessions; nothing is enabled while a release given up on may land.
-/// Its time spent waiting for the lock counts inside the manager's RequestTimeout, so the gap budget still holds.
+/// Puts the coordination rules between one process's loop and ECS, so that the processes of a task share its protection:
+/// every call is made under the call lock; an acquire or renewal that another process's lease already covers is not sent
+/// (its lease is adopted); an enable never asks for less than the shared expiry, nor past the task's shared cap; a release
+/// is not sent while another process holds sessions; nothing is enabled while a release given up on may land, nor in the
+/// task's cool-down, nor (by a process not holding already) in its drain. Every file operation runs on the coordination
+/// thread, never on the loop: a hung file system is a call that times out, and the loop tells the application on time.
 /// </summary>
-/// <remarks>Called on the loop's scheduler, and its own checks are posted there: its awaits omit ConfigureAwait.</remarks>
-internal sealed partial class CoordinatedBackend : IProtectionBackend
+/// <remarks>Its operations run on that thread's scheduler (the simulation's own, in tests): its awaits omit ConfigureAwait.</remarks>
+internal sealed partial class CoordinatedBackend : IProtectionBackend, IDisposable
 {
     private readonly IProtectionBackend _inner;
     private readonly ICoordinationStore _store;
+    private readonly SharedClock _clock;
+    private readonly SharedPeriod _period;
     private readonly string _directory;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly TaskProtectionMetrics _metrics;
-    private readonly LoopDispatcher _dispatcher;
-    private readonly TimeSpan _adoptMargin;
-    private readonly TimeSpan _landing;
+    private readonly TaskScheduler _io;
+    private readonly long _adoptMargin;
+    private readonly long _landing;
+    private readonly long _minute;
     private readonly TimeSpan _requestTimeout;
     private readonly TimeSpan _orphanCheckEvery;
-    private readonly Action _wake;
+    private readonly TimeSpan _noticeEvery;
+    private readonly TimeSpan _announceWithin;
+    private readonly long _announceHoldTicks;
     private readonly Lock _statusLock = new();
-    private readonly Lock _noticeLock = new();
     private CoordinationStatus _status;
-    private ForceDisableMark? _seenForceDisable;
 
-    // Another process's force-disable, noticed and not yet taken by the loop; and the newest one the loop has taken.
-    // No enable goes out while a newer one is untaken, or a renewal waiting for the lock would undo it at once.
-    private ForceDisableMark? _untakenForceDisable;
-    private long _takenForceDisableEpoch;
+    // Coordination thread only.
+    private bool _holder;
+    private long _lastKnownExpiry = long.MinValue;
 
-    // The expiry this process last confirmed or adopted: a lease is adopted only when another process moved it since,
-    // or a renewal that must reach further (the last one before the cap) would adopt the same lease again and again.
-    private DateTimeOffset _lastKnownExpiry = DateTimeOffset.MinValue;
-
-    public CoordinatedBackend(IProtectionBackend inner, ICoordinationStore store, string directory, TaskProtectionOptions options, TimeProvider time, ILogger logger, TaskProtectionMetrics metrics, LoopDispatcher dispatcher, Action wake)
+    public CoordinatedBackend(
+        IProtectionBackend inner,
+        ICoordinationStore store,
+        string directory,
+        TaskProtectionOptions options,
+        TimeProvider time,
+        ILogger logger,
+        TaskProtectionMetrics metrics,
+        TaskScheduler io,
+        Action wake)
     {
-        _wake = wake;
-        _metrics = metrics;
-        _dispatcher = dispatcher;
         _inner = inner;
         _store = store;
+        _clock = store.Clock;
+        _period = SharedPeriod.From(options, store.Clock);
         _directory = directory;
         _time = time;
         _logger = logger;
+        _metrics = metrics;
+        _io = io;
+        _wake = wake;
+        _startedAt = store.Clock.Now;
 
         // An adopted lease must leave the buffer and some time before it is due again, or the loop would spin.
-        _adoptMargin = options.ProtectionBuffer + options.SchedulingTolerance + TimeSpan.FromSeconds(1);
-        _landing = GapBudget.MayLandWithin(options);
+        _adoptMargin = _clock.Ticks(options.ProtectionBuffer + options.SchedulingTolerance + TimeSpan.FromSeconds(1));
+        _landing = _clock.Ticks(GapBudget.MayLandWithin(options));
+        _minute = _clock.Ticks(TimeSpan.FromMinutes(1));
         _requestTimeout = options.RequestTimeout;
+        _noticeEvery = NoticeEvery(options);
+        _announceWithin = AnnounceWithin(options);
+
+        // An announced force-disable keeps enables back while it waits for the others, and until its call may land.
+        _announceHoldTicks = _clock.Ticks(_announceWithin + (2 * options.RequestTimeout) + GapBudget.MayLandWithin(options));
 
         // A killed last holder's protection is released about a ReleaseDelay after it died, as if it had released.
         _orphanCheckEvery = options.ReleaseDelay > TimeSpan.FromSeconds(1) ? options.ReleaseDelay : TimeSpan.FromSeconds(1);
         _status = new CoordinationStatus { Directory = directory, Participant = store.Participant };
-        _seenForceDisable = store.Peek().ForceDisable;
-        _takenForceDisableEpoch = _seenForceDisable?.Epoch ?? 0;
-        store.Changed += CheckForceDisable;
     }
 
     public string Description => $"{_inner.Description}, shared through {_directory}";
@@ -76,199 +90,200 @@ internal sealed partial class CoordinatedBackend : IProtectionBackend
         }
     }
 
-    public async Task<EnableConfirmation> EnableAsync(int expiresInMinutes, CancellationToken cancellationToken)
-    {
-        DateTimeOffset waitStarted = _time.GetUtcNow();
-        using ICoordinationSession session = await _store.LockAsync(cancellationToken);
-        DateTimeOffset now = _time.GetUtcNow();
-        SharedProtection shared = ReadShared(session, now);
-        if (shared.ForceDisable is { } mark && mark.By != _store.Participant && mark.Epoch > Volatile.Read(ref _takenForceDisableEpoch))
-        {
-            throw Retryable($"another process of the task ({mark.By}) just force-disabled protection");
-        }
+    public Task<EnableConfirmation> EnableAsync(int minutes, CancellationToken cancellationToken) =>
+        OnCoordinationThread(() => EnableLockedAsync(minutes, cancellationToken));
 
-        if (shared.DisableMayLandUntil(now) is { } until)
+    public Task DisableAsync(CancellationToken cancellationToken) =>
+        OnCoordinationThread(() => DisableLockedAsync(force: false, null, cancellationToken));
+
+    /// <summary>A force-disable: sent even while other processes hold sessions, and announced to them.</summary>
+    public Task ForceDisableAsync(string reason, CancellationToken cancellationToken) =>
+        OnCoordinationThread(() => DisableLockedAsync(force: true, reason, cancellationToken));
+
+    /// <summary>This process needs no protection now: it stops counting as a holder, so that the others may release.</summary>
+    public void NoLongerNeeded() => _ = OnCoordinationThread(() =>
+    {
+        StopHolding();
+        return Task.FromResult(true);
+    });
+
+    public void Dispose()
+    {
+        StopWatching();
+        _poll?.Dispose();
+    }
+
+    private async Task<EnableConfirmation> EnableLockedAsync(int asked, CancellationToken cancellationToken)
+    {
+        long waitStarted = _clock.Now;
+        using ICoordinationSession session = await _store.LockAsync(cancellationToken);
+        long now = _clock.Now;
+        SharedProtection shared = ReadShared(session, now);
+        RefuseWhileUnsafe(shared, now);
+        if (_period.EnableRefusedUntil(shared, now, _holder) is { } refusedUntil)
         {
-            throw Retryable(string.Create(CultureInfo.InvariantCulture, $"a release given up on (by this or another process of the task) may still take effect until {until:O}; enabling before then could be undone"));
+            // The task's cool-down (or a drain this process may not join): no protection until then, for any process.
+            StopHolding(session);
+            Publish(shared);
+            return new EnableConfirmation(CoolingDownUntil: _clock.ToLocal(refusedUntil));
         }
 
         session.BecomeHolder();
+        _holder = true;
         StopWatching();
+        long since = SharedPeriod.SinceFor(shared, now);
         if (shared.ExpiresAt is { } expires && expires - now >= _adoptMargin && expires > _lastKnownExpiry)
         {
             _lastKnownExpiry = expires;
-            Publish(shared, holder: true, sharedRenewal: true);
+            Publish(shared, sharedRenewal: true);
             _metrics.SharedRenewal();
-            return new EnableConfirmation(expires);
+            return new EnableConfirmation(_clock.ToLocal(expires), _clock.ToLocal(since));
         }
 
         if (shared.LastCall is { Enable: true, Succeeded: false } last && last.By != _store.Participant && last.StartedAt >= waitStarted)
         {
             // Another process tried while this one waited for the lock, and failed: that was this attempt too.
-            Publish(shared, holder: true);
+            Publish(shared);
             throw new TaskProtectionCallException(CallFailureKind.Transport, last.Retryable, $"Another process of the task ({last.By}) just tried to enable protection and failed: {last.Error}");
         }
 
-        int minutes = Math.Clamp(Math.Max(expiresInMinutes, MinutesToReach(shared.ExpiresAt, now)), GapBudget.MinExpiresInMinutes, GapBudget.MaxExpiresInMinutes);
+        int reach = shared.ExpiresAt is { } e && e > now ? (int)Math.Min(GapBudget.MaxExpiresInMinutes, (e - now + _minute - 1) / _minute) : 0;
+        int minutes = Math.Clamp(Math.Min(Math.Max(asked, reach), _period.MinutesToCap(since, now, _minute)), GapBudget.MinExpiresInMinutes, GapBudget.MaxExpiresInMinutes);
+        return await SendEnableAsync(session, shared, now, since, minutes, cancellationToken);
+    }
+
+    private async Task<EnableConfirmation> SendEnableAsync(ICoordinationSession session, SharedProtection shared, long now, long since, int minutes, CancellationToken cancellationToken)
+    {
         var ours = new PendingCall(true, now, minutes, now + _landing);
         session.Write(shared with { Pending = [.. shared.Pending, ours] });
         try
         {
             await _inner.EnableAsync(minutes, cancellationToken);
-            int counted = shared.Pending.Where(static p => p.Enable).Select(static p => p.Minutes).DefaultIfEmpty(minutes).Min();
-            DateTimeOffset confirmed = now + TimeSpan.FromMinutes(Math.Min(minutes, counted));
-            _lastKnownExpiry = confirmed;
-            SharedProtection after = shared with { ExpiresAt = confirmed, LastCall = Call(true, now, null) };
-            session.Write(after);
-            Publish(after, holder: true);
-            return new EnableConfirmation(confirmed);
         }
         catch (Exception ex) when (ex is TaskProtectionCallException or OperationCanceledException)
         {
             bool mayLand = ex is not TaskProtectionCallException refused || refused.MayHaveLanded();
-            SharedProtection after = shared with { LastCall = Call(true, now, ex), Pending = mayLand ? [.. shared.Pending, ours] : shared.Pending };
-            session.Write(after);
-            Publish(after, holder: true);
+            SharedProtection failed = shared with { LastCall = Call(true, now, ex), Pending = mayLand ? [.. shared.Pending, ours] : shared.Pending };
+            session.Write(failed);
+            Publish(failed);
             throw;
         }
+
+        // An earlier enable that may still land after this one resets the expiry to its own minutes from then.
+        int counted = shared.Pending.Where(static p => p.Enable).Select(static p => p.Minutes).DefaultIfEmpty(minutes).Min();
+        long confirmed = now + (Math.Min(minutes, counted) * _minute);
+        _lastKnownExpiry = confirmed;
+        SharedProtection after = shared with { ExpiresAt = confirmed, ProtectedSince = since, LastCall = Call(true, now, null) };
+        session.Write(after);
+        Publish(after);
+        return new EnableConfirmation(_clock.ToLocal(confirmed), _clock.ToLocal(since));
     }
 
-    public Task DisableAsync(CancellationToken cancellationToken) => DisableAsync(force: false, null, cancellationToken);
-
-    /// <summary>A force-disable: sent even while other processes hold sessions, and announced to them.</summary>
-    public Task ForceDisableAsync(string reason, CancellationToken cancellationToken) => DisableAsync(force: true, reason, cancellationToken);
-
-    public RemoteForceDisable? TakeRemoteForceDisable()
-    {
-        lock (_noticeLock)
-        {
-            if (_untakenForceDisable is not { } mark)
-            {
-                return null;
-            }
-
-            _untakenForceDisable = null;
-            Volatile.Write(ref _takenForceDisableEpoch, Math.Max(_takenForceDisableEpoch, mark.Epoch));
-            return new RemoteForceDisable(mark.By, mark.Reason);
-        }
-    }
-
-    /// <summary>Looks at the shared state without the lock: notices a force-disable made elsewhere.</summary>
-    public void CheckForceDisable()
-    {
-        ForceDisableMark? mark = _store.Peek().ForceDisable;
-        Notice(mark);
-    }
-
-    private async Task DisableAsync(bool force, string? reason, CancellationToken cancellationToken)
+    private async Task<bool> DisableLockedAsync(bool force, string? reason, CancellationToken cancellationToken)
     {
         using ICoordinationSession session = await _store.LockAsync(cancellationToken);
-        DateTimeOffset now = _time.GetUtcNow();
+        long now = _clock.Now;
         SharedProtection shared = ReadShared(session, now);
-        if (!force)
+        StopHolding(session);
+        (bool others, string? unknown) = session.OtherHolders();
+        if (others && !force)
         {
-            session.StopHolding();
-        }
-
-        int others = session.OtherHolders();
-        if (others > 0 && !force)
-        {
-            Publish(shared, holder: false, others: others, skipped: true);
+            Publish(shared, othersHold: true, skipped: true);
             _metrics.ReleaseSkipped();
-            Log.ReleaseSkipped(_logger, others);
+            if (unknown is not null)
+            {
+                Log.ReleaseSkippedUnknownHolders(_logger, unknown);
+            }
+            else
+            {
+                Log.ReleaseSkipped(_logger);
+            }
+
             WatchForOrphanedProtection(_orphanCheckEvery);
-            return;
+            return false;
         }
 
-        _lastKnownExpiry = DateTimeOffset.MinValue;
-        ForceDisableMark? mark = force
-            ? new ForceDisableMark((shared.ForceDisable?.Epoch ?? 0) + 1, reason!, _store.Participant, now)
-            : shared.ForceDisable;
-        _seenForceDisable = mark;
+        _lastKnownExpiry = long.MinValue;
+        ForceDisableMark? mark = force ? TakeAnnouncedMark(shared, reason!, now) : shared.ForceDisable;
+        MarkSeen(mark);
+        SharedProtection released = _period.Released(shared, now) with { ForceDisable = mark, Pending = force ? WithoutAnnouncedHold(shared.Pending) : shared.Pending };
+        await SendDisableAsync(session, released, now, others, cancellationToken);
+        return true;
+    }
+
+    private async Task SendDisableAsync(ICoordinationSession session, SharedProtection released, long now, bool othersHold, CancellationToken cancellationToken)
+    {
         var ours = new PendingCall(false, now, 0, now + _landing);
-        shared = shared with { ExpiresAt = null, ForceDisable = mark };
-        session.Write(shared with { Pending = [.. shared.Pending, ours] });
+        session.Write(released with { Pending = [.. released.Pending, ours] });
         try
         {
             await _inner.DisableAsync(cancellationToken);
-            SharedProtection after = shared with { LastCall = Call(false, now, null) };
-            session.Write(after);
-            Publish(after, holder: force && _status.IsHolder, others: others);
         }
         catch (Exception ex) when (ex is TaskProtectionCallException or OperationCanceledException)
         {
             bool mayLand = ex is not TaskProtectionCallException refused || refused.MayHaveLanded();
-            SharedProtection after = shared with { LastCall = Call(false, now, ex), Pending = mayLand ? [.. shared.Pending, ours] : shared.Pending };
-            session.Write(after);
-            Publish(after, holder: false, others: others);
+            SharedProtection failed = released with { LastCall = Call(false, now, ex), Pending = mayLand ? [.. released.Pending, ours] : released.Pending };
+            session.Write(failed);
+            Publish(failed, othersHold);
             throw;
+        }
+
+        SharedProtection after = released with { LastCall = Call(false, now, null) };
+        session.Write(after);
+        Publish(after, othersHold);
+    }
+
+    /// <summary>No enable while another process's force-disable is untaken here, or while a release given up on may land.</summary>
+    private void RefuseWhileUnsafe(SharedProtection shared, long now)
+    {
+        if (ForceDisableUntaken)
+        {
+            throw Retryable($"another process of the task ({shared.ForceDisable?.By}) just force-disabled protection");
+        }
+
+        if (shared.DisableMayLandUntil(now) is { } until)
+        {
+            throw Retryable(string.Create(CultureInfo.InvariantCulture, $"a release given up on (by this or another process of the task) may still take effect until {_clock.ToUtc(until):O}; enabling before then could be undone"));
         }
     }
 
-    private SharedProtection ReadShared(ICoordinationSession session, DateTimeOffset now)
+    private SharedProtection ReadShared(ICoordinationSession session, long now)
     {
         SharedProtection shared = session.Read();
-        if (session.Recovered)
+        if (session.Recovered is { } why)
         {
-            // Write the worst case back at once, so every process goes by it, not only this call.
+            // Write the worst case back at once, so that every process goes by it, not only this call.
             session.Write(shared);
-            Log.CoordinationStateRecovered(_logger, _directory);
+            Log.CoordinationStateRecovered(_logger, _directory, why);
         }
 
         Notice(shared.ForceDisable);
         return shared with { Pending = shared.StillPending(now) };
     }
 
-    private void Notice(ForceDisableMark? mark)
+    private void StopHolding(ICoordinationSession session)
     {
-        if (mark is null || mark == _seenForceDisable)
-        {
-            return;
-        }
-
-        _seenForceDisable = mark;
-        if (mark.By != _store.Participant)
-        {
-            lock (_noticeLock)
-            {
-                _untakenForceDisable = mark;
-            }
-
-            _wake();
-        }
+        session.StopHolding();
+        _holder = false;
     }
 
-    private LastCall Call(bool enable, DateTimeOffset startedAt, Exception? failure) => new(
+    /// <summary>Outside a session (NoLongerNeeded): dropping the holders lock needs no call lock.</summary>
+    private void StopHolding()
+    {
+        _store.StopHolding();
+        _holder = false;
+    }
+
+    private Task<T> OnCoordinationThread<T>(Func<Task<T>> operation) =>
+        Task.Factory.StartNew(operation, CancellationToken.None, TaskCreationOptions.DenyChildAttach, _io).Unwrap();
+
+    private LastCall Call(bool enable, long startedAt, Exception? failure) => new(
         _store.Participant,
         enable,
         startedAt,
         failure is null,
         failure?.Message,
         failure is not TaskProtectionCallException { IsRetryable: false });
-
-    private void Publish(SharedProtection shared, bool holder, int? others = null, bool skipped = false, bool sharedRenewal = false)
-    {
-        lock (_statusLock)
-        {
-            CoordinationStatus last = _status;
-            _status = new CoordinationStatus
-            {
-                Directory = last.Directory,
-                Participant = last.Participant,
-                IsHolder = holder,
-                OtherHolders = others ?? last.OtherHolders,
-                LastCallBy = shared.LastCall?.By,
-                LastCallAt = shared.LastCall?.StartedAt,
-                SharedExpiresAt = shared.ExpiresAt,
-                ReleasesSkipped = last.ReleasesSkipped + (skipped ? 1 : 0),
-                SharedRenewals = last.SharedRenewals + (sharedRenewal ? 1 : 0),
-                ObservedAt = _time.GetUtcNow(),
-            };
-        }
-    }
-
-    private static int MinutesToReach(DateTimeOffset? expires, DateTimeOffset now) =>
-        expires is { } e && e > now ? (int)Math.Min(GapBudget.MaxExpiresInMinutes, Math.Ceiling((e - now).TotalMinutes)) : 0;
 
     private static TaskProtectionCallException Retryable(string message) => new(CallFailureKind.Transport, isRetryable: true, message);
 }

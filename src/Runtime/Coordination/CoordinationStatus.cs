@@ -3,21 +3,21 @@ namespace TaskProtection;
 /// <summary>
 /// How this process shares the task's protection with the others using the same
 /// <see cref="TaskProtectionOptions.CoordinationDirectory"/>, as of <see cref="ObservedAt"/> (the last time this process
-/// took the coordination lock).
+/// read the shared state).
 /// </summary>
 public sealed class CoordinationStatus
 {
     /// <summary>The coordination directory.</summary>
     public required string Directory { get; init; }
 
-    /// <summary>This process, as the others see it.</summary>
+    /// <summary>This process, as the others see it: host name, process id and a random id drawn at start.</summary>
     public required string Participant { get; init; }
 
-    /// <summary>Whether this process holds sessions (from its acquire until its release).</summary>
+    /// <summary>Whether this process holds sessions that need protection (from its acquire until its release).</summary>
     public bool IsHolder { get; init; }
 
-    /// <summary>How many other live processes held sessions when last looked at (on a release).</summary>
-    public int OtherHolders { get; init; }
+    /// <summary>Whether other live processes held sessions when this one last wanted to release (so it did not); null before.</summary>
+    public bool? OthersHold { get; init; }
 
     /// <summary>Which process made the last call to ECS.</summary>
     public string? LastCallBy { get; init; }
@@ -27,6 +27,12 @@ public sealed class CoordinationStatus
 
     /// <summary>A lower bound of when the task's protection ends, as the processes know it together.</summary>
     public DateTimeOffset? SharedExpiresAt { get; init; }
+
+    /// <summary>When the task's continuous protection began: its cap and drain are the task's, the same for every process.</summary>
+    public DateTimeOffset? ProtectedSince { get; init; }
+
+    /// <summary>While the task cools down after its cap: when protection may be acquired again, by any process.</summary>
+    public DateTimeOffset? CooldownEndsAt { get; init; }
 
     /// <summary>Releases this process did not send because another process still held sessions.</summary>
     public long ReleasesSkipped { get; init; }

@@ -1,7 +1,8 @@
 namespace TaskProtection;
 
 /// <summary>
-/// The in-memory board's call lock: first come, first served, and deterministic. A waiter's continuation runs on the
+/// The call lock within one process (the file lock serializes processes; this, the calls of one process): first come,
+/// first served, and deterministic. A waiter's continuation runs on the
 /// scheduler it awaited on, and a cancellation is settled on the thread that cancels. SemaphoreSlim hops through the
 /// thread pool on both paths, so in a simulation a lock handed over (or a wait cancelled) could land after the
 /// simulated run had moved on, and every process would then wait behind a lock no one held.

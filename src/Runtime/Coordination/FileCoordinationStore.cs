@@ -3,263 +3,183 @@ using System.Text.Json;
 namespace TaskProtection;
 
 /// <summary>
-/// The coordination directory: <c>taskprotection.lock</c> (the call lock), <c>taskprotection.state.json</c> (the shared
-/// state, replaced atomically) and <c>taskprotection.holders/</c> (one locked file per process that holds sessions).
+/// The coordination directory: <c>taskprotection.lock</c> (the call lock, exclusive), <c>taskprotection.holders</c> (held
+/// shared by every process with sessions; a process that would release tests it exclusively: the kernel drops a dead
+/// process's lock, and any doubt counts as a holder) and <c>taskprotection.state</c> (the shared state, rewritten in place
+/// under the call lock). Every file is created with mode 0666, so containers running as different users share them.
 /// </summary>
 internal sealed class FileCoordinationStore : ICoordinationStore
 {
-    private const string LockName = "taskprotection.lock";
-    private const string StateName = "taskprotection.state.json";
-    private const string HoldersName = "taskprotection.holders";
-    private static readonly TimeSpan LockPoll = TimeSpan.FromMilliseconds(5);
+    public const string LockName = "taskprotection.lock";
+    public const string HoldersName = "taskprotection.holders";
+    public const string StateName = "taskprotection.state";
+    private static readonly TimeSpan FirstLockPoll = TimeSpan.FromMilliseconds(5);
+    private static readonly TimeSpan LongestLockPoll = TimeSpan.FromMilliseconds(200);
 
-    private readonly string _lockPath;
-    private readonly string _statePath;
-    private readonly string _holders;
-    private readonly string _holderPath;
+    private readonly CoordinationFile _lock;
+    private readonly CoordinationFile _holders;
+    private readonly CoordinationFile _state;
     private readonly TimeProvider _time;
     private readonly TimeSpan _landing;
-    private readonly SemaphoreSlim _inProcess = new(1, 1);
-    private readonly FileSystemWatcher? _watcher;
-    private int _holderFd = -1;
+    private readonly FairCallLock _inProcess = new();
+    private bool _holding;
 
     private FileCoordinationStore(string directory, TimeProvider time, TimeSpan landing)
     {
-        _lockPath = Path.Combine(directory, LockName);
-        _statePath = Path.Combine(directory, StateName);
-        _holders = Path.Combine(directory, HoldersName);
-        Participant = $"{Environment.MachineName}/{Environment.ProcessId}";
-        _holderPath = Path.Combine(_holders, $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        _lock = new CoordinationFile(Path.Combine(directory, LockName));
+        _holders = new CoordinationFile(Path.Combine(directory, HoldersName));
+        _state = new CoordinationFile(Path.Combine(directory, StateName));
         _time = time;
         _landing = landing;
-        _watcher = TryWatch(directory);
+        Clock = SharedClock.For(time);
+        Participant = $"{Environment.MachineName}/{Environment.ProcessId}/{Random.Shared.Next():x8}";
     }
 
     public string Participant { get; }
 
-    public event Action? Changed;
+    public SharedClock Clock { get; }
 
-    /// <summary>Opens the directory, or throws <see cref="TaskProtectionException"/> saying what to fix.</summary>
+    /// <summary>Opens the directory and checks, as this process's user, that it can work; throws <see cref="TaskProtectionException"/> saying what to fix.</summary>
     /// <param name="directory">CoordinationDirectory.</param>
     /// <param name="time">The manager's clock.</param>
-    /// <param name="landing">How long after a call was given up it may still land: a corrupt state assumes a release may.</param>
+    /// <param name="landing">How long after a call was given up it may still land: an unreadable state assumes a release may.</param>
     public static FileCoordinationStore Open(string directory, TimeProvider time, TimeSpan landing)
     {
-        const string Option = "TaskProtection:CoordinationDirectory";
-        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
-        {
-            throw new TaskProtectionException($"{Option} needs Linux or macOS (it locks files with flock); unset it on {Environment.OSVersion.Platform}.");
-        }
-
-        if (!Directory.Exists(directory))
-        {
-            throw new TaskProtectionException($"{Option} = '{directory}' does not exist. Mount the task volume there in every container that uses TaskProtection (or create the directory), or unset the option.");
-        }
-
+        CoordinationDirectory.CheckUsable(directory);
+        var store = new FileCoordinationStore(directory, time, landing);
         try
         {
-            Directory.CreateDirectory(Path.Combine(directory, HoldersName));
-            string probe = Path.Combine(directory, $".taskprotection-probe-{Environment.ProcessId}-{Guid.NewGuid():N}");
-            File.WriteAllText(probe, "probe");
-            File.Delete(probe);
+            _ = store._lock.Descriptor;
+            _ = store._holders.Descriptor;
+            _ = store._state.Descriptor;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new TaskProtectionException($"{Option} = '{directory}' is not writable by this process: {ex.Message} Give every container's user write access to the volume.", ex);
+            store.Dispose();
+            throw CoordinationDirectory.CannotUse(directory, ex);
         }
 
-        CheckLocksWork(directory);
-        return new FileCoordinationStore(directory, time, landing);
+        CoordinationDirectory.CheckLocksWork(directory, store._lock.Descriptor);
+        return store;
     }
 
     public async ValueTask<ICoordinationSession> LockAsync(CancellationToken cancellationToken)
     {
         await _inProcess.WaitAsync(cancellationToken);
-        int fd = -1;
         try
         {
-            fd = FileLocks.Open(_lockPath);
-            while (!FileLocks.TryLock(fd, _lockPath))
+            // Another process is calling ECS (a bounded call): wait for it, then read what it learned. The look backs off,
+            // since a call that hangs holds the lock up to RequestTimeout: a few hundred looks at most, not thousands.
+            TimeSpan poll = FirstLockPoll;
+            while (!FileLocks.TryLockExclusive(_lock.Descriptor, _lock.Path))
             {
-                // Another process is calling the agent (a bounded call): wait for it, then read what it learned.
-                await Task.Delay(LockPoll, _time, cancellationToken);
+                await Task.Delay(poll, _time, cancellationToken);
+                poll = TimeSpan.FromTicks(Math.Min(poll.Ticks * 2, LongestLockPoll.Ticks));
             }
 
-            return new Session(this, fd);
+            return new Session(this);
         }
         catch
         {
-            FileLocks.Close(fd);
             _inProcess.Release();
             throw;
         }
     }
 
-    public SharedProtection Peek() => TryRead(out SharedProtection state) ? state : SharedProtection.Empty;
-
     public void Dispose()
     {
-        _watcher?.Dispose();
-        StopHolding();
-        _inProcess.Dispose();
+        _holding = false;
+        _holders.Dispose();
+        _state.Dispose();
+        _lock.Dispose();
     }
 
-    private static void CheckLocksWork(string directory)
+    private SharedProtection ReadState(out string? recovered)
     {
-        string path = Path.Combine(directory, LockName);
-        int first = -1;
-        int second = -1;
         try
         {
-            first = FileLocks.Open(path);
-            second = FileLocks.Open(path);
-            bool firstTaken = FileLocks.TryLock(first, path);
-            bool secondTaken = FileLocks.TryLock(second, path);
-            if (firstTaken && secondTaken)
+            byte[] bytes = FileLocks.ReadAll(_state.Descriptor);
+            if (bytes.Length == 0)
             {
-                throw new TaskProtectionException($"TaskProtection:CoordinationDirectory = '{directory}' is on a file system whose locks do not work (flock granted twice): use a local volume or EFS, not a file system without locking.");
-            }
-        }
-        catch (IOException ex)
-        {
-            throw new TaskProtectionException($"TaskProtection:CoordinationDirectory = '{directory}' does not support file locks: {ex.Message}", ex);
-        }
-        finally
-        {
-            FileLocks.Close(second);
-            FileLocks.Close(first);
-        }
-    }
-
-    private FileSystemWatcher? TryWatch(string directory)
-    {
-        try
-        {
-            var watcher = new FileSystemWatcher(directory, StateName) { NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName };
-            watcher.Changed += (_, _) => Changed?.Invoke();
-            watcher.Renamed += (_, _) => Changed?.Invoke();
-            watcher.Created += (_, _) => Changed?.Invoke();
-            watcher.EnableRaisingEvents = true;
-            return watcher;
-        }
-        catch (Exception ex) when (ex is IOException or ArgumentException or PlatformNotSupportedException)
-        {
-            // Without change events a force-disable elsewhere is noticed at the next check (CheckInterval).
-            return null;
-        }
-    }
-
-    private bool TryRead(out SharedProtection state)
-    {
-        try
-        {
-            if (!File.Exists(_statePath))
-            {
-                state = SharedProtection.Empty;
-                return true;
+                recovered = null;
+                return SharedProtection.Empty with { Clock = Clock.Id };
             }
 
-            state = JsonSerializer.Deserialize(File.ReadAllBytes(_statePath), SharedProtectionJson.Default.SharedProtection) ?? SharedProtection.Empty;
-            return state.Pending is not null;
+            SharedProtection? state = JsonSerializer.Deserialize(bytes, SharedProtectionJson.Default.SharedProtection);
+            recovered = state?.Pending is null ? "it is not a coordination state"
+                : state.Clock != Clock.Id ? $"its times are on another clock ({state.Clock}, here {Clock.Id}): a process of another kernel wrote it, so the directory is shared beyond this task"
+                : null;
+            if (recovered is null)
+            {
+                return state!;
+            }
         }
-        catch (Exception ex) when (ex is JsonException or IOException or NotSupportedException)
+        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
         {
-            state = SharedProtection.Empty;
-            return false;
-        }
-    }
-
-    private void WriteState(SharedProtection state)
-    {
-        string temporary = _holderPath + ".state.tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            JsonSerializer.Serialize(stream, state, SharedProtectionJson.Default.SharedProtection);
-            stream.Flush(flushToDisk: true);
+            recovered = ex.Message;
         }
 
-        File.Move(temporary, _statePath, overwrite: true);
+        // Never trust a state that cannot be read: assume a release may still land, and know no expiry.
+        long now = Clock.Now;
+        return SharedProtection.Empty with { Clock = Clock.Id, Pending = [new PendingCall(false, now, 0, now + Clock.Ticks(_landing))] };
     }
+
+    private void WriteState(SharedProtection state) =>
+        FileLocks.WriteAll(_state.Descriptor, _state.Path, JsonSerializer.SerializeToUtf8Bytes(state, SharedProtectionJson.Default.SharedProtection));
 
     private void BecomeHolder()
     {
-        if (_holderFd >= 0)
+        if (_holding && _holders.IsCurrent)
         {
             return;
         }
 
-        int fd = FileLocks.Open(_holderPath);
-        if (!FileLocks.TryLock(fd, _holderPath))
-        {
-            FileLocks.Close(fd);
-            throw new IOException($"Cannot lock this process's holder file '{_holderPath}'.");
-        }
-
-        _holderFd = fd;
+        // Under the call lock no process tests the holders exclusively, so a shared lock is granted at once.
+        _holding = FileLocks.TryLockShared(_holders.Descriptor, _holders.Path)
+            ? true
+            : throw new IOException($"Cannot take a shared lock on '{_holders.Path}'.");
     }
 
-    private void StopHolding()
+    public void StopHolding()
     {
-        if (_holderFd < 0)
+        if (_holding)
         {
-            return;
+            FileLocks.Unlock(_holders.Descriptor);
+            _holding = false;
         }
-
-        File.Delete(_holderPath);
-        FileLocks.Close(_holderFd);
-        _holderFd = -1;
     }
 
-    private int OtherHolders()
+    private (bool Any, string? Unknown) OtherHolders()
     {
-        int alive = 0;
-        foreach (string path in Directory.EnumerateFiles(_holders))
+        StopHolding();
+        try
         {
-            if (path == _holderPath || path.EndsWith(".tmp", StringComparison.Ordinal))
+            int fd = _holders.Descriptor;
+            if (!FileLocks.TryLockExclusive(fd, _holders.Path))
             {
-                continue;
+                return (true, null);
             }
 
-            int fd = FileLocks.OpenExisting(path);
-            if (fd < 0)
-            {
-                continue; // Gone meanwhile: it stopped holding.
-            }
-
-            if (FileLocks.TryLock(fd, path))
-            {
-                // Nobody holds it: its process stopped holding or died. Clear the mark (under the call lock, so no
-                // process is creating its mark right now).
-                File.Delete(path);
-            }
-            else
-            {
-                alive++;
-            }
-
-            FileLocks.Close(fd);
+            FileLocks.Unlock(fd);
+            return (false, null);
         }
-
-        return alive;
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return (true, ex.Message);
+        }
     }
 
-    private sealed class Session(FileCoordinationStore store, int fd) : ICoordinationSession
+    private sealed class Session(FileCoordinationStore store) : ICoordinationSession
     {
         private bool _disposed;
 
-        public bool Recovered { get; private set; }
+        public string? Recovered { get; private set; }
 
         public SharedProtection Read()
         {
-            Recovered = !store.TryRead(out SharedProtection state);
-            if (!Recovered)
-            {
-                return state;
-            }
-
-            // Never trust a state that cannot be read: assume a release may still land, and know no expiry.
-            DateTimeOffset now = store._time.GetUtcNow();
-            return SharedProtection.Empty with { Pending = [new PendingCall(false, now, 0, now + store._landing)] };
+            SharedProtection state = store.ReadState(out string? recovered);
+            Recovered = recovered;
+            return state;
         }
 
         public void Write(SharedProtection state) => store.WriteState(state);
@@ -268,7 +188,7 @@ internal sealed class FileCoordinationStore : ICoordinationStore
 
         public void StopHolding() => store.StopHolding();
 
-        public int OtherHolders() => store.OtherHolders();
+        public (bool Any, string? Unknown) OtherHolders() => store.OtherHolders();
 
         public void Dispose()
         {
@@ -278,7 +198,7 @@ internal sealed class FileCoordinationStore : ICoordinationStore
             }
 
             _disposed = true;
-            FileLocks.Close(fd);
+            FileLocks.Unlock(store._lock.Descriptor);
             store._inProcess.Release();
         }
     }

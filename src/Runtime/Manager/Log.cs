@@ -165,14 +165,23 @@ internal static partial class Log
     [LoggerMessage(1065, LogLevel.Warning, "Second stop signal ({Signal}) during the drain: giving up the wait for running sessions now.")]
     public static partial void SecondSignal(ILogger logger, string signal);
 
-    [LoggerMessage(1080, LogLevel.Information, "Release not sent: {Others} other process(es) of the task still hold sessions; the last to finish releases.")]
-    public static partial void ReleaseSkipped(ILogger logger, int others);
+    [LoggerMessage(1080, LogLevel.Information, "Release not sent: another process of the task still holds sessions; the last to finish releases.")]
+    public static partial void ReleaseSkipped(ILogger logger);
 
-    [LoggerMessage(1081, LogLevel.Warning, "The coordination state in {Directory} could not be read; assuming a release may still land and no expiry is known, then writing it anew.")]
-    public static partial void CoordinationStateRecovered(ILogger logger, string directory);
+    [LoggerMessage(1084, LogLevel.Warning, "Release not sent: whether another process of the task holds sessions cannot be known ({Why}), so one is assumed to; looking again shortly.")]
+    public static partial void ReleaseSkippedUnknownHolders(ILogger logger, string why);
+
+    [LoggerMessage(1081, LogLevel.Warning, "The coordination state in {Directory} could not be trusted ({Why}); assuming a release may still land and no expiry is known, then writing it anew.")]
+    public static partial void CoordinationStateRecovered(ILogger logger, string directory, string why);
+
+    [LoggerMessage(1085, LogLevel.Warning, "{Warning}")]
+    public static partial void CoordinationWarning(ILogger logger, string warning);
 
     [LoggerMessage(1082, LogLevel.Warning, "Another process of the task ({By}) force-disabled protection: {Reason}. Sessions here are told.")]
     public static partial void RemoteForceDisable(ILogger logger, string by, string reason);
+
+    [LoggerMessage(1086, LogLevel.Warning, "The force-disable goes out before every process of the task confirmed it told its sessions: {Why}.")]
+    public static partial void ForceDisableUnannounced(ILogger logger, string why);
 
     [LoggerMessage(1083, LogLevel.Warning, "No process of the task holds sessions any more (the last holder stopped without releasing: killed?): releasing the task's protection on its behalf.")]
     public static partial void ReleasingOrphaned(ILogger logger);

@@ -88,7 +88,7 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
 
         CriticalSessionRegistry watched = registry ?? CriticalSessionRegistry.Default;
         TimeProvider time = timeProvider ?? TimeProvider.System;
-        _effective = ManagerCoordination.Effective(options, coordination);
+        _effective = options.Clone();
         _options = _effective.Clone();
         _clock = new ManagerClock(time);
         _logger = new GuardedLogger(logger ?? NullLogger.Instance);
@@ -199,7 +199,7 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
             _stopping = new CancellationTokenSource();
             CancellationToken stopping = _stopping.Token;
             loop.PublishInitial();
-            _coordination?.Start(_clock.Provider, _effective.CheckInterval);
+            _coordination?.Start();
             _sessions.Registry.Attach(this);
             _loop = _dispatcher.RunOnLoop(() => loop.RunAsync(stopping));
 

@@ -64,16 +64,15 @@ public sealed class CoordinatedCallCountTests(ITestOutputHelper output)
 
     private static async Task<(int Calls, int Releases, TimeSpan Unprotected)> TaskCallsAsync(List<TellingSession>[] work, bool coordinated)
     {
-        var board = new CoordinationBoard();
+        using var directory = new TaskDirectory();
         var processes = new List<Harness>();
         for (int p = 0; p < work.Length; p++)
         {
             var options = new TaskProtectionOptions();
-            string participant = CoordinatedTask.Participant(p);
             processes.Add(new Harness(
                 options,
                 sameTask: processes.Count > 0 ? processes[0] : null,
-                coordination: coordinated ? clock => board.Join(participant, GapBudget.MayLandWithin(options), clock) : null));
+                coordination: coordinated ? clock => directory.Join(clock, GapBudget.MayLandWithin(options)) : null));
         }
 
         List<(int Process, SessionRun Run)> runs = Drive(processes, work);

@@ -111,7 +111,7 @@ public static class CoordinationSimulation
 
             if (plan.Fate == ProcessFate.Killed)
             {
-                events.Add((plan.FateAt, 2, () => task.Board.Kill(CoordinatedTask.Participant(index))));
+                events.Add((plan.FateAt, 2, () => task.Kill(index)));
             }
             else if (plan.Fate == ProcessFate.Stopped)
             {
@@ -187,8 +187,8 @@ public static class CoordinationSimulation
         DateTimeOffset start = task[0].Start;
         IEnumerable<string> calls = task.Model.Calls.TakeLast(12).Select(c => $"{c.ReceivedAt - start} {c.Body} {c.Fault} {(int)c.StatusCode}");
         IEnumerable<string> statuses = task.Processes.Select(p => p.Manager.GetStatus()).Select(s =>
-            $"{s.Mode} active={s.ActiveSessionCount} expires={s.ExpiresAt - start} error={s.LastError} holder={s.Coordination?.IsHolder} others={s.Coordination?.OtherHolders} shared={s.Coordination?.SharedExpiresAt - start}");
-        return $"last calls: {string.Join(", ", calls)}; processes: {string.Join(" | ", statuses)}; shared state: {task.Board.State}";
+            $"{s.Mode} active={s.ActiveSessionCount} expires={s.ExpiresAt - start} error={s.LastError} holder={s.Coordination?.IsHolder} others={s.Coordination?.OthersHold} shared={s.Coordination?.SharedExpiresAt - start}");
+        return $"last calls: {string.Join(", ", calls)}; processes: {string.Join(" | ", statuses)}; shared state: {task.State}";
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Testing;
 using TaskProtection.Testing;
 using TaskProtection.Tests.Infrastructure;
 
@@ -9,17 +10,26 @@ public sealed class CoordinationTests
     private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
 
     [Fact]
-    public async Task Coordinated_processes_do_not_drain_before_the_cap_and_keep_taking_work()
+    public async Task The_tasks_processes_drain_together_before_the_tasks_cap_and_keep_their_running_sessions_protected()
     {
+        // The cap is the task's: its period began when the first process acquired, whenever the second joined.
         await using var task = new CoordinatedTask(2, _ => new TaskProtectionOptions { MaxProtectionDuration = TimeSpan.FromHours(1), MaxProtectionDrain = TimeSpan.FromMinutes(30) });
         using CriticalSession a = task[0].Entered("a");
+        task.Advance(TimeSpan.FromMinutes(20));
+        using CriticalSession b = task[1].Entered("b");
 
-        task.Advance(TimeSpan.FromMinutes(40));
+        task.Advance(TimeSpan.FromMinutes(20));
 
-        Assert.Equal(TimeSpan.Zero, task[0].Manager.Options.CapDrain);
-        using CriticalSession later = task[0].Entered("later");
-        Assert.Equal(ProtectionMode.Protected, task[0].Manager.Mode);
+        Assert.Equal(TimeSpan.FromMinutes(30), task[0].Manager.Options.CapDrain);
+        foreach (Harness process in task.Processes)
+        {
+            CriticalSessionRefusedException refused = await Assert.ThrowsAsync<CriticalSessionRefusedException>(() => process.EnterAsync("new"));
+            Assert.Equal(SessionRefusalReason.DrainingBeforeCap, refused.Reason);
+        }
+
         Assert.True(task.Model.IsProtected);
+        Assert.False(task[0].Manager.ProtectionLostToken.IsCancellationRequested);
+        Assert.False(task[1].Manager.ProtectionLostToken.IsCancellationRequested);
     }
 
     [Fact]
@@ -37,7 +47,7 @@ public sealed class CoordinationTests
         CoordinationStatus first = task[0].Manager.GetStatus().Coordination!;
         Assert.Equal(1, first.ReleasesSkipped);
         Assert.False(first.IsHolder);
-        Assert.Equal(1, first.OtherHolders);
+        Assert.True(first.OthersHold);
 
         b.Dispose();
         task.Advance(task[1].Options.ReleaseDelay + Second);
@@ -128,7 +138,7 @@ public sealed class CoordinationTests
         CriticalSession b = task[1].Entered("b");
         task.Advance(TimeSpan.FromMinutes(1));
 
-        task.Board.Kill(CoordinatedTask.Participant(0));
+        task.Kill(0);
         b.Dispose();
         task.Advance(task[1].Options.ReleaseDelay + Second);
 
@@ -146,7 +156,7 @@ public sealed class CoordinationTests
         task.Advance(task[0].Options.ReleaseDelay + Second);
         Assert.True(task.Model.IsProtected);
 
-        task.Board.Kill(CoordinatedTask.Participant(1));
+        task.Kill(1);
         TimeSpan killedAt = task.Elapsed;
         task.Advance(task[0].Options.ReleaseDelay + Second);
 
@@ -164,14 +174,28 @@ public sealed class CoordinationTests
         CancellationToken bLost = task[1].Manager.ProtectionLostToken;
         var reasons = new List<ProtectionLossReason>();
         task[1].Manager.ProtectionLost += (_, e) => reasons.Add(e.Reason);
+        bool? bToldWhenDisabled = null;
+        task.Model.FaultPolicy = call =>
+        {
+            if (call.Body.Contains("\"ProtectionEnabled\":false", StringComparison.Ordinal))
+            {
+                bToldWhenDisabled ??= bLost.IsCancellationRequested;
+            }
 
+            return null;
+        };
+
+        // The other process hears of it at its next look (every 5 s at most), tells its session, and lets go; only then
+        // does the disable go out, well within the announcement's bound.
         Task forced = task[0].Manager.ForceDisableProtectionAsync("deployment blocked");
-        task.Advance(Second);
+        task.Advance(10 * Second);
 
         Assert.True(forced.IsCompletedSuccessfully);
         Assert.False(task.Model.IsProtected);
         Assert.True(bLost.IsCancellationRequested);
         Assert.Equal([ProtectionLossReason.ForceDisabled], reasons);
+        Assert.Single(task.Puts(enabled: false));
+        Assert.True(bToldWhenDisabled, "The disable reached the agent before the other process's session was told.");
 
         // And the other process does not undo it with its next renewal.
         task.Advance(TimeSpan.FromMinutes(10));
@@ -180,10 +204,38 @@ public sealed class CoordinationTests
     }
 
     [Fact]
+    public async Task A_force_disable_goes_out_at_its_bound_when_another_process_never_lets_go_and_says_so()
+    {
+        // The other process holds sessions and never looks (its loop stalled): an emergency disable still goes out.
+        await using var task = new CoordinatedTask(1);
+        using FileCoordinationStore stalled = task.Directory.Join(task.Clock, TimeSpan.Zero);
+        ValueTask<ICoordinationSession> locking = stalled.LockAsync(CancellationToken.None);
+        task[0].Pump();
+        using (ICoordinationSession session = locking.AsTask().GetAwaiter().GetResult())
+        {
+            session.BecomeHolder();
+        }
+
+        var logger = new FakeLogger();
+        await using var forcing = new Harness(sameTask: task[0], logger: logger, coordination: clock => task.Directory.Join(clock, GapBudget.MayLandWithin(new TaskProtectionOptions())));
+        using CriticalSession a = forcing.Entered("a");
+
+        Task forced = forcing.Manager.ForceDisableProtectionAsync("operator");
+        TimeSpan bound = CoordinatedBackend.AnnounceWithin(forcing.Options);
+        task.Advance(bound - Second);
+        Assert.True(task.Model.IsProtected);
+        task.Advance(2 * Second);
+
+        Assert.True(forced.IsCompletedSuccessfully);
+        Assert.False(task.Model.IsProtected);
+        Assert.Contains(logger.Collector.GetSnapshot(), r => r.Id.Id == 1086);
+    }
+
+    [Fact]
     public async Task A_corrupt_state_is_not_trusted_an_enable_waits_until_a_release_could_no_longer_land()
     {
         await using var task = new CoordinatedTask(1);
-        task.Board.CorruptNextRead = true;
+        task.Directory.Corrupt();
 
         Task<CriticalSession> entering = task[0].EnterAsync();
         task.Advance(TimeSpan.FromSeconds(10));
@@ -194,7 +246,7 @@ public sealed class CoordinationTests
         task.Advance(o.RequestTimeout + GapBudget.LateLandingWindow + o.RetryMaxDelay);
         Assert.True(entering.IsCompletedSuccessfully);
         Assert.True(task.Model.IsProtected);
-        Assert.NotNull(task.Board.State.ExpiresAt);
+        Assert.NotNull(task.State.ExpiresAt);
         entering.Result.Dispose();
     }
 
@@ -209,7 +261,7 @@ public sealed class CoordinationTests
         CoordinationStatus second = task[1].Manager.GetStatus().Coordination!;
 
         Assert.True(second.IsHolder);
-        Assert.Equal(CoordinatedTask.Participant(0), second.LastCallBy);
+        Assert.Equal(task.Participant(0), second.LastCallBy);
         Assert.Equal(task[0].Start, second.LastCallAt);
         Assert.Equal(task[0].Start + task[0].Options.LeaseDuration, second.SharedExpiresAt);
         Assert.Equal(1, second.SharedRenewals);

@@ -27,7 +27,7 @@ public sealed class FileCoordinationStoreTests : IDisposable
         // /proc refuses new files even to root.
         var failure = Assert.Throws<TaskProtectionException>(() => FileCoordinationStore.Open("/proc", TimeProvider.System, Landing));
 
-        Assert.Contains("is not writable by this process", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("cannot be used by this process", failure.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -57,7 +57,7 @@ public sealed class FileCoordinationStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task Holders_are_counted_by_their_locks_and_a_released_mark_is_cleared()
+    public async Task Holders_are_counted_by_their_locks_and_one_that_dies_stops_counting()
     {
         using FileCoordinationStore first = FileCoordinationStore.Open(_directory, TimeProvider.System, Landing);
         using FileCoordinationStore second = FileCoordinationStore.Open(_directory, TimeProvider.System, Landing);
@@ -68,43 +68,44 @@ public sealed class FileCoordinationStoreTests : IDisposable
 
         using (ICoordinationSession session = await second.LockAsync(CancellationToken.None))
         {
-            Assert.Equal(1, session.OtherHolders());
+            Assert.Equal((true, null), session.OtherHolders());
         }
 
-        first.Dispose(); // as the process ending: its mark goes
+        first.Dispose(); // as the process ending: the kernel drops its lock
         using (ICoordinationSession session = await second.LockAsync(CancellationToken.None))
         {
-            Assert.Equal(0, session.OtherHolders());
+            Assert.Equal((false, null), session.OtherHolders());
         }
 
-        Assert.Empty(Directory.GetFiles(Path.Combine(_directory, "taskprotection.holders")));
+        Assert.Equal(["taskprotection.holders", "taskprotection.lock", "taskprotection.state"], Directory.GetFiles(_directory).Select(Path.GetFileName).Order());
     }
 
     [Fact]
     public async Task The_state_survives_between_stores_and_a_corrupt_file_is_recovered_from_not_trusted()
     {
-        DateTimeOffset now = DateTimeOffset.UtcNow;
         using FileCoordinationStore store = FileCoordinationStore.Open(_directory, TimeProvider.System, Landing);
+        long now = store.Clock.Now;
+        long expires = now + store.Clock.Ticks(TimeSpan.FromMinutes(7));
         using (ICoordinationSession session = await store.LockAsync(CancellationToken.None))
         {
-            session.Write(SharedProtection.Empty with { ExpiresAt = now.AddMinutes(7) });
+            session.Write(SharedProtection.Empty with { Clock = store.Clock.Id, ExpiresAt = expires });
         }
 
         using (ICoordinationSession session = await store.LockAsync(CancellationToken.None))
         {
-            Assert.Equal(now.AddMinutes(7), session.Read().ExpiresAt);
-            Assert.False(session.Recovered);
+            Assert.Equal(expires, session.Read().ExpiresAt);
+            Assert.Null(session.Recovered);
         }
 
-        await File.WriteAllTextAsync(Path.Combine(_directory, "taskprotection.state.json"), """{"expiresAt":"2026-11-29T1""");
+        await File.WriteAllTextAsync(Path.Combine(_directory, FileCoordinationStore.StateName), """{"expiresAt":12""");
         using (ICoordinationSession session = await store.LockAsync(CancellationToken.None))
         {
             SharedProtection recovered = session.Read();
-            Assert.True(session.Recovered);
+            Assert.NotNull(session.Recovered);
             Assert.Null(recovered.ExpiresAt);
             PendingCall assumed = Assert.Single(recovered.Pending);
             Assert.False(assumed.Enable);
-            Assert.True(assumed.MayLandUntil >= now + Landing);
+            Assert.True(assumed.MayLandUntil >= now + store.Clock.Ticks(Landing));
         }
     }
 

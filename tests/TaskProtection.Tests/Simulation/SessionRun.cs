@@ -94,6 +94,11 @@ internal sealed class SessionRun(EntryKind entry)
             return ReturnedAt;
         }
 
+        if (Refused)
+        {
+            return null; // Refused outright (the drain, the cool-down, a stop): its body never ran.
+        }
+
         DateTimeOffset entered = EnteredAt!.Value;
         DateTimeOffset? covered = watch.FirstCoveredAtOrAfter(entered);
         DateTimeOffset timedOut = entered + acquireTimeout;

@@ -97,10 +97,11 @@ internal sealed record LeaseRules(long BufferTicks, long MaxTicks, long DrainTic
     /// <param name="minutes">The minutes it counts for (what it asked, less what a late landing could cut it to).</param>
     /// <param name="continuous">Whether it extends the current continuous protection; false starts a new one.</param>
     /// <param name="coveredTicks">How long from <paramref name="sentAt"/> the backend knows the task's lease lasts, when it says (a lease the task's processes share); the lease counts no longer.</param>
-    public Lease Confirm(Lease lease, long sentAt, int minutes, bool continuous, long? coveredTicks)
+    /// <param name="sharedSince">When the task's continuous protection began, when its processes share it: the cap is the task's.</param>
+    public Lease Confirm(Lease lease, long sentAt, int minutes, bool continuous, long? coveredTicks, long? sharedSince = null)
     {
         long asked = minutes * MinuteTicks;
         long expiry = sentAt + (coveredTicks is { } covered ? Math.Min(asked, covered) : asked);
-        return new Lease(true, expiry, continuous ? lease.ProtectedSince : sentAt);
+        return new Lease(true, expiry, sharedSince ?? (continuous ? lease.ProtectedSince : sentAt));
     }
 }

@@ -14,8 +14,8 @@ internal sealed partial class ProtectionLoop
         bool renewing = _lease.IsHeld;
         long previousExpiry = _lease.Expiry;
         long sentAt = _clock.Now;
-        DateTimeOffset sentAtUtc = _clock.UtcNow;
         int minutes = renewing ? _leases.MinutesToCap(_lease, sentAt) : _leases.Minutes;
+        long serverMayBeProtectedBefore = _serverMayBeProtectedUntil;
         _serverMayBeProtectedUntil = Math.Max(
             _serverMayBeProtectedUntil,
             sentAt + _requestTimeoutTicks + _landingTicks + _clock.ToTicks(TimeSpan.FromMinutes(minutes)) + _toleranceTicks);
@@ -46,6 +46,14 @@ internal sealed partial class ProtectionLoop
             return;
         }
 
+        if (confirmed.CoolingDownUntil is { } cooldownUntil)
+        {
+            // Nothing was sent: the task cools down after its cap, whichever process's sessions brought it there.
+            _serverMayBeProtectedUntil = serverMayBeProtectedBefore;
+            EnterSharedCooldown(cooldownUntil);
+            return;
+        }
+
         // An answer after the previous lease ended may hide a gap: the call may have reached ECS after that lease expired.
         bool gapped = renewing && _clock.Now >= previousExpiry;
         if (gapped)
@@ -53,8 +61,8 @@ internal sealed partial class ProtectionLoop
             ReportLapse();
         }
 
-        long? covered = confirmed.SharedExpiry is { } shared ? Math.Max(0, _clock.ToTicks(shared - sentAtUtc)) : null;
-        _lease = _leases.Confirm(_lease, sentAt, _mayLand.CountedMinutes(sentAt, minutes), continuous: renewing && !gapped, covered);
+        long? covered = confirmed.SharedExpiry is { } shared ? Math.Max(0, shared - sentAt) : null;
+        _lease = _leases.Confirm(_lease, sentAt, _mayLand.CountedMinutes(sentAt, minutes), continuous: renewing && !gapped, covered, confirmed.SharedSince);
         _disableAgainAt = long.MinValue;
         _lapseReported = false;
         _lost = false;
@@ -103,12 +111,20 @@ internal sealed partial class ProtectionLoop
         Commit();
     }
 
-    /// <summary>The application asked for a force-disable: tell the running sessions first, then send it.</summary>
+    /// <summary>
+    /// The application asked for a force-disable: tell the running sessions first, then the task's other processes (which
+    /// tell theirs), then send it.
+    /// </summary>
     private async Task ForceDisableAsync(ForceDisableRequest request, CancellationToken stopping)
     {
         EnterForceDisabled(request.Reason, "protection was force-disabled: " + request.Reason);
         try
         {
+            if (await _backend.AnnounceForceDisableAsync(request.Reason, stopping) is { } unannounced)
+            {
+                Log.ForceDisableUnannounced(_logger, unannounced);
+            }
+
             if (await SendDisableAsync(stopping, request.Reason) is { } failure)
             {
                 // Renewals stay stopped; the lease may run to its expiry. The caller decides whether to try again.
@@ -146,6 +162,7 @@ internal sealed partial class ProtectionLoop
         _forceDisabledAtEntered = _sessions.TotalEntered;
         _lease = _lease.Dropped();
         _coverageOpen = false;
+        _backend.NoLongerNeeded();
         Log.ForceDisabled(_logger, reason, SessionText.Describe(_sessions.Snapshot()));
         Commit(Tell.Running(ProtectionLossReason.ForceDisabled, why));
     }
@@ -173,6 +190,7 @@ internal sealed partial class ProtectionLoop
         _stopped = true;
         _lease = _lease.Dropped();
         _coverageOpen = false;
+        _backend.NoLongerNeeded();
         if (sessions.Count > 0)
         {
             Log.StoppingWithSessions(_logger, sessions.Count, SessionText.Describe(sessions));

@@ -78,6 +78,7 @@ internal sealed partial class ProtectionLoop
     {
         _lease = _lease.Dropped();
         _coverageOpen = false;
+        _backend.NoLongerNeeded();
         EndDrain(_clock.Now);
 
         // Running sessions were told when the cap was decided, or when they entered, and then this is a no-op; a lease
@@ -165,6 +166,25 @@ internal sealed partial class ProtectionLoop
         _capped = true;
         _cooldownUntil = now + _cooldownTicks;
         Commit(Tell.Running(ProtectionLossReason.MaxDurationReached, CapWhy()));
+    }
+
+    /// <summary>
+    /// The task cools down after its cap, or drains before it and this process may not join: the task's processes share
+    /// one period, so one cap. Nothing renews here until the cool-down ends; running sessions are told.
+    /// </summary>
+    private void EnterSharedCooldown(long until)
+    {
+        _draining = false;
+        _capped = true;
+        _cooldownUntil = Math.Max(_cooldownUntil, until);
+        _coverageOpen = false;
+        _enables = RetryBackoff.None;
+        _backend.NoLongerNeeded();
+        long now = _clock.Now;
+        DateTimeOffset utcNow = _clock.UtcNow;
+        Log.Capped(_logger, _options.MaxProtectionDuration, _clock.ToUtc(_lease.IsHeld ? _lease.Expiry : now, now, utcNow), _clock.ToUtc(_cooldownUntil, now, utcNow), SessionText.Describe(_sessions.Snapshot()));
+        string why = $"the task's continuous protection, which its processes share, reaches MaxProtectionDuration ({DurationText.Format(_options.MaxProtectionDuration)}); it may be acquired again from {_clock.ToUtc(_cooldownUntil, now, utcNow):O}";
+        Commit(Tell.Running(ProtectionLossReason.MaxDurationReached, why));
     }
 
     /// <summary>A session entered after a force-disable: protection may be acquired again.</summary>

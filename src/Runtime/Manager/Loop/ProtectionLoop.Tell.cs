@@ -151,6 +151,7 @@ internal sealed partial class ProtectionLoop
     {
         _faulted = true;
         _coverageOpen = false;
+        _backend.NoLongerNeeded();
         _lastError = "The protection loop stopped on an unexpected error: " + error.Message;
         _lastErrorAt = _clock.Now;
         Log.LoopDied(_logger, error);

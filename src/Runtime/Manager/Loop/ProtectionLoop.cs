@@ -98,7 +98,7 @@ internal sealed partial class ProtectionLoop
         _options = options;
         _clock = clock;
         _sessions = sessions;
-        _backend = new BoundedBackend(backend, options.RequestTimeout, clock, metrics);
+        _backend = new BoundedBackend(backend, options.RequestTimeout, CoordinatedBackend.AnnounceWithin(options), clock, metrics);
         _gate = gate;
         _wake = wake;
         _signal = signal;

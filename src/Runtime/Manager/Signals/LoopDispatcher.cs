@@ -9,6 +9,7 @@ namespace TaskProtection;
 internal sealed class LoopDispatcher : IDisposable
 {
     private readonly LoopThread? _thread;
+    private LoopThread? _io;
     private readonly TimeProvider _time;
 
     /// <summary>In production (<paramref name="scheduler"/> is the thread pool): a loop thread; otherwise everything on <paramref name="scheduler"/>.</summary>
@@ -30,6 +31,12 @@ internal sealed class LoopDispatcher : IDisposable
     public TaskScheduler Loop { get; }
 
     public TaskScheduler Callbacks { get; }
+
+    /// <summary>
+    /// Where file operations of coordination run: a thread of their own in production (a hung network file system blocks
+    /// it, never the loop), the simulation's scheduler otherwise.
+    /// </summary>
+    public TaskScheduler Io => _thread is null ? Loop : LazyInitializer.EnsureInitialized(ref _io, static () => new LoopThread("TaskProtection coordination"));
 
     /// <summary>Runs application-facing work (never on the loop).</summary>
     public void Post(Action<object?> action, object? state) =>
@@ -69,5 +76,9 @@ internal sealed class LoopDispatcher : IDisposable
             ? _thread.Delay(delay, cancellationToken)
             : Task.Delay(delay, _time, cancellationToken);
 
-    public void Dispose() => _thread?.Dispose();
+    public void Dispose()
+    {
+        _thread?.Dispose();
+        _io?.Dispose();
+    }
 }
