@@ -1,6 +1,9 @@
 namespace TaskProtection.Hangfire;
 
-/// <summary>How Hangfire jobs are protected.</summary>
+/// <summary>
+/// How Hangfire jobs are protected, for <c>UseTaskProtection(configure)</c>, made without the application's services;
+/// <c>UseTaskProtection(services)</c> takes the registry <c>AddTaskProtection</c> uses, and its manager.
+/// </summary>
 public sealed class HangfireTaskProtectionOptions
 {
     /// <summary>

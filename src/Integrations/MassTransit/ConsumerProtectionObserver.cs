@@ -1,9 +1,11 @@
 using MassTransit;
+using Microsoft.Extensions.Logging;
+using TaskProtection.Integrations;
 
 namespace TaskProtection.MassTransit;
 
 /// <summary>Puts the session filter into the pipe of every consumer and message type configured after it was connected.</summary>
-internal sealed class ConsumerProtectionObserver(CriticalSessionRegistry registry) : IConsumerConfigurationObserver
+internal sealed class ConsumerProtectionObserver(WorkAdmission admission, ILogger logger) : IConsumerConfigurationObserver
 {
     public void ConsumerConfigured<TConsumer>(IConsumerConfigurator<TConsumer> configurator)
         where TConsumer : class
@@ -16,7 +18,7 @@ internal sealed class ConsumerProtectionObserver(CriticalSessionRegistry registr
     {
         if (!typeof(TConsumer).IsDefined(typeof(DoNotProtectConsumerAttribute), inherit: true))
         {
-            configurator.UseFilter(new ProtectedConsumeFilter<TConsumer, TMessage>(registry));
+            configurator.UseFilter(new ProtectedConsumeFilter<TConsumer, TMessage>(admission, logger));
         }
     }
 }

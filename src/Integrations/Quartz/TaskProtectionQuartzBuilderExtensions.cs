@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using TaskProtection;
+using TaskProtection.Integrations;
 using TaskProtection.Quartz;
 
 namespace Quartz;
@@ -12,9 +14,10 @@ public static class TaskProtectionQuartzBuilderExtensions
     /// TaskProtection session named <c>quartz {group}.{name}</c>: the job starts once protection covers it, and the
     /// session ends when the job has run, whether it succeeded, threw or was cancelled. A run that cannot be protected
     /// (the task is shutting down, or protection was not confirmed and <see cref="TaskProtection.TaskProtectionOptions.AcquireTimeoutBehavior"/>
-    /// is Throw) is vetoed, and runs at its trigger's next fire time, if there is one. Once the task starts shutting down
-    /// the scheduler is put in standby, so that triggers coming due stay in the job store rather than be fired here and
-    /// vetoed. Call <c>services.AddTaskProtection()</c> as well.
+    /// is Throw) is vetoed, and runs at its trigger's next fire time, if there is one. While the task refuses new work (the
+    /// drain before <c>MaxProtectionDuration</c>, the cool-down after it, <c>StopTakingWork</c>, shutdown) the scheduler is
+    /// in standby, so that triggers coming due stay in the job store rather than be fired here, and it starts again when
+    /// the task takes work again (never after shutdown began). Call <c>services.AddTaskProtection()</c> as well.
     /// </summary>
     /// <param name="quartz">Quartz.s builder, from <c>services.AddQuartz(q =&gt; …)</c>.</param>
     /// <param name="configure">Which jobs to protect; optional, every job by default.</param>
@@ -26,9 +29,14 @@ public static class TaskProtectionQuartzBuilderExtensions
         configure?.Invoke(options);
         quartz.Services.TryAddSingleton(new JobSelection(options));
         quartz.Services.TryAddSingleton<JobSessions>();
+        quartz.Services.TryAddSingleton(static services => new WorkAdmission(
+            services.GetService<CriticalSessionRegistry>() ?? CriticalSessionRegistry.Default,
+            services.GetService<TaskProtectionManager>()));
+        quartz.Services.TryAddSingleton(StandbyWhileRefusing.Create);
         quartz.AddTriggerListener<ProtectionTriggerListener>();
         quartz.AddJobListener<ProtectionJobListener>();
-        quartz.Services.AddHostedService<StandbyOnShutdown>();
+        quartz.AddSchedulerListener(static services => services.GetRequiredService<StandbyWhileRefusing>());
+        quartz.Services.AddHostedService(static services => services.GetRequiredService<StandbyWhileRefusing>());
         return quartz;
     }
 }

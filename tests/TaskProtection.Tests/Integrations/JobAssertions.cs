@@ -52,6 +52,23 @@ internal static class JobAssertions
         ProtectedWithOneAcquireAndOneRelease(agent, record, registry, start);
     }
 
+    /// <summary>
+    /// Real time, for what must not happen: <paramref name="condition"/> holds throughout a quarter of a second, polled
+    /// every 20 ms. A check after a positive wait, not instead of one.
+    /// </summary>
+    public static async Task StaysAsync(Func<bool> condition, string what)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        do
+        {
+            Assert.True(condition(), $"No longer so: {what}.");
+            await Task.Delay(TimeSpan.FromMilliseconds(20));
+        }
+        while (watch.Elapsed < TimeSpan.FromMilliseconds(250));
+
+        Assert.True(condition(), $"No longer so: {what}.");
+    }
+
     /// <summary>Real time: the frameworks run jobs on their own threads. Bounded, polled every 20 ms.</summary>
     public static async Task WaitUntilAsync(Func<bool> condition, string what)
     {

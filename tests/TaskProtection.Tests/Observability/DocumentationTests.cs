@@ -17,6 +17,8 @@ public sealed partial class DocumentationTests
         [
             typeof(TaskProtectionManager).Assembly.GetType("TaskProtection.Log", throwOnError: true)!,
             typeof(TaskProtection.Quartz.QuartzTaskProtectionOptions).Assembly.GetType("TaskProtection.Quartz.Log", throwOnError: true)!,
+            typeof(TaskProtection.MassTransit.DoNotProtectConsumerAttribute).Assembly.GetType("TaskProtection.MassTransit.Log", throwOnError: true)!,
+            typeof(TaskProtection.Hangfire.HangfireTaskProtectionOptions).Assembly.GetType("TaskProtection.Hangfire.Log", throwOnError: true)!,
         ];
         string document = Document();
         var events = logs.SelectMany(static log => log.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static))

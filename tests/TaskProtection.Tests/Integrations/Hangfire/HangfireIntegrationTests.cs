@@ -114,23 +114,8 @@ public sealed class HangfireIntegrationTests : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        foreach (var filter in GlobalJobFilters.Filters.Where(static f => f.Instance.GetType().Name is "TaskProtectionServerFilter" or nameof(CancellingFilter)).ToList())
-        {
-            GlobalJobFilters.Filters.Remove(filter.Instance);
-        }
-    }
+    public void Dispose() => HangfireTestHost.RemoveFilters();
 
-    private async Task<IHost> StartAsync(FakeEcsAgent agent, Action<TaskProtectionOptions>? options = null, Action<IGlobalConfiguration>? configure = null)
-    {
-        HostApplicationBuilder builder = IntegrationHost.CreateBuilder(agent, _registry, _record, options);
-        builder.Services.AddHangfire(c =>
-        {
-            c.UseInMemoryStorage().UseTaskProtection(o => o.Registry = _registry);
-            configure?.Invoke(c);
-        });
-        builder.Services.AddHangfireServer(o => o.WorkerCount = 25);
-        return await IntegrationHost.StartAsync(builder);
-    }
+    private Task<IHost> StartAsync(FakeEcsAgent agent, Action<TaskProtectionOptions>? options = null, Action<IGlobalConfiguration>? configure = null) =>
+        HangfireTestHost.StartAsync(agent, _registry, _record, workers: 25, options, configure);
 }

@@ -59,7 +59,7 @@ public sealed class MassTransitIntegrationTests
         // to ConcurrentMessageLimit), it is refused with CriticalSessionRefusedException, a consume fault that the
         // redelivery policy sends back to the queue; the README says so.
         await using FakeEcsAgent agent = await FakeEcsAgent.StartAsync();
-        var faults = new FaultCounter();
+        var faults = new ConsumeCounter();
         using IHost host = await StartAsync(agent, concurrency: 1, faults);
         var bus = host.Services.GetRequiredService<IBus>();
         await bus.Publish(new TranscodeVideo(1));
@@ -112,51 +112,6 @@ public sealed class MassTransitIntegrationTests
         await host.StopAsync();
     }
 
-    private sealed class FaultCounter : IConsumeObserver
-    {
-        private readonly System.Collections.Concurrent.ConcurrentQueue<Exception> _exceptions = new();
-        private int _count;
-
-        public int Count => Volatile.Read(ref _count);
-
-        public Exception[] Exceptions => [.. _exceptions];
-
-        public Task PreConsume<T>(ConsumeContext<T> context)
-            where T : class => Task.CompletedTask;
-
-        public Task PostConsume<T>(ConsumeContext<T> context)
-            where T : class => Task.CompletedTask;
-
-        public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception)
-            where T : class
-        {
-            Interlocked.Increment(ref _count);
-            _exceptions.Enqueue(exception);
-            return Task.CompletedTask;
-        }
-    }
-
-    private async Task<IHost> StartAsync(FakeEcsAgent agent, int concurrency = 25, IConsumeObserver? observer = null)
-    {
-        HostApplicationBuilder builder = IntegrationHost.CreateBuilder(agent, _registry, _record);
-        builder.Services.AddMassTransit(x =>
-        {
-            x.AddConsumer<TranscodeConsumer>();
-            x.AddConsumer<BrokenConsumer>();
-            x.AddConsumer<CacheConsumer>();
-            x.UsingInMemory((context, cfg) =>
-            {
-                cfg.UseTaskProtection(context);
-                cfg.ConcurrentMessageLimit = concurrency;
-                cfg.PrefetchCount = concurrency;
-                if (observer is not null)
-                {
-                    cfg.ConnectConsumeObserver(observer);
-                }
-
-                cfg.ConfigureEndpoints(context);
-            });
-        });
-        return await IntegrationHost.StartAsync(builder);
-    }
+    private Task<IHost> StartAsync(FakeEcsAgent agent, int concurrency = 25, IConsumeObserver? observer = null) =>
+        MassTransitTestHost.StartAsync(agent, _registry, _record, concurrency, observer);
 }

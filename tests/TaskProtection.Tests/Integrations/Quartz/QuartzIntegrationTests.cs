@@ -135,38 +135,9 @@ public sealed class QuartzIntegrationTests
         Assert.True(registry.ShutdownRequested.IsCancellationRequested);
     }
 
-    private sealed class VetoWatcher(TaskCompletionSource vetoed) : IJobListener
-    {
-        public string Name => "veto watcher";
+    private static Task<IHost> StartAsync(FakeEcsAgent agent, CriticalSessionRegistry registry, JobRecord record, Action<IQuartzBuilder> quartz, Action<TaskProtectionOptions>? options = null) =>
+        QuartzTestHost.StartAsync(agent, registry, record, quartz, options);
 
-        public ValueTask JobExecutionVetoed(IJobExecutionContext context, CancellationToken cancellationToken = default)
-        {
-            vetoed.TrySetResult();
-            return default;
-        }
-    }
-
-    private static async Task<IHost> StartAsync(FakeEcsAgent agent, CriticalSessionRegistry registry, JobRecord record, Action<IQuartzBuilder> quartz, Action<TaskProtectionOptions>? options = null)
-    {
-        HostApplicationBuilder builder = IntegrationHost.CreateBuilder(agent, registry, record, options);
-        builder.Services.AddQuartz(q =>
-        {
-            q.UseDefaultThreadPool(pool => pool.MaxConcurrency = 25);
-            quartz(q);
-        });
-        builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
-        return await IntegrationHost.StartAsync(builder);
-    }
-
-    private static async Task ScheduleAsync<TJob>(IHost host, int count, string group = "jobs")
-        where TJob : IJob
-    {
-        IScheduler scheduler = await host.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
-        int existing = (await scheduler.GetJobKeys(GroupMatcher<JobKey>.GroupEquals(group))).Count;
-        for (int i = existing; i < existing + count; i++)
-        {
-            IJobDetail job = JobBuilder.Create<TJob>().WithIdentity($"job-{i}", group).Build();
-            await scheduler.ScheduleJob(job, TriggerBuilder.Create().StartNow().Build());
-        }
-    }
+    private static Task ScheduleAsync<TJob>(IHost host, int count, string group = "jobs")
+        where TJob : IJob => QuartzTestHost.ScheduleAsync<TJob>(host, count, group);
 }
