@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using TaskProtection;
 
@@ -14,7 +15,10 @@ public static class EcsApiServiceCollectionExtensions
     /// cluster and task ARN come from <see cref="TaskProtectionOptions.EcsApi"/> or the task metadata endpoint
     /// (<c>ECS_CONTAINER_METADATA_URI_V4</c>); credentials from a registered <see cref="Amazon.Runtime.AWSCredentials"/>, else
     /// the profile in <see cref="EcsApiOptions.Profile"/>, else AWSSDK.Core's default chain. The task role needs
-    /// <c>ecs:UpdateTaskProtection</c> and <c>ecs:GetTaskProtection</c>.
+    /// <c>ecs:UpdateTaskProtection</c> and <c>ecs:GetTaskProtection</c>. It also registers the deployment check of
+    /// <see cref="TaskProtectionOptions.DrainOnDeployment"/> (which needs <c>ecs:DescribeServices</c> and
+    /// <c>ecs:DescribeTasks</c>); with the package referenced the core finds that check by name anyway, except in a trimmed
+    /// or native AOT app.
     /// </summary>
     /// <param name="services">The services, with <c>AddTaskProtection</c> called.</param>
     /// <param name="configure">Changes to the ECS API settings after binding (<c>TaskProtection:EcsApi</c>); optional.</param>
@@ -28,6 +32,9 @@ public static class EcsApiServiceCollectionExtensions
             configure?.Invoke(options.EcsApi);
         });
         services.TryAddSingleton(static provider => EcsApiBackend.Create(provider, provider.GetRequiredService<IOptions<TaskProtectionOptions>>().Value));
+
+        // Referenced here so that trimming keeps it; the core's hosted service starts it unless DrainOnDeployment is false.
+        services.TryAddKeyedSingleton<IHostedService>(DeploymentDrainEntry.ServiceKey, static (provider, _) => DeploymentDrainEntry.Create(provider));
         return services;
     }
 }

@@ -17,6 +17,7 @@ public sealed partial class DocumentationTests
         [
             typeof(TaskProtectionManager).Assembly.GetType("TaskProtection.Log", throwOnError: true)!,
             typeof(TaskProtection.Quartz.QuartzTaskProtectionOptions).Assembly.GetType("TaskProtection.Quartz.Log", throwOnError: true)!,
+            typeof(EcsApiTaskProtectionClient).Assembly.GetType("TaskProtection.DeploymentLog", throwOnError: true)!,
         ];
         string document = Document();
         var events = logs.SelectMany(static log => log.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static))
