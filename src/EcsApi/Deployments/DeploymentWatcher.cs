@@ -34,11 +34,14 @@ internal sealed class DeploymentWatcher(TaskProtectionManager manager, Deploymen
             }
 
             DeploymentLog.Started(logger, task.ServiceName, interval);
-            TimeSpan delay = interval;
+
+            // Tasks started together (a scale-out, a deployment's new tasks) would check together, in bursts the
+            // account's rate limit throttles: each starts at a random point of its first interval and drifts a little.
+            TimeSpan delay = interval * jitter();
             while (delay != Timeout.InfiniteTimeSpan)
             {
                 await Task.Delay(delay, time, stopping);
-                delay = ShouldCheck() ? await CheckOnceAsync(stopping) : interval;
+                delay = ShouldCheck() ? await CheckOnceAsync(stopping) : Spread(interval, jitter());
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -67,6 +70,9 @@ internal sealed class DeploymentWatcher(TaskProtectionManager manager, Deploymen
         _throttles = 0;
         return Apply(verdict);
     }
+
+    /// <summary>The interval, 10 % shorter to 10 % longer: its mean stays the interval, and tasks in step drift apart.</summary>
+    internal static TimeSpan Spread(TimeSpan interval, double jitter) => interval * (0.9 + (0.2 * jitter));
 
     /// <summary>The delay after <paramref name="throttles"/> throttled checks in a row: doubling, capped, jittered between half and all of it, never under the interval.</summary>
     internal static TimeSpan Backoff(TimeSpan interval, int throttles, double jitter)
@@ -151,7 +157,7 @@ internal sealed class DeploymentWatcher(TaskProtectionManager manager, Deploymen
                 return GiveUp(verdict.Why);
         }
 
-        return interval;
+        return Spread(interval, jitter());
     }
 
     private TimeSpan GiveUp(string why)

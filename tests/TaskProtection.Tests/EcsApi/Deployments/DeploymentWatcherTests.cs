@@ -110,6 +110,14 @@ public sealed class DeploymentWatcherTests
         Assert.Equal(TimeSpan.FromHours(1), DeploymentWatcher.Backoff(TimeSpan.FromMinutes(30), 5, 1.0));
     }
 
+    [Fact]
+    public void Checks_drift_within_ten_percent_of_the_interval_so_that_tasks_started_together_spread_out()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(54), DeploymentWatcher.Spread(Interval, 0));
+        Assert.Equal(Interval, DeploymentWatcher.Spread(Interval, 0.5));
+        Assert.Equal(TimeSpan.FromSeconds(66), DeploymentWatcher.Spread(Interval, 1));
+    }
+
     /// <summary>A harnessed manager (agent in memory) and its watcher, against an in-memory ECS API on the same clock.</summary>
     private sealed class Watched : IAsyncDisposable
     {
