@@ -170,7 +170,7 @@ public sealed class ValidatorTests
     {
         var defaults = new TaskProtectionOptions();
         Assert.Null(defaults.DrainOnDeployment);
-        Assert.Equal(TimeSpan.FromMinutes(2), defaults.DeploymentCheckInterval);
+        Assert.Equal(TimeSpan.FromMinutes(5), defaults.DeploymentCheckInterval);
         Assert.StartsWith("DeploymentCheckInterval ≥ 1 s fails: DeploymentCheckInterval = 999 ms.", SingleFailure(o => o.DeploymentCheckInterval = TimeSpan.FromMilliseconds(999)), StringComparison.Ordinal);
         Assert.StartsWith("DeploymentCheckInterval ≥ 1 s fails", SingleFailure(o => o.DeploymentCheckInterval = TimeSpan.Zero), StringComparison.Ordinal);
         Assert.Empty(TaskProtectionOptionsValidator.FindFailures(new TaskProtectionOptions { DeploymentCheckInterval = TimeSpan.FromSeconds(1), DrainOnDeployment = true }));
