@@ -9,8 +9,8 @@ namespace TaskProtection;
 
 /// <summary>
 /// Builds the deployment check of <see cref="TaskProtectionOptions.DrainOnDeployment"/> as a hosted service. Registered
-/// by <c>UseEcsApi()</c>, and found by name by the core package when this package is merely referenced; the core's own
-/// hosted service starts it when the option is not off.
+/// by <c>UseDrainOnDeployment()</c> (and <c>UseEcsApi()</c>), and found by name by the core package when this package is
+/// merely referenced; the core's own hosted service starts it when the option is not off.
 /// </summary>
 internal static class DeploymentDrainEntry
 {

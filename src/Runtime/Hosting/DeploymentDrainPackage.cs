@@ -7,7 +7,8 @@ namespace TaskProtection;
 
 /// <summary>
 /// Finds the deployment check of <see cref="TaskProtectionOptions.DrainOnDeployment"/> in the TaskProtection.EcsApi
-/// package: registered directly by <c>UseEcsApi()</c> (a keyed service, which trimming keeps), or else by name when the
+/// package: registered directly by <c>UseDrainOnDeployment()</c> or <c>UseEcsApi()</c> (a keyed service, which trimming
+/// keeps), or else by name when the
 /// package is merely referenced, as <see cref="EcsApiPackage"/> finds the ECS API backend. The core package depends on
 /// no AWS package, so the check (which signs ECS API calls) lives there.
 /// </summary>
@@ -20,13 +21,13 @@ internal static class DeploymentDrainPackage
 
     /// <summary>What start-up says when <c>DrainOnDeployment = true</c> and the package is not there.</summary>
     public const string MissingPackage =
-        $"TaskProtection:DrainOnDeployment is true, but the {EcsApiPackage.Name} package is not referenced: the check that a deployment is replacing the task calls the ECS API (DescribeServices) with the task role, which lives there. Add it (dotnet add package {EcsApiPackage.Name}) and call services.AddTaskProtection().UseEcsApi() or keep Backend = Agent, or set DrainOnDeployment to false. (A trimmed or native AOT app must call UseEcsApi() even with the package referenced.)";
+        $"TaskProtection:DrainOnDeployment is true, but the {EcsApiPackage.Name} package is not referenced: the check that a deployment is replacing the task calls the ECS API (DescribeServices) with the task role, which lives there. Add it (dotnet add package {EcsApiPackage.Name}), or set DrainOnDeployment to false. (A trimmed or native AOT app must also call services.AddTaskProtection().UseDrainOnDeployment(), or UseEcsApi().)";
 
     /// <summary>The check as a hosted service, or null when the package is not there.</summary>
     [UnconditionalSuppressMessage(
         "Trimming",
         "IL2075",
-        Justification = "Reached only when UseEcsApi() did not register the check; trimmed and native AOT apps call UseEcsApi(), which references it directly, and start-up says so when the type is gone.")]
+        Justification = "Reached only when UseDrainOnDeployment() did not register the check; trimmed and native AOT apps call it, which references the check directly, and start-up says so when the type is gone.")]
     public static IHostedService? Find(IServiceProvider services)
     {
         if (services.GetKeyedService<IHostedService>(ServiceKey) is { } registered)

@@ -36,14 +36,15 @@ internal sealed class DeployedTask : IAsyncDisposable
 
     public TaskProtectionManager Manager => Host.Services.GetRequiredService<TaskProtectionManager>();
 
-    public static async Task<DeployedTask> StartAsync(Dictionary<string, string?>? settings = null, string? serviceName = Service, bool useEcsApi = false, bool start = true)
+    /// <summary>Starts the host; <paramref name="register"/> adds to <c>AddTaskProtection()</c> (the check is then found by name when it adds nothing).</summary>
+    public static async Task<DeployedTask> StartAsync(Dictionary<string, string?>? settings = null, string? serviceName = Service, Action<IServiceCollection>? register = null, bool start = true)
     {
         FakeEcsApi api = await FakeEcsApi.StartAsync();
         FakeEcsAgent agent = await FakeEcsAgent.StartAsync(new ProtectionModel { ServiceName = serviceName });
         api.Model.AddServiceTasks(Cluster, Service, 1);
         api.Model.AddTaskWith(Cluster, Service, agent.Model);
         var task = new DeployedTask(api, agent);
-        task.Host = task.Build(settings ?? [], useEcsApi);
+        task.Host = task.Build(settings ?? [], register);
         if (start)
         {
             await task.Host.StartAsync();
@@ -77,7 +78,7 @@ internal sealed class DeployedTask : IAsyncDisposable
         await Api.DisposeAsync();
     }
 
-    private IHost Build(Dictionary<string, string?> settings, bool useEcsApi)
+    private IHost Build(Dictionary<string, string?> settings, Action<IServiceCollection>? register)
     {
         HostApplicationBuilder builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -93,11 +94,7 @@ internal sealed class DeployedTask : IAsyncDisposable
         builder.Services.AddSingleton(Registry);
         builder.Services.AddSingleton(Api.Credentials.ToAwsCredentials());
         builder.Services.AddTaskProtection();
-        if (useEcsApi)
-        {
-            builder.Services.UseEcsApi();
-        }
-
+        register?.Invoke(builder.Services);
         return builder.Build();
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using TaskProtection.Testing;
@@ -12,13 +13,21 @@ public sealed class DrainOnDeploymentTests
 {
     private const string NewDefinition = "arn:aws:ecs:us-east-1:123456789012:task-definition/video:2";
 
+    public static TheoryData<string> Registrations() => ["found by name", nameof(EcsApiServiceCollectionExtensions.UseDrainOnDeployment), nameof(EcsApiServiceCollectionExtensions.UseEcsApi)];
+
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task A_deployment_during_a_job_refuses_new_work_lets_the_job_end_protected_and_releases_at_once(bool useEcsApi)
+    [MemberData(nameof(Registrations))]
+    public async Task A_deployment_during_a_job_refuses_new_work_lets_the_job_end_protected_and_releases_at_once(string registration)
     {
-        // With only the package referenced the core finds the check by name; UseEcsApi() registers it directly.
-        await using DeployedTask task = await DeployedTask.StartAsync(useEcsApi: useEcsApi);
+        // With only the package referenced the core finds the check by name; UseDrainOnDeployment() registers it directly
+        // (the agent still protects), and so does UseEcsApi() (the API protects).
+        Action<IServiceCollection>? register = registration switch
+        {
+            nameof(EcsApiServiceCollectionExtensions.UseDrainOnDeployment) => static s => s.UseDrainOnDeployment(),
+            nameof(EcsApiServiceCollectionExtensions.UseEcsApi) => static s => s.UseEcsApi(),
+            _ => null,
+        };
+        await using DeployedTask task = await DeployedTask.StartAsync(register: register);
         CriticalSession job = await task.Registry.EnterAsync("transcode").AsTask().WaitAsync(TimeSpan.FromSeconds(10));
         DateTimeOffset protectedAt = DateTimeOffset.UtcNow;
 
@@ -39,6 +48,7 @@ public sealed class DrainOnDeploymentTests
         Assert.InRange(gap.From - endedAt, TimeSpan.Zero, TimeSpan.FromSeconds(2));
         Assert.Equal(ProtectionMode.Retired, task.Manager.Mode);
         Assert.Empty(task.DrainLogs(LogLevel.Warning));
+        Assert.Equal(registration == nameof(EcsApiServiceCollectionExtensions.UseEcsApi), task.Api.Model.Calls.Any(static c => c.Action == "UpdateTaskProtection"));
     }
 
     [Fact]
