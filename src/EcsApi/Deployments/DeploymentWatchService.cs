@@ -51,7 +51,8 @@ internal sealed class DeploymentWatchService(
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_running is { } running)
         {
-            await running.WaitAsync(cancellationToken).ConfigureAwait(false);
+            // The loop ends at once (its waits and calls take the token); the host's own bound still applies.
+            await running.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 

@@ -48,6 +48,11 @@ internal sealed class DeploymentWatcher(TaskProtectionManager manager, Deploymen
         {
             // Stopped with the host.
         }
+        catch (Exception unexpected) when (unexpected is not OperationCanceledException)
+        {
+            // Nothing the check meets may reach the host or the manager.
+            GiveUp($"the check failed unexpectedly ({unexpected.GetType().Name}: {unexpected.Message})");
+        }
     }
 
     /// <summary>One check and what follows from it; the delay before the next, infinite when there will be none.</summary>
