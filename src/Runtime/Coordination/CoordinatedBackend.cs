@@ -164,7 +164,7 @@ internal sealed partial class CoordinatedBackend : IProtectionBackend, IDisposab
         {
             bool mayLand = ex is not TaskProtectionCallException refused || refused.MayHaveLanded();
             SharedProtection failed = mayLand
-                ? shared.MayBeProtectedBy(now, _landing, minutes * _minute) with { LastCall = Call(true, now, ex), Pending = [.. shared.Pending, ours] }
+                ? shared.MayBeProtectedBy(now, _landing, minutes * _minute) with { ProtectedSince = since, LastCall = Call(true, now, ex), Pending = [.. shared.Pending, ours] }
                 : shared with { LastCall = Call(true, now, ex) };
             session.Write(failed);
             Publish(failed);
