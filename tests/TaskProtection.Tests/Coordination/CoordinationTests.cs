@@ -33,6 +33,61 @@ public sealed class CoordinationTests
     }
 
     [Fact]
+    public async Task Stuck_sessions_in_two_processes_an_hour_apart_keep_the_task_protected_no_longer_than_its_cap_at_a_time()
+    {
+        // Before, each process ran its own cap and the other's renewals raised the shared expiry: the task stayed
+        // protected for seven hours. Now the period is the task's: protected at most the cap at a time, then released
+        // for the cool-down, whatever process holds what.
+        TimeSpan cap = TimeSpan.FromHours(2);
+        TimeSpan cooldown = TimeSpan.FromMinutes(5);
+        await using var task = new CoordinatedTask(2, _ => new TaskProtectionOptions { MaxProtectionDuration = cap, MaxProtectionDrain = TimeSpan.Zero });
+        var told = new List<ProtectionLossReason>[] { [], [] };
+        task[0].Manager.ProtectionLost += (_, e) => told[0].Add(e.Reason);
+        task[1].Manager.ProtectionLost += (_, e) => told[1].Add(e.Reason);
+        using CriticalSession early = task[0].Entered("stuck at 0:00");
+        task.AdvanceTo(TimeSpan.FromHours(1));
+        using CriticalSession late = task[1].Entered("stuck at 1:00");
+
+        task.AdvanceTo(TimeSpan.FromHours(7));
+
+        IReadOnlyList<UnprotectedInterval> gaps = task.Model.UnprotectedIntervals(task[0].Start);
+        DateTimeOffset protectedFrom = task[0].Start;
+        foreach (UnprotectedInterval gap in gaps.Where(g => g.From > task[0].Start))
+        {
+            Assert.InRange(gap.From - protectedFrom, TimeSpan.Zero, cap);
+            Assert.True(gap.To == DateTimeOffset.MaxValue || gap.To - gap.From >= cooldown, $"A cool-down of {gap.To - gap.From} at {gap.From - task[0].Start}.");
+            protectedFrom = gap.To;
+        }
+
+        Assert.True(gaps.Count >= 3, "Three periods at most in seven hours, each followed by a cool-down.");
+        Assert.Contains(ProtectionLossReason.MaxDurationReached, told[0]);
+        Assert.Contains(ProtectionLossReason.MaxDurationReached, told[1]);
+    }
+
+    [Fact]
+    public async Task A_process_that_joins_after_a_force_disable_protects_its_own_sessions()
+    {
+        // A force-disable is an override of the protection in force, not a ban: a process starting after it must not
+        // take it as its own and refuse every enable.
+        await using var task = new CoordinatedTask(1);
+        using CriticalSession a = task[0].Entered("a");
+        Task forced = task[0].Manager.ForceDisableProtectionAsync("operator");
+        task.Advance(10 * Second);
+        Assert.True(forced.IsCompletedSuccessfully);
+        Assert.False(task.Model.IsProtected);
+
+        await using var joining = new Harness(sameTask: task[0], coordination: clock => task.Directory.Join(clock, GapBudget.MayLandWithin(new TaskProtectionOptions())));
+        using CriticalSession b = joining.Entered("b");
+
+        Assert.True(task.Model.IsProtected);
+        Assert.False(joining.Manager.ProtectionLostToken.IsCancellationRequested);
+        DateTimeOffset joinedAt = task.Clock.GetUtcNow();
+        task.Advance(TimeSpan.FromMinutes(30));
+        DateTimeOffset now = task.Clock.GetUtcNow();
+        Assert.DoesNotContain(task.Model.UnprotectedIntervals(task[0].Start), g => g.To > joinedAt && g.From < now);
+    }
+
+    [Fact]
     public async Task A_process_whose_sessions_end_does_not_release_while_another_still_holds_sessions()
     {
         await using var task = new CoordinatedTask(2);

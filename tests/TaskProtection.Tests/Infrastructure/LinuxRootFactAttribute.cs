@@ -7,19 +7,21 @@ namespace TaskProtection.Tests.Infrastructure;
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class LinuxRootFactAttribute : FactAttribute
 {
-    public LinuxRootFactAttribute(string tool)
+    public LinuxRootFactAttribute(string tool) => Skip = WhyNot(tool);
+
+    /// <summary>Why a test that starts processes as other users or in their own namespaces cannot run here; null when it can.</summary>
+    internal static string? WhyNot(string tool)
     {
         if (!OperatingSystem.IsLinux())
         {
-            Skip = "Needs Linux.";
+            return "Needs Linux.";
         }
-        else if (Environment.UserName != "root")
+
+        if (Environment.UserName != "root")
         {
-            Skip = "Needs root, to start processes as other users or in their own PID namespaces.";
+            return "Needs root, to start processes as other users or in their own PID namespaces.";
         }
-        else if (!new[] { "/usr/bin", "/bin", "/usr/sbin", "/sbin" }.Any(d => File.Exists(Path.Combine(d, tool))))
-        {
-            Skip = $"Needs {tool} (util-linux).";
-        }
+
+        return new[] { "/usr/bin", "/bin", "/usr/sbin", "/sbin" }.Any(d => File.Exists(Path.Combine(d, tool))) ? null : $"Needs {tool} (util-linux).";
     }
 }

@@ -37,13 +37,15 @@ public sealed partial class CoordinatedContainersTests : IDisposable
         Directory.Delete(_signals, recursive: true);
     }
 
-    [LinuxRootFact("setpriv")]
-    public async Task Containers_running_as_different_users_share_protection_and_neither_releases_the_others()
+    [LinuxRootTheory("setpriv")]
+    [InlineData(1000, 65534)]
+    [InlineData(0, 65534)] // A sidecar as root, the app as nobody: root's files must be the other user's too.
+    public async Task Containers_running_as_different_users_share_protection_and_neither_releases_the_others(int firstUid, int secondUid)
     {
         await using FakeEcsAgent agent = await FakeEcsAgent.StartAsync();
-        using ChildProcess first = Hold(agent, "first", AsUser(1000));
+        using ChildProcess first = Hold(agent, "first", AsUser(firstUid));
         await first.WaitForLineAsync("ENTER", Bound);
-        using ChildProcess second = Hold(agent, "second", AsUser(65534));
+        using ChildProcess second = Hold(agent, "second", AsUser(secondUid));
         await second.WaitForLineAsync("ENTER", Bound);
 
         // The second user's files are the first one's: it could read, lock and write them, or it would not have entered.
