@@ -105,6 +105,30 @@ public sealed partial class CoordinatedContainersTests : IDisposable
         Assert.False(agent.Model.IsProtected);
     }
 
+    [LinuxRootFact("unshare")]
+    public async Task A_container_started_after_a_force_disable_protects_its_own_session()
+    {
+        // The override ended the protection in force then; it is no ban on the sessions that come after it.
+        await using FakeEcsAgent agent = await FakeEcsAgent.StartAsync();
+        using ChildProcess forcing = Hold(agent, "forcing", OwnPidNamespace(), "--force-disable-after", "200");
+        await forcing.WaitForLineAsync("FORCED", Bound);
+        AgentCall disable = Assert.Single(Releases(agent));
+        Assert.False(agent.Model.IsProtected);
+
+        using ChildProcess late = Hold(agent, "late", OwnPidNamespace());
+        await late.WaitForLineAsync("ENTER", Bound);
+
+        Assert.True(agent.Model.IsProtected, late.Output);
+        Assert.Contains(agent.Model.Calls, c => c.ReceivedAt > disable.ReceivedAt && c.Body.Contains("\"ProtectionEnabled\":true", StringComparison.Ordinal));
+        await LetGoAsync(forcing, "forcing");
+        await LetGoAsync(late, "late");
+        Assert.DoesNotContain("TOLD", late.Output, StringComparison.Ordinal);
+        DateTimeOffset entered = Stamp(late, EnterLine());
+        DateTimeOffset exited = Stamp(late, ExitLine());
+        Assert.DoesNotContain(agent.Model.UnprotectedIntervals(DateTimeOffset.UnixEpoch), g => g.From < exited && g.To > entered);
+        Assert.False(agent.Model.IsProtected);
+    }
+
     private static string[] AsUser(int uid) => ["setpriv", $"--reuid={uid}", $"--regid={uid}", "--clear-groups", "--"];
 
     private static string[] OwnPidNamespace() => ["unshare", "--pid", "--fork", "--"];
