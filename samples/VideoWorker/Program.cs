@@ -70,8 +70,13 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
 Console.WriteLine(embeddedAgent is not null
     ? $"Agent: embedded FakeEcsAgent at {embeddedAgent.AgentUri} (ECS_AGENT_URI is not set; in ECS it is)."
     : $"Agent: {agentUri} (ECS_AGENT_URI).");
+// A serving worker keeps protection ReleaseDelay after its last job, in case another comes; this run stops once its
+// jobs are done, and a stop releases at once.
+string release = options.Serve
+    ? string.Create(CultureInfo.InvariantCulture, $"released {settings.ReleaseDelay.TotalSeconds:0} s after the last job")
+    : string.Create(CultureInfo.InvariantCulture, $"released at once when the demo stops after its last job (serving, it would wait {settings.ReleaseDelay.TotalSeconds:0} s for another)");
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"Lease {settings.ExpiresInMinutes} min, renewed when {settings.ProtectionBuffer.TotalSeconds:0} s are left, released {settings.ReleaseDelay.TotalSeconds:0} s after the last job; drain on SIGTERM up to {settings.DrainTimeout.TotalSeconds:0} s."));
+    $"Lease {settings.ExpiresInMinutes} min, renewed when {settings.ProtectionBuffer.TotalSeconds:0} s are left, {release}; drain on SIGTERM up to {settings.DrainTimeout.TotalSeconds:0} s."));
 Console.WriteLine($"timeline starts at {timeline.StartedAt.ToString("O", CultureInfo.InvariantCulture)}");
 
 JobInbox queue = host.Services.GetRequiredService<JobInbox>();

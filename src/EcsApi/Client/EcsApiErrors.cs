@@ -69,8 +69,8 @@ internal static class EcsApiErrors
 
     private static string Advice(string? type, string action) => type switch
     {
-        "AccessDeniedException" when action.StartsWith("Describe", StringComparison.Ordinal) => $" Allow the caller ecs:{action} (the deployment check needs ecs:DescribeServices and ecs:DescribeTasks; see the README's IAM policies).",
-        "AccessDeniedException" => " Allow the caller ecs:UpdateTaskProtection, ecs:GetTaskProtection and ecs:ListTasks (see the README's IAM policies).",
+        "AccessDeniedException" when action.StartsWith("Describe", StringComparison.Ordinal) => $" Allow the caller ecs:{action} (the deployment check needs ecs:DescribeServices and ecs:DescribeTasks; see the IAM policies in docs/operations.md).",
+        "AccessDeniedException" => " Allow the caller ecs:UpdateTaskProtection, ecs:GetTaskProtection and ecs:ListTasks (see the IAM policies in docs/operations.md).",
         "ClusterNotFoundException" => " Check the cluster name and the region.",
         "InvalidParameterException" => " Check the task ARNs, the cluster and the minutes (1 to 2880).",
         "UnrecognizedClientException" => " The access key is not valid in this region or partition, or the session token does not belong to it.",

@@ -14,7 +14,7 @@ internal static partial class DeploymentLog
     [LoggerMessage(1092, LogLevel.Information, "Taking work again: {Why} (the deployment that was replacing this task was rolled back or stopped).")]
     public static partial void Resumed(ILogger logger, string why);
 
-    [LoggerMessage(1093, LogLevel.Warning, "Deployment-aware drain is off: the task role may not describe its service or task ({Error}). Allow it ecs:DescribeServices and ecs:DescribeTasks (see the README's IAM policies); until then a deployment replaces a busy task when its protection ends.")]
+    [LoggerMessage(1093, LogLevel.Warning, "Deployment-aware drain is off: the task role may not describe its service or task ({Error}). Allow it ecs:DescribeServices and ecs:DescribeTasks (see the IAM policies in docs/operations.md); until then a deployment replaces a busy task when its protection ends.")]
     public static partial void NotAllowed(ILogger logger, string error);
 
     [LoggerMessage(1094, LogLevel.Warning, "Deployment-aware drain is off: {Why}. A deployment replaces a busy task when its protection ends.")]

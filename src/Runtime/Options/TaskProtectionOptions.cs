@@ -55,7 +55,8 @@ public sealed class TaskProtectionOptions
     /// <see cref="MaxProtectionCooldown"/>. Sessions entering meanwhile are refused with
     /// <see cref="CriticalSessionRefusedException"/> (leave the work for another task), whatever
     /// <see cref="AcquireTimeoutBehavior"/> says. Set it to the longest session you run; 0 turns the drain off. With
-    /// <see cref="CoordinationDirectory"/> (several processes in one task) the drain is off: the processes do not drain together.
+    /// <see cref="CoordinationDirectory"/> (several processes in one task) the cap and the drain are the task's: they count
+    /// from when the task's protection began, and no process starts new work during the task's drain.
     /// </summary>
     /// <value>
     /// Default unset: half of <see cref="MaxProtectionDuration"/> (1 h with the defaults), and never more than

@@ -4,16 +4,16 @@ using TaskProtection.Tests.Shared;
 
 namespace TaskProtection.Tests.EcsApi;
 
-/// <summary>The README's IAM policies are valid JSON and allow exactly the actions the client calls (the deployment check's two included).</summary>
+/// <summary>The IAM policies in docs/operations.md are valid JSON and allow exactly the actions the client calls (the deployment check's two included).</summary>
 public sealed partial class IamPolicyDocumentationTests
 {
     [Fact]
     public void The_policies_parse_and_grant_every_action_the_client_calls()
     {
-        string readme = File.ReadAllText(RepositoryFiles.Path("README.md"));
-        int start = readme.IndexOf("### IAM policies", StringComparison.Ordinal);
-        int end = readme.IndexOf("### Runbook", start, StringComparison.Ordinal);
-        string[] policies = [.. JsonBlock().Matches(readme[start..end]).Select(static m => m.Groups[1].Value)];
+        string page = File.ReadAllText(RepositoryFiles.Path("docs", "operations.md"));
+        int start = page.IndexOf("## IAM policies", StringComparison.Ordinal);
+        int end = page.IndexOf("## Runbook", start, StringComparison.Ordinal);
+        string[] policies = [.. JsonBlock().Matches(page[start..end]).Select(static m => m.Groups[1].Value)];
 
         HashSet<string>[] actions = [.. policies.Select(Actions)];
 
