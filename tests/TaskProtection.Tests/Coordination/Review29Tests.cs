@@ -1,0 +1,113 @@
+using TaskProtection.Testing;
+using TaskProtection.Tests.Infrastructure;
+
+namespace TaskProtection.Tests.Coordination;
+
+/// <summary>
+/// Review 29: interleavings of several processes of one task that try to break the invariant (no session body runs
+/// while the agent holds no protection, untold) or the task-wide cap, judged by the agent's record.
+/// </summary>
+public sealed class Review29Tests
+{
+    private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Process A releases (no other holder), the disable reaches the agent, and A dies before it writes what the answer
+    /// said (SIGKILL, OOM: the window is the agent call's latency). The state still says ExpiresAt from A's last enable,
+    /// with a disable that may land. Once that may-land window has passed, process B's acquire finds the stale expiry and
+    /// adopts it instead of calling: B's session runs while the agent holds no protection, and B is never told.
+    /// </summary>
+    [Fact]
+    public async Task A_process_killed_after_its_release_reached_the_agent_does_not_leave_an_expiry_another_adopts()
+    {
+        using var directory = new TaskDirectory();
+        var options = new TaskProtectionOptions();
+        TimeSpan landing = GapBudget.MayLandWithin(options);
+        DyingClient? dying = null;
+        FileCoordinationStore? storeA = null;
+        await using var a = new Harness(
+            options,
+            client: inner => dying = new DyingClient(inner),
+            coordination: clock => storeA = directory.Join(clock, landing));
+        await using var b = new Harness(options, sameTask: a, coordination: clock => directory.Join(clock, landing));
+        dying!.OnDisableLanded = () => storeA!.Dispose();
+
+        a.Entered("a").Dispose();
+        a.Advance(options.ReleaseDelay + Second);
+        Assert.Single(a.Puts(enabled: false));
+        Assert.False(a.Model.IsProtected);
+        Assert.True(dying.Dead, "A's release did not reach the agent.");
+
+        // B needs protection now: it may not enable while A's release may land, and then it looks at the state.
+        DateTimeOffset enteredAt = a.Clock.GetUtcNow();
+        Task<CriticalSession> entering = b.EnterAsync("b");
+        b.Advance(TimeSpan.FromMinutes(2));
+
+        Assert.True(entering.IsCompletedSuccessfully, "B's session was never admitted.");
+        CoordinationStatus status = b.Manager.GetStatus().Coordination!;
+        AssertToldWhileUnprotected(b, enteredAt, "B", $"B's shared renewals (adopted leases): {status.SharedRenewals}, shared expiry at {status.SharedExpiresAt - a.Start}");
+    }
+
+    /// <summary>Every stretch the agent held no protection since <paramref name="from"/>, the process was told before it.</summary>
+    private static void AssertToldWhileUnprotected(Harness process, DateTimeOffset from, string name, string? detail = null)
+    {
+        DateTimeOffset now = process.Clock.GetUtcNow();
+        foreach (UnprotectedInterval gap in process.Model.UnprotectedIntervals(from).Where(g => g.To > from && g.From < now))
+        {
+            Assert.True(
+                process.Manager.ProtectionLostToken.IsCancellationRequested,
+                $"{name}'s session ran unprotected from {gap.From - process.Start} (agent calls: {Describe(process)}) and {name} was not told. {detail}");
+        }
+    }
+
+    private static string Describe(Harness process) =>
+        string.Join(", ", process.Puts().Select(c => $"{c.ReceivedAt - process.Start} {(c.Body.Contains("\"ProtectionEnabled\":true", StringComparison.Ordinal) ? "enable" : "disable")}"));
+
+    /// <summary>
+    /// A process's way to the agent that dies right after its first disable (or, <c>onEnable</c>, enable) reaches the agent: the kernel closes its
+    /// descriptors (<see cref="OnDisableLanded"/>) and nothing of it ever runs again: its call never returns, whatever
+    /// its token says, so its coordination thread writes nothing more.
+    /// </summary>
+    private sealed class DyingClient(ITaskProtectionClient inner, bool onEnable = false) : ITaskProtectionClient
+    {
+        public Action? OnDisableLanded { get; set; }
+
+        public bool Dead { get; private set; }
+
+        public async Task<TaskProtectionState> EnableAsync(int expiresInMinutes, CancellationToken cancellationToken)
+        {
+            if (Dead)
+            {
+                return await Never();
+            }
+
+            if (!onEnable)
+            {
+                return await inner.EnableAsync(expiresInMinutes, cancellationToken);
+            }
+
+            await inner.EnableAsync(expiresInMinutes, CancellationToken.None);
+            Dead = true;
+            OnDisableLanded?.Invoke();
+            return await Never();
+        }
+
+        public async Task<TaskProtectionState> DisableAsync(CancellationToken cancellationToken)
+        {
+            if (Dead)
+            {
+                return await Never();
+            }
+
+            await inner.DisableAsync(CancellationToken.None);
+            Dead = true;
+            OnDisableLanded?.Invoke();
+            return await Never();
+        }
+
+        public Task<TaskProtectionState> GetAsync(CancellationToken cancellationToken) =>
+            Dead ? Never() : inner.GetAsync(cancellationToken);
+
+        private static Task<TaskProtectionState> Never() => new TaskCompletionSource<TaskProtectionState>().Task;
+    }
+}
