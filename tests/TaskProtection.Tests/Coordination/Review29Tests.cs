@@ -48,6 +48,29 @@ public sealed class Review29Tests
         AssertToldWhileUnprotected(b, enteredAt, "B", $"B's shared renewals (adopted leases): {status.SharedRenewals}, shared expiry at {status.SharedExpiresAt - a.Start}");
     }
 
+    /// <summary>
+    /// The holders file is removed (a cleanup job, by hand) while process B holds it shared. The store reopens files by
+    /// path "so that every process locks the same file", but B's shared lock stays on the old inode until B's next
+    /// enable. Process A, whose session ends, tests the new file exclusively, finds no holder, and releases: B's session
+    /// runs unprotected, untold (B's loop still trusts its lease).
+    /// </summary>
+    [Fact]
+    public async Task A_holders_file_removed_while_another_process_holds_sessions_does_not_let_a_release_through()
+    {
+        await using var task = new CoordinatedTask(2);
+        using CriticalSession b = task[1].Entered("b");
+        DateTimeOffset bFrom = task.Clock.GetUtcNow();
+        task.Advance(Second);
+        CriticalSession a = task[0].Entered("a");
+        Assert.True(task[0].Manager.GetStatus().Coordination!.IsHolder);
+
+        File.Delete(Path.Combine(task.Directory.Path, FileCoordinationStore.HoldersName));
+        a.Dispose();
+        task.Advance(task[0].Options.ReleaseDelay + TimeSpan.FromMinutes(1));
+
+        AssertToldWhileUnprotected(task[1], bFrom, "B");
+    }
+
     /// <summary>Every stretch the agent held no protection since <paramref name="from"/>, the process was told before it.</summary>
     private static void AssertToldWhileUnprotected(Harness process, DateTimeOffset from, string name, string? detail = null)
     {
