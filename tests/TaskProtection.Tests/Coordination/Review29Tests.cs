@@ -71,6 +71,43 @@ public sealed class Review29Tests
         AssertToldWhileUnprotected(task[1], bFrom, "B");
     }
 
+    /// <summary>
+    /// Process A's first enable of a period reaches the agent and A dies before it writes the answer. Before the call
+    /// it wrote only a pending enable (until the may-land window ends), not the period's start nor how long protection may
+    /// last, so once that window has passed the state says nothing of the protection in force. Process B, entering while
+    /// A's lease still holds at the agent, starts a new period at its own enable: the task's cap counts from there, and
+    /// the task stays protected continuously for the cap plus the time between.
+    /// </summary>
+    [Fact]
+    public async Task A_process_killed_after_its_first_enable_reached_the_agent_does_not_let_the_next_restart_the_tasks_cap()
+    {
+        using var directory = new TaskDirectory();
+        TimeSpan cap = TimeSpan.FromMinutes(30);
+        var options = new TaskProtectionOptions { MaxProtectionDuration = cap, MaxProtectionDrain = TimeSpan.Zero };
+        TimeSpan landing = GapBudget.MayLandWithin(options);
+        DyingClient? dying = null;
+        FileCoordinationStore? storeA = null;
+        await using var a = new Harness(
+            options,
+            client: inner => dying = new DyingClient(inner, onEnable: true),
+            coordination: clock => storeA = directory.Join(clock, landing));
+        await using var b = new Harness(options, sameTask: a, coordination: clock => directory.Join(clock, landing));
+        dying!.OnDisableLanded = () => storeA!.Dispose();
+
+        _ = a.EnterAsync("a");
+        Assert.True(dying.Dead, "A's enable did not reach the agent.");
+        Assert.True(a.Model.IsProtected);
+        DateTimeOffset expires = a.Model.ExpiresAt!.Value;
+
+        // B enters a minute before A's lease ends at the agent, and its session never ends.
+        a.AdvanceTo(expires - a.Start - TimeSpan.FromMinutes(1));
+        Assert.True(a.Model.IsProtected);
+        _ = b.EnterAsync("stuck");
+        a.AdvanceTo(TimeSpan.FromHours(2));
+
+        AssertProtectedNoLongerThan(a.Model, a.Start, a.Clock.GetUtcNow(), cap + TimeSpan.FromMinutes(1) + landing);
+    }
+
     /// <summary>Every stretch the agent held no protection since <paramref name="from"/>, the process was told before it.</summary>
     private static void AssertToldWhileUnprotected(Harness process, DateTimeOffset from, string name, string? detail = null)
     {
@@ -80,6 +117,22 @@ public sealed class Review29Tests
             Assert.True(
                 process.Manager.ProtectionLostToken.IsCancellationRequested,
                 $"{name}'s session ran unprotected from {gap.From - process.Start} (agent calls: {Describe(process)}) and {name} was not told. {detail}");
+        }
+    }
+
+    /// <summary>No continuous protection at the agent longer than <paramref name="longest"/>.</summary>
+    private static void AssertProtectedNoLongerThan(ProtectionModel model, DateTimeOffset start, DateTimeOffset now, TimeSpan longest)
+    {
+        DateTimeOffset protectedFrom = start;
+        foreach (UnprotectedInterval gap in model.UnprotectedIntervals(start))
+        {
+            if (gap.From > protectedFrom)
+            {
+                TimeSpan span = (gap.From > now ? now : gap.From) - protectedFrom;
+                Assert.True(span <= longest, $"Protected continuously for {span} from {protectedFrom - start} (at most {longest}).");
+            }
+
+            protectedFrom = gap.To;
         }
     }
 
