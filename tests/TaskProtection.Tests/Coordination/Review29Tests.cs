@@ -49,6 +49,26 @@ public sealed class Review29Tests
     }
 
     /// <summary>
+    /// The state file is rewritten in place (write, then ftruncate): a process killed between the two, or any other
+    /// corruption, leaves a state that is not trusted. Its recovery keeps no ProtectedSince, so the next renewal starts
+    /// a new period while the agent's protection simply continues: the task stays protected past its cap.
+    /// </summary>
+    [Fact]
+    public async Task A_corrupt_state_mid_period_does_not_restart_the_tasks_cap_while_protection_continues()
+    {
+        TimeSpan cap = TimeSpan.FromMinutes(30);
+        await using var task = new CoordinatedTask(1, _ => new TaskProtectionOptions { MaxProtectionDuration = cap, MaxProtectionDrain = TimeSpan.Zero });
+        using CriticalSession stuck = task[0].Entered("stuck");
+        task.AdvanceTo(TimeSpan.FromMinutes(20));
+        Assert.True(task.Model.IsProtected);
+
+        task.Directory.Corrupt();
+        task.AdvanceTo(TimeSpan.FromMinutes(90));
+
+        AssertProtectedNoLongerThan(task.Model, task[0].Start, task.Clock.GetUtcNow(), cap + TimeSpan.FromMinutes(1) + GapBudget.MayLandWithin(task[0].Options));
+    }
+
+    /// <summary>
     /// The holders file is removed (a cleanup job, by hand) while process B holds it shared. The store reopens files by
     /// path "so that every process locks the same file", but B's shared lock stays on the old inode until B's next
     /// enable. Process A, whose session ends, tests the new file exclusively, finds no holder, and releases: B's session
