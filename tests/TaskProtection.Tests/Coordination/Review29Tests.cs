@@ -128,6 +128,37 @@ public sealed class Review29Tests
         AssertProtectedNoLongerThan(a.Model, a.Start, a.Clock.GetUtcNow(), cap + TimeSpan.FromMinutes(1) + landing);
     }
 
+    /// <summary>
+    /// The cool-down is the task's: after the cap, no process may protect the task again for MaxProtectionCooldown. With
+    /// MaxProtectionDrain zero, process A capped (told MaxDurationReached) and its session ended; it released a minute
+    /// before the cap. A alone would keep its cool-down from that release; the shared state keeps none (SharedPeriod.Released
+    /// only starts one after a drain, and drops ProtectedSince), so process B protects the task again seconds later.
+    /// </summary>
+    [Fact]
+    public async Task After_a_capped_process_releases_another_does_not_protect_the_task_again_during_the_cool_down()
+    {
+        TimeSpan cap = TimeSpan.FromMinutes(30);
+        TimeSpan cooldown = TimeSpan.FromMinutes(5);
+        await using var task = new CoordinatedTask(2, _ => new TaskProtectionOptions { MaxProtectionDuration = cap, MaxProtectionDrain = TimeSpan.Zero, MaxProtectionCooldown = cooldown });
+        var told = new List<ProtectionLossReason>();
+        task[0].Manager.ProtectionLost += (_, e) => told.Add(e.Reason);
+        CriticalSession a = task[0].Entered("a");
+        task.AdvanceTo(cap - TimeSpan.FromMinutes(1));
+        Assert.Contains(ProtectionLossReason.MaxDurationReached, told);
+
+        a.Dispose();
+        task.Advance(task[0].Options.ReleaseDelay + Second);
+        Assert.False(task.Model.IsProtected);
+        DateTimeOffset releasedAt = task.Puts(enabled: false)[^1].ReceivedAt;
+
+        task.Advance(20 * Second);
+        _ = task[1].EnterAsync("b");
+        task.AdvanceTo(cap + TimeSpan.FromMinutes(15));
+
+        DateTimeOffset? again = task.Puts(enabled: true).Select(c => (DateTimeOffset?)c.ReceivedAt).FirstOrDefault(at => at > releasedAt);
+        Assert.True(again is null || again - releasedAt >= cooldown, $"Released at {releasedAt - task[0].Start}, protected again at {again - task[0].Start}: a cool-down of {again - releasedAt}, not {cooldown}.");
+    }
+
     /// <summary>Every stretch the agent held no protection since <paramref name="from"/>, the process was told before it.</summary>
     private static void AssertToldWhileUnprotected(Harness process, DateTimeOffset from, string name, string? detail = null)
     {
