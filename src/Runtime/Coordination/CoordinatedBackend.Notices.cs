@@ -90,11 +90,17 @@ internal sealed partial class CoordinatedBackend
         {
             using var bounded = new CancellationTokenSource(_requestTimeout, _time);
             using ICoordinationSession session = await _store.LockAsync(bounded.Token);
+            if (_holder)
+            {
+                // Holding on the holders file now at its path, should it have been replaced (removed by hand, a cleanup).
+                session.BecomeHolder();
+            }
+
             Publish(ReadShared(session, _clock.Now));
         }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or UnauthorizedAccessException or ObjectDisposedException)
         {
-            // The next check, or the next call, looks again.
+            // The next check, or the next call, looks again (or the store was closed with its manager).
         }
 
         return true;

@@ -44,7 +44,7 @@ internal sealed partial class CoordinatedBackend
                 WatchForOrphanedProtection(again);
             }
         }
-        catch (Exception ex) when (ex is TaskProtectionCallException or OperationCanceledException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is TaskProtectionCallException or OperationCanceledException or IOException or UnauthorizedAccessException or ObjectDisposedException)
         {
             // Try again later: the lock was busy for too long, the file system failed, or the call failed.
             WatchForOrphanedProtection(_orphanCheckEvery);

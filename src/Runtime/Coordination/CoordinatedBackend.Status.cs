@@ -5,6 +5,7 @@ internal sealed partial class CoordinatedBackend
 {
     private void Publish(SharedProtection shared, bool? othersHold = null, bool skipped = false, bool sharedRenewal = false)
     {
+        _knownPeriod = shared;
         lock (_statusLock)
         {
             CoordinationStatus last = _status;

@@ -37,6 +37,7 @@ internal sealed partial class CoordinatedBackend : IProtectionBackend, IDisposab
     // Coordination thread only.
     private bool _holder;
     private long _lastKnownExpiry = long.MinValue;
+    private SharedProtection? _knownPeriod;
 
     public CoordinatedBackend(
         IProtectionBackend inner,
@@ -154,8 +155,10 @@ internal sealed partial class CoordinatedBackend : IProtectionBackend, IDisposab
 
     private async Task<EnableConfirmation> SendEnableAsync(ICoordinationSession session, SharedProtection shared, long now, long since, int minutes, CancellationToken cancellationToken)
     {
+        // Written before the call: a process that dies with it out must leave the period it may have begun or extended.
         var ours = new PendingCall(true, now, minutes, now + _landing);
-        session.Write(shared with { Pending = [.. shared.Pending, ours] });
+        SharedProtection mayBe = shared.MayBeProtectedBy(now, _landing, minutes * _minute) with { ProtectedSince = since };
+        session.Write(mayBe with { Pending = [.. shared.Pending, ours] });
         try
         {
             await _inner.EnableAsync(minutes, cancellationToken);
@@ -164,7 +167,7 @@ internal sealed partial class CoordinatedBackend : IProtectionBackend, IDisposab
         {
             bool mayLand = ex is not TaskProtectionCallException refused || refused.MayHaveLanded();
             SharedProtection failed = mayLand
-                ? shared.MayBeProtectedBy(now, _landing, minutes * _minute) with { ProtectedSince = since, LastCall = Call(true, now, ex), Pending = [.. shared.Pending, ours] }
+                ? mayBe with { LastCall = Call(true, now, ex), Pending = [.. shared.Pending, ours] }
                 : shared with { LastCall = Call(true, now, ex) };
             session.Write(failed);
             Publish(failed);
@@ -175,7 +178,7 @@ internal sealed partial class CoordinatedBackend : IProtectionBackend, IDisposab
         int counted = shared.Pending.Where(static p => p.Enable).Select(static p => p.Minutes).DefaultIfEmpty(minutes).Min();
         long confirmed = now + (Math.Min(minutes, counted) * _minute);
         _lastKnownExpiry = confirmed;
-        SharedProtection after = shared.MayBeProtectedBy(now, _landing, minutes * _minute) with { ExpiresAt = confirmed, ProtectedSince = since, LastCall = Call(true, now, null) };
+        SharedProtection after = mayBe with { ExpiresAt = confirmed, LastCall = Call(true, now, null) };
         session.Write(after);
         Publish(after);
         return new EnableConfirmation(_clock.ToLocal(confirmed), _clock.ToLocal(since));
@@ -219,8 +222,9 @@ internal sealed partial class CoordinatedBackend : IProtectionBackend, IDisposab
     /// </summary>
     private async Task SendDisableAsync(ICoordinationSession session, SharedProtection before, long now, bool othersHold, CancellationToken cancellationToken)
     {
+        // No expiry to adopt while the release is out: a process that dies with it out leaves none either.
         var ours = new PendingCall(false, now, 0, now + _landing);
-        session.Write(before with { Pending = [.. before.Pending, ours] });
+        session.Write(before with { ExpiresAt = null, Pending = [.. before.Pending, ours] });
         try
         {
             await _inner.DisableAsync(cancellationToken);
@@ -260,7 +264,9 @@ internal sealed partial class CoordinatedBackend : IProtectionBackend, IDisposab
         SharedProtection shared = session.Read();
         if (session.Recovered is { } why)
         {
-            // Write the worst case back at once, so that every process goes by it, not only this call.
+            // Keep the period this process last knew (its start, bound and cool-down: the cap must not restart), and
+            // write the worst case back at once, so that every process goes by it, not only this call.
+            shared = _knownPeriod is { } known ? shared with { ProtectedSince = known.ProtectedSince, ProtectedAtMostUntil = known.ProtectedAtMostUntil, CooldownUntil = known.CooldownUntil } : shared;
             session.Write(shared);
             Log.CoordinationStateRecovered(_logger, _directory, why);
         }

@@ -8,6 +8,7 @@ namespace TaskProtection;
 internal sealed class CoordinationFile(string path) : IDisposable
 {
     private int _fd = -1;
+    private bool _closed;
 
     public string Path => path;
 
@@ -21,6 +22,9 @@ internal sealed class CoordinationFile(string path) : IDisposable
                 return _fd;
             }
 
+            // Closed with its store: never reopened behind its back (a timer of a disposed manager must not lock anew).
+            ObjectDisposedException.ThrowIf(_closed, this);
+
             FileLocks.Close(_fd);
             _fd = -1;
             _fd = FileLocks.OpenShared(path);
@@ -28,11 +32,15 @@ internal sealed class CoordinationFile(string path) : IDisposable
         }
     }
 
+    /// <summary>The descriptor still open on a file removed or replaced since, whose locks other processes may still hold; null otherwise.</summary>
+    public int? Replaced => _fd >= 0 && FileLocks.IsUnlinked(_fd) ? _fd : null;
+
     /// <summary>Whether the descriptor is open on the file now at the path (false once it was replaced: its locks are on the old one).</summary>
     public bool IsCurrent => _fd >= 0 && !FileLocks.IsUnlinked(_fd);
 
     public void Dispose()
     {
+        _closed = true;
         FileLocks.Close(_fd);
         _fd = -1;
     }

@@ -151,9 +151,17 @@ internal sealed class FileCoordinationStore : ICoordinationStore
 
     private (bool Any, string? Unknown) OtherHolders()
     {
-        StopHolding();
         try
         {
+            // A holders file replaced since this process opened it: processes that held it may hold the old one still,
+            // until they notice (every NoticeEvery). Test the old one too, through the descriptor still open on it.
+            if (_holders.Replaced is { } old && !FileLocks.TryLockExclusive(old, _holders.Path))
+            {
+                StopHolding();
+                return (true, $"'{_holders.Path}' was replaced, and a process still holds the file it replaced");
+            }
+
+            StopHolding();
             int fd = _holders.Descriptor;
             if (!FileLocks.TryLockExclusive(fd, _holders.Path))
             {

@@ -8,10 +8,11 @@ namespace TaskProtection;
 /// <param name="MaxTicks">MaxProtectionDuration.</param>
 /// <param name="DrainTicks">The drain before the cap in effect (CapDrain); 0 without one.</param>
 /// <param name="CooldownTicks">MaxProtectionCooldown.</param>
-internal sealed record SharedPeriod(long MaxTicks, long DrainTicks, long CooldownTicks)
+/// <param name="LeaseTicks">LeaseDuration: without a drain, a release in the period's last lease is the cap's.</param>
+internal sealed record SharedPeriod(long MaxTicks, long DrainTicks, long CooldownTicks, long LeaseTicks)
 {
     public static SharedPeriod From(TaskProtectionOptions options, SharedClock clock) =>
-        new(clock.Ticks(options.MaxProtectionDuration), clock.Ticks(options.CapDrain), clock.Ticks(options.MaxProtectionCooldown));
+        new(clock.Ticks(options.MaxProtectionDuration), clock.Ticks(options.CapDrain), clock.Ticks(options.MaxProtectionCooldown), clock.Ticks(options.LeaseDuration));
 
     /// <summary>
     /// When the task's current continuous protection began, if it goes on: a lease that is or may still be in force (after
@@ -55,11 +56,12 @@ internal sealed record SharedPeriod(long MaxTicks, long DrainTicks, long Cooldow
 
     /// <summary>
     /// The state after the task's protection was released at <paramref name="now"/>: the period is over, and when it had
-    /// reached its drain, the cool-down starts now, for every process.
+    /// reached its drain (without one, its last lease, when no renewal could go on without passing the cap), the
+    /// cool-down starts now, for every process, as it does for one process alone.
     /// </summary>
     public SharedProtection Released(SharedProtection shared, long now)
     {
-        bool drained = shared.ProtectedSince is { } since && DrainTicks > 0 && now >= since + MaxTicks - DrainTicks;
+        bool drained = shared.ProtectedSince is { } since && now >= since + MaxTicks - (DrainTicks > 0 ? DrainTicks : LeaseTicks);
         return shared with
         {
             ExpiresAt = null,

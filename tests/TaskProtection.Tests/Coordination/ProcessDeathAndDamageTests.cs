@@ -4,10 +4,10 @@ using TaskProtection.Tests.Infrastructure;
 namespace TaskProtection.Tests.Coordination;
 
 /// <summary>
-/// Review 29: interleavings of several processes of one task that try to break the invariant (no session body runs
+/// Interleavings of several processes of one task, with deaths mid-call and damaged files, that once broke the invariant (no session body runs
 /// while the agent holds no protection, untold) or the task-wide cap, judged by the agent's record.
 /// </summary>
-public sealed class Review29Tests
+public sealed class ProcessDeathAndDamageTests
 {
     private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
 
@@ -41,11 +41,15 @@ public sealed class Review29Tests
         // B needs protection now: it may not enable while A's release may land, and then it looks at the state.
         DateTimeOffset enteredAt = a.Clock.GetUtcNow();
         Task<CriticalSession> entering = b.EnterAsync("b");
+        DateTimeOffset? admittedAt = null;
+        _ = entering.ContinueWith(_ => admittedAt = a.Clock.GetUtcNow(), TaskContinuationOptions.ExecuteSynchronously);
         b.Advance(TimeSpan.FromMinutes(2));
 
+        // B waits (it may not enable while A's release may land); its body starts when it is admitted.
         Assert.True(entering.IsCompletedSuccessfully, "B's session was never admitted.");
+        Assert.True(admittedAt >= enteredAt);
         CoordinationStatus status = b.Manager.GetStatus().Coordination!;
-        AssertToldWhileUnprotected(b, enteredAt, "B", $"B's shared renewals (adopted leases): {status.SharedRenewals}, shared expiry at {status.SharedExpiresAt - a.Start}");
+        AssertToldWhileUnprotected(b, admittedAt!.Value, "B", $"B's shared renewals (adopted leases): {status.SharedRenewals}, shared expiry at {status.SharedExpiresAt - a.Start}");
     }
 
     /// <summary>

@@ -4,10 +4,10 @@ using TaskProtection.Tests.Infrastructure;
 namespace TaskProtection.Tests.Coordination;
 
 /// <summary>
-/// Review 29: interleavings around a force-disable that were suspected of breaking the invariant and do not; kept as
+/// Interleavings around a force-disable that were suspected of breaking the invariant and do not; kept as
 /// regression tests. Judged by the agent's record.
 /// </summary>
-public sealed class Review29RefutedTests
+public sealed class ForceDisableRaceTests
 {
     private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
 
