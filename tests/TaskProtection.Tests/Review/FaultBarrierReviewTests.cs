@@ -34,4 +34,54 @@ public sealed class FaultBarrierReviewTests
         await h.StopAsync();
         Assert.True(disable.IsCompleted, "ForceDisableProtectionAsync never completes: its request was lost by the step that faulted, and the stop did not answer it either.");
     }
+
+    [Fact]
+    public async Task A_release_whose_step_faults_does_not_leave_the_mode_stuck_at_Releasing()
+    {
+        // Interleaving: the release's disable lands, recording the call throws, ReleaseAsync leaves with _releasing still
+        // true (it is reset only after the call returns). A session entering within the fault's backoff wakes the loop,
+        // which acquires for it; Mode() puts Releasing above everything but Stopped and Faulted, so from now on the
+        // published mode says Releasing while protected, and hides Draining (and ForceDisabled, Capped, Lost) from session
+        // admission: a synchronous session entering in the drain is admitted instead of refused.
+        using ServiceProvider services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        IMeterFactory meters = services.GetRequiredService<IMeterFactory>();
+        using var listener = new ThrowOnAgentCall(meters);
+        await using var h = new Harness(
+            new TaskProtectionOptions { MaxProtectionDuration = TimeSpan.FromHours(1), MaxProtectionDrain = TimeSpan.FromMinutes(30) },
+            meterFactory: meters);
+        CriticalSession first = h.Entered("first");
+        h.AdvanceTo(TimeSpan.FromSeconds(10));
+        first.Dispose();
+        h.Pump();
+        listener.ArmOnce();
+        h.AdvanceTo(TimeSpan.FromSeconds(15));
+        Assert.False(h.Model.IsProtected, "Released at 15 s.");
+        Assert.Equal(1, h.Manager.GetStatus().LoopFaults);
+
+        // The faulted release also left its disable counted as one that may still land (until 15 s + 12.001 s + 5 s):
+        // the acquire waits for that, then goes out.
+        Task<CriticalSession> entering = h.EnterAsync("second");
+        h.AdvanceTo(TimeSpan.FromSeconds(33));
+        Assert.True(entering.IsCompletedSuccessfully);
+        using CriticalSession second = await entering;
+        Assert.True(h.Model.IsProtected);
+
+        ProtectionMode modeWhileProtected = h.Manager.Mode;
+
+        // Half an hour before the cap the task drains: a new session must be refused.
+        h.AdvanceTo(TimeSpan.FromMinutes(31));
+        bool refused = false;
+        try
+        {
+            h.Registry.Enter("late-synchronous").Dispose();
+        }
+        catch (CriticalSessionRefusedException)
+        {
+            refused = true;
+        }
+
+        Assert.True(
+            modeWhileProtected == ProtectionMode.Protected && refused,
+            $"Mode while protected: {modeWhileProtected} (expected Protected); mode in the drain: {h.Manager.Mode} (expected Draining); a synchronous session entering in the drain refused: {refused}.");
+    }
 }
