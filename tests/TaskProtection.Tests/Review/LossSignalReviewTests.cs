@@ -1,0 +1,74 @@
+using Microsoft.Extensions.Logging;
+using TaskProtection.Testing;
+using TaskProtection.Tests.Infrastructure;
+
+namespace TaskProtection.Tests.Review;
+
+/// <summary>
+/// LossSignal.TryRaise claims the epoch first, then logs, then cancels the token and posts the handlers. Whoever calls
+/// TryRaise in between finds it claimed, takes "false" as "told already", and lets a session body start.
+/// </summary>
+public sealed class LossSignalReviewTests
+{
+    [Fact]
+    public async Task A_session_going_ahead_while_the_loop_is_telling_does_not_start_before_the_application_was_told()
+    {
+        // Interleaving: ECS refuses the acquire (TASK_NOT_VALID). The loop publishes mode Lost and calls TryRaise, which
+        // claims the epoch and logs ProtectionLost (1030) before cancelling the token. While it logs (a synchronous logging
+        // provider, or just preemption on a busy task), a session enters: EnterAsync finds coverage closed and mode Lost,
+        // proceeds (AcquireTimeoutBehavior.Proceed), its own TryRaise finds the epoch claimed and returns, and EnterAsync
+        // completes: the body starts with ECS holding no protection, ProtectionLostToken not cancelled and no
+        // ProtectionLost raised. Likewise Enter (synchronous) returns untold although no protection can come for it.
+        var logger = new OnEvent(1030);
+        await using var h = new Harness(logger: logger);
+        bool raised = false;
+        h.Manager.ProtectionLost += (_, _) => raised = true;
+        Task<CriticalSession>? late = null;
+        bool lateStartedUntold = false;
+        bool syncStartedUntold = false;
+        logger.Action = () =>
+        {
+            late = h.Registry.EnterAsync("late").AsTask();
+
+            // Let its waiter run now, as another thread would: it proceeds, then returns after one yield.
+            h.Scheduler.RunPendingNow();
+            h.Scheduler.RunPendingNow();
+            lateStartedUntold = late.IsCompletedSuccessfully && !h.Manager.ProtectionLostToken.IsCancellationRequested && !raised && !h.Model.IsProtected;
+
+            CriticalSession sync = h.Registry.Enter("late-synchronous");
+            syncStartedUntold = !h.Manager.ProtectionLostToken.IsCancellationRequested && !raised && !h.Model.IsProtected;
+            sync.Dispose();
+        };
+        h.Model.Enqueue(AgentFault.EcsFailure("TASK_NOT_VALID"));
+
+        Task<CriticalSession> first = h.EnterAsync("first");
+        h.Pump();
+
+        Assert.NotNull(late);
+        Assert.True(h.Manager.ProtectionLostToken.IsCancellationRequested);
+        Assert.True(
+            !lateStartedUntold && !syncStartedUntold,
+            $"Returned (the body may start) with ECS holding nothing, before the token was cancelled or ProtectionLost raised: EnterAsync('late') {lateStartedUntold}, Enter('late-synchronous') {syncStartedUntold}.");
+        (await late).Dispose();
+        (await first).Dispose();
+    }
+
+    private sealed class OnEvent(int eventId) : ILogger
+    {
+        public Action? Action { get; set; }
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId id, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (id.Id == eventId && Action is { } action)
+            {
+                Action = null;
+                action();
+            }
+        }
+    }
+}
