@@ -53,6 +53,45 @@ public sealed class LossSignalReviewTests
         (await first).Dispose();
     }
 
+    [Fact]
+    public async Task A_force_disable_while_a_waiting_session_is_telling_does_not_disable_before_the_running_ones_were_told()
+    {
+        // The same window from the other side. Interleaving: renewals fail from 300 s (coverage closed); a session that
+        // entered at 301 s reaches AcquireTimeout at 331 s and proceeds: its TryRaise claims the epoch and logs (1030).
+        // Meanwhile the loop takes an operator's force-disable: its Commit(Tell.Running) finds the epoch claimed, counts
+        // the running session as told, and sends the disable. ECS drops protection while "running" works on, and the
+        // application has not been told: the token is not cancelled, no event raised.
+        var logger = new OnEvent(1030);
+        await using var h = new Harness(logger: logger);
+        using CriticalSession running = h.Entered("running");
+        bool raised = false;
+        h.Manager.ProtectionLost += (_, _) => raised = true;
+        bool disabledUntold = false;
+        Task? disable = null;
+        logger.Action = () =>
+        {
+            disable = h.Manager.ForceDisableProtectionAsync("operator");
+            for (int i = 0; i < 10; i++)
+            {
+                h.Scheduler.RunPendingNow();
+            }
+
+            disabledUntold = !h.Model.IsProtected && !h.Manager.ProtectionLostToken.IsCancellationRequested && !raised;
+        };
+        h.Model.FaultPolicy = call => call.Body.Contains("true", StringComparison.Ordinal) ? new AgentFault(AgentFaultKind.ServerError) : null;
+        h.AdvanceTo(TimeSpan.FromSeconds(301));
+        Task<CriticalSession> waiting = h.EnterAsync("waiting");
+        Assert.False(waiting.IsCompleted);
+
+        h.AdvanceTo(TimeSpan.FromSeconds(332));
+
+        Assert.NotNull(disable);
+        Assert.True(h.Manager.ProtectionLostToken.IsCancellationRequested);
+        Assert.False(disabledUntold, "The force-disable reached ECS while a session ran and before the application was told.");
+        await disable.WaitAsync(TimeSpan.FromSeconds(10));
+        (await waiting).Dispose();
+    }
+
     private sealed class OnEvent(int eventId) : ILogger
     {
         public Action? Action { get; set; }
