@@ -1,0 +1,54 @@
+using TaskProtection.Testing;
+using TaskProtection.Tests.Infrastructure;
+
+namespace TaskProtection.Tests.Review;
+
+/// <summary>The drain belongs to one period of continuous protection; what happens when that period ends in a lapse.</summary>
+public sealed class DrainReviewTests
+{
+    [Fact]
+    public async Task A_drain_does_not_outlive_the_continuous_protection_it_was_for()
+    {
+        // Interleaving: the drain starts at 30 min (cap 1 h, drain 30 min). The process is starved from 34:59 to 36:55;
+        // the renewal due at 35:00 goes out at 36:55 and lands 8 s later, after the lease ended at 37:00: a lapse (told),
+        // and the confirmation starts a new continuous period (ProtectedSince 36:55, cap at 1:36:55). But _draining is
+        // only cleared by the cap or by EndDrain: the manager keeps saying Draining for the new period, and when the
+        // running session ends the release's EndDrain starts a cool-down: new work is refused for 5 minutes although
+        // the task has been protected for under 4.
+        TimeSpan Late(DateTimeOffset due)
+        {
+            TimeSpan at = due - SimulatedClock.Epoch;
+            TimeSpan until = TimeSpan.FromSeconds(2215);
+            return at >= TimeSpan.FromSeconds(2099) && at < until ? until - at : TimeSpan.Zero;
+        }
+
+        await using var h = new Harness(
+            new TaskProtectionOptions { MaxProtectionDuration = TimeSpan.FromHours(1), MaxProtectionDrain = TimeSpan.FromMinutes(30) },
+            lateness: Late);
+        CriticalSession running = h.Entered("transcode");
+        h.AdvanceTo(TimeSpan.FromMinutes(31));
+        Assert.Equal(ProtectionMode.Draining, h.Manager.Mode);
+        h.Model.Enqueue(AgentFault.Latency(TimeSpan.FromSeconds(8)));
+        h.AdvanceTo(TimeSpan.FromSeconds(2230));
+        Assert.Equal(1, h.Manager.GetStatus().Lapses);
+        Assert.Equal(h.Start + TimeSpan.FromSeconds(2215), h.Manager.GetStatus().ProtectedSince);
+        ProtectionMode afterLapse = h.Manager.Mode;
+
+        running.Dispose();
+        h.AdvanceTo(TimeSpan.FromSeconds(2240));
+        ProtectionMode afterRelease = h.Manager.Mode;
+        bool refused = false;
+        try
+        {
+            (await h.EnterAsync("next")).Dispose();
+        }
+        catch (CriticalSessionRefusedException)
+        {
+            refused = true;
+        }
+
+        Assert.True(
+            afterLapse == ProtectionMode.Protected && !refused,
+            $"After the lapse started a new continuous period: mode {afterLapse} (expected Protected); after the release: {afterRelease}; a new session refused: {refused}.");
+    }
+}
