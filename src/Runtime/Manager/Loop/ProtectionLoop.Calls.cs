@@ -113,34 +113,46 @@ internal sealed partial class ProtectionLoop
 
     /// <summary>
     /// The application asked for a force-disable: tell the running sessions first, then the task's other processes (which
-    /// tell theirs), then send it.
+    /// tell theirs), then send it. The request is always answered: by the disable's outcome, by the stop's release when
+    /// the manager stops meanwhile, or by the error that ended the step (which the loop's fault barrier survives, while
+    /// nothing else would answer a request no longer queued).
     /// </summary>
     private async Task ForceDisableAsync(ForceDisableRequest request, CancellationToken stopping)
     {
-        EnterForceDisabled(request.Reason, "protection was force-disabled: " + request.Reason);
         try
         {
-            if (await _backend.AnnounceForceDisableAsync(request.Reason, stopping) is { } unannounced)
-            {
-                Log.ForceDisableUnannounced(_logger, unannounced);
-            }
-
-            if (await SendDisableAsync(stopping, request.Reason) is { } failure)
-            {
-                // Renewals stay stopped; the lease may run to its expiry. The caller decides whether to try again.
-                NoteFailure(failure);
-                request.Completion.TrySetException(failure);
-            }
-            else
-            {
-                request.Completion.TrySetResult();
-            }
+            await SendForceDisableAsync(request, stopping);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
             // The manager is stopping: its release on stop answers this request.
             _commands.Enqueue(request);
             throw;
+        }
+        catch (Exception ex)
+        {
+            request.Completion.TrySetException(ex);
+            throw;
+        }
+    }
+
+    private async Task SendForceDisableAsync(ForceDisableRequest request, CancellationToken stopping)
+    {
+        EnterForceDisabled(request.Reason, "protection was force-disabled: " + request.Reason);
+        if (await _backend.AnnounceForceDisableAsync(request.Reason, stopping) is { } unannounced)
+        {
+            Log.ForceDisableUnannounced(_logger, unannounced);
+        }
+
+        if (await SendDisableAsync(stopping, request.Reason) is { } failure)
+        {
+            // Renewals stay stopped; the lease may run to its expiry. The caller decides whether to try again.
+            NoteFailure(failure);
+            request.Completion.TrySetException(failure);
+        }
+        else
+        {
+            request.Completion.TrySetResult();
         }
 
         Commit();
