@@ -99,8 +99,18 @@ internal sealed partial class ProtectionLoop
 
         // ReleaseDueAt stays: a retry after a failed release waits for its backoff, not for another release delay.
         _lease = _lease.Dropped();
-        bool released = await DisableAsync("Releasing protection", stopping);
-        _releasing = false;
+        bool released;
+        try
+        {
+            released = await DisableAsync("Releasing protection", stopping);
+        }
+        finally
+        {
+            // Whatever ended the call: Releasing outranks every other mode but Stopped and Faulted, so a stale mark
+            // would hide the drain, a force-disable or a loss from the sessions that look at the mode.
+            _releasing = false;
+        }
+
         if (released)
         {
             _releases = RetryBackoff.None;
