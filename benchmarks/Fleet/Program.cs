@@ -40,7 +40,10 @@ report.SetAction(parsed => ReportWriter.Write(parsed.GetValue(docs)!, parsed.Get
 var caps = new Command("caps", "Runs the cap and drain sweep of docs/fleet.md and prints its table.") { tasks, seed };
 caps.SetAction(parsed => Console.WriteLine(MarkdownReport.CapTable(Experiments.SweepCap(new FleetConfig { MaxTasks = parsed.GetValue(tasks), Seed = parsed.GetValue(seed) }))));
 
-var root = new RootCommand("Simulates an ECS service of many tasks, each running the real TaskProtection manager, on one simulated clock.") { run, caps, report };
+var deployments = new Command("deployments", "Runs the deployment-check sweep of docs/fleet.md and prints its table.") { tasks, seed };
+deployments.SetAction(parsed => Console.WriteLine(MarkdownReport.DeploymentTable(Experiments.SweepDeploymentCheck(new FleetConfig { MaxTasks = parsed.GetValue(tasks), Seed = parsed.GetValue(seed) }))));
+
+var root = new RootCommand("Simulates an ECS service of many tasks, each running the real TaskProtection manager, on one simulated clock.") { run, caps, deployments, report };
 try
 {
     return root.Parse(args).Invoke();

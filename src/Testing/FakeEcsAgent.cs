@@ -35,7 +35,8 @@ public sealed class FakeEcsAgent : IAsyncDisposable
 
     /// <summary>
     /// What <c>ECS_CONTAINER_METADATA_URI_V4</c> would hold: <c>{MetadataUri}/task</c> answers the task metadata
-    /// document with the model's task ARN, its cluster, a service name, launch type and availability zone.
+    /// document with the model's task ARN, its cluster, its service (<see cref="ProtectionModel.ServiceName"/>; none for a
+    /// standalone task), launch type and availability zone.
     /// </summary>
     public Uri MetadataUri { get; }
 
@@ -194,16 +195,21 @@ public sealed class FakeEcsAgent : IAsyncDisposable
         string[] arn = Model.TaskArn.Split(':');
         string[] resource = arn.Length == 6 ? arn[5].Split('/') : [];
         string cluster = resource.Length == 3 ? $"arn:aws:ecs:{arn[3]}:{arn[4]}:cluster/{resource[1]}" : "default";
-        return new System.Text.Json.Nodes.JsonObject
+        var document = new System.Text.Json.Nodes.JsonObject
         {
             ["Cluster"] = cluster,
             ["TaskARN"] = Model.TaskArn,
-            ["ServiceName"] = "fake-service",
             ["LaunchType"] = "FARGATE",
             ["AvailabilityZone"] = arn.Length == 6 ? arn[3] + "a" : "us-east-1a",
             ["DesiredStatus"] = "RUNNING",
             ["KnownStatus"] = "RUNNING",
-        }.ToJsonString();
+        };
+        if (Model.ServiceName is { } service)
+        {
+            document["ServiceName"] = service;
+        }
+
+        return document.ToJsonString();
     }
 
     private static Task DelayAsync(TimeSpan delay, TimeProvider time, CancellationToken stopping) =>

@@ -41,6 +41,13 @@ public sealed class ProtectionModel
     /// <summary>The task ARN in answers.</summary>
     public string TaskArn { get; }
 
+    /// <summary>
+    /// The service that started the task, as <see cref="FakeEcsAgent"/>'s task metadata document names it
+    /// (<c>ServiceName</c>); null for a standalone task, whose document has none. Give it the name of a service of an
+    /// <see cref="EcsApiModel"/> (with <see cref="EcsApiModel.AddTaskWith"/>) to test the deployment check.
+    /// </summary>
+    public string? ServiceName { get; set; } = "fake-service";
+
     /// <summary>Chooses the behaviour of calls the script does not cover; normal answers when null.</summary>
     public Func<AgentCallContext, AgentFault?>? FaultPolicy { get; set; }
 

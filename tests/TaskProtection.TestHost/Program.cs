@@ -9,6 +9,7 @@ using TaskProtection.TestHost;
 // Reads ECS_AGENT_URI like any app. Prints READY once started and SESSION STARTED / SESSION ENDED around its one job.
 // --no-host runs without the generic host, through TaskProtectionShutdown.RunUntilStoppedAsync.
 // --coordinated SEED SESSIONS runs SESSIONS overlapping sessions as one of several processes sharing CoordinationDirectory.
+// --hold FILE [--force-disable-after MS] holds one session until FILE exists, as one of several coordinated processes.
 // --quartz SECONDS runs a Quartz.NET worker with UseTaskProtection() whose one job takes SECONDS.
 // --hangfire SECONDS and --masstransit SECONDS do the same with a Hangfire server and a MassTransit consumer.
 // --starve acquire|lapse starves the thread pool while protection needs the loop (see StarvedWorker).
@@ -24,6 +25,13 @@ if (coordinated >= 0)
     return await CoordinatedWorker.RunAsync(
         int.Parse(args[coordinated + 1], CultureInfo.InvariantCulture),
         int.Parse(args[coordinated + 2], CultureInfo.InvariantCulture));
+}
+
+int hold = Array.IndexOf(args, "--hold");
+if (hold >= 0)
+{
+    int force = Array.IndexOf(args, "--force-disable-after");
+    return await HoldingWorker.RunAsync(args[hold + 1], force >= 0 ? TimeSpan.FromMilliseconds(int.Parse(args[force + 1], CultureInfo.InvariantCulture)) : null);
 }
 
 int quartz = Array.IndexOf(args, "--quartz");

@@ -6,15 +6,19 @@ namespace TaskProtection.Fleet.Designs;
 /// <summary>What every design's code in a task runs on: the fleet's clock and scheduler, and a seeded random source.</summary>
 public sealed class DesignContext
 {
-    internal DesignContext(FleetClock clock, Random random)
+    internal DesignContext(FleetClock clock, Random random, IEcsApiTransport? ecsApi = null)
     {
         Clock = clock;
         Random = random;
+        EcsApi = ecsApi;
     }
 
     public FleetClock Clock { get; }
 
     public Random Random { get; }
+
+    /// <summary>The simulated ECS API the deployment check calls (DescribeServices, DescribeTasks).</summary>
+    internal IEcsApiTransport? EcsApi { get; }
 
     /// <summary>Counts, by reason, how often a design told the application that protection was lost.</summary>
     public Dictionary<string, int> ToldReasons { get; } = [];

@@ -1,20 +1,26 @@
 using TaskProtection.Fleet.Ecs;
 using TaskProtection.Fleet.Work;
+using Microsoft.Extensions.Logging.Abstractions;
 using TaskProtection.Testing;
 
 namespace TaskProtection.Fleet.Designs;
 
 /// <summary>
 /// TaskProtection itself: the real <see cref="TaskProtectionManager"/> and registry in every task, on the fleet's clock.
-/// Each job body runs in a session; SIGTERM drains (DrainAsync, then StopAsync), as the hosted service does.
+/// Each job body runs in a session; SIGTERM drains (DrainAsync, then StopAsync), as the hosted service does. With
+/// <paramref name="withEcsApi"/> (the TaskProtection.EcsApi package referenced) and <see cref="TaskProtectionOptions.DrainOnDeployment"/>
+/// not off, every task also runs the real deployment check against the simulated ECS API.
 /// </summary>
-public sealed class TaskProtectionDesign(string name, TaskProtectionOptions options) : IProtectionDesign
+public sealed class TaskProtectionDesign(string name, TaskProtectionOptions options, bool withEcsApi = false) : IProtectionDesign
 {
     public string Name { get; } = name;
 
     public TaskProtectionOptions Options { get; } = options;
 
-    public ITaskGuard Attach(SimTask task, DesignContext context) => new Guard(task, context, Options);
+    /// <summary>Whether the deployment check runs: the EcsApi package is there and the option does not turn it off.</summary>
+    public bool DrainsOnDeployment => withEcsApi && Options.DrainOnDeployment != false;
+
+    public ITaskGuard Attach(SimTask task, DesignContext context) => new Guard(task, context, Options, DrainsOnDeployment);
 
     private sealed class Guard : ITaskGuard
     {
@@ -22,8 +28,9 @@ public sealed class TaskProtectionDesign(string name, TaskProtectionOptions opti
         private readonly DesignContext _context;
         private readonly TaskProtectionManager _manager;
         private readonly CriticalSession?[] _sessions;
+        private readonly CancellationTokenSource _watching = new();
 
-        public Guard(SimTask task, DesignContext context, TaskProtectionOptions options)
+        public Guard(SimTask task, DesignContext context, TaskProtectionOptions options, bool drainOnDeployment)
         {
             _task = task;
             _context = context;
@@ -46,12 +53,16 @@ public sealed class TaskProtectionDesign(string name, TaskProtectionOptions opti
                 context.ToldReasons[reason] = context.ToldReasons.GetValueOrDefault(reason) + 1;
             };
             _manager.StartAsync().GetAwaiter().GetResult();
+            if (drainOnDeployment)
+            {
+                WatchDeployments(options);
+            }
         }
 
-        /// <summary>A worker following the README stops taking jobs while the task drains or cools down after a drain.</summary>
+        /// <summary>A worker following the README stops taking jobs while the task drains, is retired, or cools down after a drain.</summary>
         public bool Accepting => _manager.Mode switch
         {
-            ProtectionMode.Draining => false,
+            ProtectionMode.Draining or ProtectionMode.Retired => false,
             ProtectionMode.Capped => _manager.Options.CapDrain == TimeSpan.Zero,
             _ => true,
         };
@@ -86,6 +97,7 @@ public sealed class TaskProtectionDesign(string name, TaskProtectionOptions opti
         /// </summary>
         public void Terminate(Action exited)
         {
+            _watching.Cancel();
             _manager.RequestShutdown();
             ITimer? poll = null;
             poll = _task.Clock.CreateTimer(
@@ -101,6 +113,17 @@ public sealed class TaskProtectionDesign(string name, TaskProtectionOptions opti
                 null,
                 TimeSpan.Zero,
                 TimeSpan.FromSeconds(1));
+        }
+
+        /// <summary>The deployment check of TaskProtection.EcsApi, on the task's clock and the simulation's scheduler.</summary>
+        private void WatchDeployments(TaskProtectionOptions options)
+        {
+            var own = new OwnService(FleetEcsApi.Cluster, FleetEcsApi.ServiceName, _task.Model.TaskArn);
+            var client = new EcsApiTaskProtectionClient(_context.EcsApi!, options.RequestTimeout, _task.Clock);
+            var check = new DeploymentCheck(_ => Task.FromResult<OwnService?>(own), _ => client);
+            Random random = _context.Random;
+            var watcher = new DeploymentWatcher(_manager, check, options.DeploymentCheckInterval, _task.Clock, NullLogger.Instance, () => random.NextDouble());
+            _context.Run(() => watcher.RunAsync(_watching.Token));
         }
     }
 }

@@ -54,6 +54,15 @@ public sealed record FleetConfig
     /// <summary>The account's bucket size. Default 2 × <see cref="AccountRatePerSecond"/>, at least 1.</summary>
     public double AccountBurst { get; init; }
 
+    /// <summary>
+    /// The account's rate for the deployment check's calls (<c>DescribeServices</c> and <c>DescribeTasks</c>, one token
+    /// bucket). Not published either; a conservative guess, swept. Default 20.
+    /// </summary>
+    public double DescribeRatePerSecond { get; init; } = 20;
+
+    /// <summary>That bucket's size. Default 50 (2.5 × the default rate), at least 1.</summary>
+    public double DescribeBurst { get; init; }
+
     /// <summary>The agent's own limiter per task (ECS_TASK_METADATA_RPS_LIMIT 40,60).</summary>
     public double AgentRatePerSecond { get; init; } = 40;
 
@@ -76,6 +85,8 @@ public sealed record FleetConfig
 
     public double EffectiveAccountBurst => AccountBurst > 0 ? AccountBurst : Math.Max(1, 2 * AccountRatePerSecond);
 
+    public double EffectiveDescribeBurst => DescribeBurst > 0 ? DescribeBurst : Math.Max(1, 2.5 * DescribeRatePerSecond);
+
     /// <summary>The mean of the log-uniform job length.</summary>
     public TimeSpan MeanJob => TimeSpan.FromSeconds(
         (LongestJob.TotalSeconds - ShortestJob.TotalSeconds) / Math.Log(LongestJob.TotalSeconds / ShortestJob.TotalSeconds));
@@ -90,6 +101,7 @@ public sealed record FleetConfig
         Require(PeakLoad is > 0 and <= 1, $"PeakLoad must be in (0, 1], not {PeakLoad}.");
         Require(ShortestJob > TimeSpan.Zero && LongestJob > ShortestJob, "ShortestJob must be more than 0 and less than LongestJob.");
         Require(AccountRatePerSecond > 0, $"AccountRatePerSecond must be more than 0, not {AccountRatePerSecond}.");
+        Require(DescribeRatePerSecond > 0, $"DescribeRatePerSecond must be more than 0, not {DescribeRatePerSecond}.");
         Require(StopTimeout >= TimeSpan.FromSeconds(1), "StopTimeout must be at least 1 s.");
         Require(LatencyMin >= TimeSpan.Zero && LatencyMax >= LatencyMin, "LatencyMin must be at least 0 and at most LatencyMax.");
         Require(BurstTasks >= 0 && BurstTasks <= MaxTasks, $"BurstTasks must be 0 to MaxTasks ({MaxTasks}), not {BurstTasks}.");

@@ -9,6 +9,7 @@ public sealed partial class FleetService
     private int _desired;
     private int _revision;
     private TimeSpan? _deploymentStart;
+    private TimeSpan _deploymentLongestJobLeft;
     private int _protectedCount;
     private TimeSpan _protectedCountAt = TimeSpan.FromSeconds(-1);
 
@@ -89,11 +90,13 @@ public sealed partial class FleetService
     {
         if (_deploymentStart is { } unfinished)
         {
-            _metrics.Deployments.Add(new DeploymentRecord(unfinished, null));
+            _metrics.Deployments.Add(new DeploymentRecord(unfinished, null, _deploymentLongestJobLeft));
         }
 
         _revision++;
+        _deployedAt.Add(Now);
         _deploymentStart = Now;
+        _deploymentLongestJobLeft = LongestJobLeft();
         for (int i = 0; i < _desired; i++)
         {
             Launch(_config.TaskStartup);
@@ -104,9 +107,27 @@ public sealed partial class FleetService
     {
         if (_deploymentStart is { } start && !_tasks.Exists(t => t.Revision < _revision))
         {
-            _metrics.Deployments.Add(new DeploymentRecord(start, Now - start));
+            _metrics.Deployments.Add(new DeploymentRecord(start, Now - start, _deploymentLongestJobLeft));
             _deploymentStart = null;
         }
+    }
+
+    /// <summary>What the longest job running now still needs: the least a deployment starting now can take without killing it.</summary>
+    private TimeSpan LongestJobLeft()
+    {
+        TimeSpan longest = TimeSpan.Zero;
+        foreach (SimTask task in _tasks)
+        {
+            foreach (WorkerSlot slot in task.Slots)
+            {
+                if (slot.State == SlotState.Running && slot.StartedAt + slot.Job!.Length - Now is var left && left > longest)
+                {
+                    longest = left;
+                }
+            }
+        }
+
+        return longest;
     }
 
     /// <summary>

@@ -25,6 +25,7 @@ public sealed partial class FleetService
     private readonly List<SimTask> _tasks = [];
     private readonly List<WorkerSlot> _idle = [];
     private readonly FleetMetrics _metrics = new();
+    private readonly FleetEcsApi _ecsApi;
     private int _nextTaskId;
 
     private FleetService(FleetConfig config, IProtectionDesign design)
@@ -32,7 +33,8 @@ public sealed partial class FleetService
         _config = config;
         _design = design;
         _clock = new FleetClock(new ManualTaskScheduler());
-        _designContext = new DesignContext(_clock, new Random(config.Seed * 31 + 1));
+        _ecsApi = new FleetEcsApi(config, _clock, this);
+        _designContext = new DesignContext(_clock, new Random(config.Seed * 31 + 1), _ecsApi);
         _choices = new Random(config.Seed * 17 + 3);
         _rules = new EcsRules(config, _clock, DeploymentBlocks);
     }
@@ -49,6 +51,10 @@ public sealed partial class FleetService
         return service._metrics.ToResult(design.Name, watch.Elapsed, service._clock.Steps) with
         {
             ToldReasons = service._designContext.ToldReasons,
+            DescribeCalls = service._ecsApi.Calls,
+            DescribeThrottled = service._ecsApi.ThrottledCalls,
+            DescribePeakPerSecond = service._ecsApi.PeakPerSecond,
+            Simulated = config.Duration,
         };
     }
 
@@ -68,7 +74,7 @@ public sealed partial class FleetService
         _clock.RunUntil(_config.Duration);
         if (_deploymentStart is { } unfinished)
         {
-            _metrics.Deployments.Add(new DeploymentRecord(unfinished, null));
+            _metrics.Deployments.Add(new DeploymentRecord(unfinished, null, _deploymentLongestJobLeft));
         }
 
         foreach (SimTask task in _tasks)
@@ -150,6 +156,7 @@ public sealed partial class FleetService
         var task = new SimTask(_nextTaskId++, _revision, _clock, _config.WorkersPerTask, Now);
         _rules.Attach(task);
         _tasks.Add(task);
+        _byArn[task.Model.TaskArn] = task;
         _metrics.TasksLaunched++;
         _clock.After(startup, () =>
         {
@@ -335,6 +342,7 @@ public sealed partial class FleetService
         task.StoppedAt = Now;
         task.Clock.Kill();
         _tasks.Remove(task);
+        _byArn.Remove(task.Model.TaskArn);
         _metrics.TasksStopped++;
         _metrics.FinishTask(task, Now);
         CheckDeploymentDone();

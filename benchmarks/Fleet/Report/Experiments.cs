@@ -23,7 +23,30 @@ public static class Experiments
             "TaskProtection, former defaults (cap 1 h, no drain)",
             new TaskProtectionOptions { MaxProtectionDuration = TimeSpan.FromHours(1), MaxProtectionDrain = TimeSpan.Zero }),
         ["tuned"] = static () => new TaskProtectionDesign("TaskProtection, tuned (cap 90 min, drain 1 h)", Tuned()),
+        ["drain-on-deployment"] = static () => new TaskProtectionDesign("TaskProtection, defaults, with TaskProtection.EcsApi (drain on deployment)", new TaskProtectionOptions(), withEcsApi: true),
     };
+
+    /// <summary>
+    /// The deployment check compared on the same day: off, then every 30 s to 10 min at a conservative account rate for
+    /// the check's calls, and two intervals under a tight one.
+    /// </summary>
+    public static IReadOnlyList<DeploymentSetting> DeploymentSettings { get; } =
+    [
+        new(null),
+        new(TimeSpan.FromSeconds(30)),
+        new(TimeSpan.FromMinutes(1)),
+        new(TimeSpan.FromMinutes(2)),
+        new(TimeSpan.FromMinutes(5)),
+        new(TimeSpan.FromMinutes(10)),
+        new(TimeSpan.FromMinutes(2), DescribeRate: 5),
+        new(TimeSpan.FromMinutes(5), DescribeRate: 5),
+    ];
+
+    /// <summary>TaskProtection at its defaults with each of <see cref="DeploymentSettings"/> on the same day.</summary>
+    public static IReadOnlyList<(DeploymentSetting Setting, FleetResult Result)> SweepDeploymentCheck(FleetConfig day) =>
+        [.. DeploymentSettings.Select(setting => (setting, FleetService.Run(
+            day with { DescribeRatePerSecond = setting.DescribeRate },
+            new TaskProtectionDesign(setting.Label, setting.ToOptions(), withEcsApi: setting.Interval is not null))))];
 
     /// <summary>The same day for every design.</summary>
     public static IReadOnlyList<FleetResult> CompareDesigns(FleetConfig day) =>

@@ -75,13 +75,29 @@ public sealed record FleetResult
 
     public long Steps { get; init; }
 
+    /// <summary>The deployment check's calls (DescribeServices, DescribeTasks) to the simulated ECS API, throttled or not.</summary>
+    public int DescribeCalls { get; init; }
+
+    public int DescribeThrottled { get; init; }
+
+    /// <summary>The simulated span.</summary>
+    public TimeSpan Simulated { get; init; }
+
+    /// <summary>The deployment check's calls per second in the busiest simulated minute.</summary>
+    public double DescribePeakPerSecond { get; init; }
+
+    public double DescribeCallsPerTaskHour => TaskHours == 0 ? 0 : DescribeCalls / TaskHours;
+
     public double CallsPerTaskHour => TaskHours == 0 ? 0 : AgentCalls / TaskHours;
 
     public double LowerBoundPerTaskHour => TaskHours == 0 ? 0 : LowerBoundCalls / TaskHours;
 }
 
-/// <summary>One rolling deployment: when it started, and how long until no task of an older revision was left.</summary>
-public readonly record struct DeploymentRecord(TimeSpan Start, TimeSpan? Duration);
+/// <summary>
+/// One rolling deployment: when it started, how long until no task of an older revision was left, and what the longest
+/// job running when it started still needed then (the least it can take without killing work).
+/// </summary>
+public readonly record struct DeploymentRecord(TimeSpan Start, TimeSpan? Duration, TimeSpan LongestJobLeft = default);
 
 /// <summary>The service every 5 simulated minutes.</summary>
 public readonly record struct TimelinePoint(TimeSpan At, int Desired, int Live, int Protected, int Queued, int Busy);

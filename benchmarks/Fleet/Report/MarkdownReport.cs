@@ -37,6 +37,33 @@ public static class MarkdownReport
         return text.ToString();
     }
 
+    public static string DeploymentTable(IReadOnlyList<(DeploymentSetting Setting, FleetResult Result)> sweep)
+    {
+        var text = new StringBuilder();
+        text.Append("| Deployment check | Runs killed | Deployments done | Deployment mean / p95 / max (min) | Longest job left at the start: mean / max (min) | Beyond it: mean / max (min) | Check calls / task-h | Check calls / s: day / busiest minute | Throttled checks | Mean queue wait |\n");
+        text.Append("|---|---|---|---|---|---|---|---|---|---|\n");
+        foreach ((DeploymentSetting setting, FleetResult r) in sweep)
+        {
+            DeploymentRecord[] done = [.. r.Deployments.Where(static d => d.Duration is not null)];
+            double[] minutes = [.. done.Select(static d => d.Duration!.Value.TotalMinutes).Order()];
+            double[] floor = [.. done.Select(static d => d.LongestJobLeft.TotalMinutes)];
+            double[] beyond = [.. done.Select(static d => (d.Duration!.Value - d.LongestJobLeft).TotalMinutes)];
+            string durations = minutes.Length == 0 ? "–" : Invariant($"{minutes.Average():N0} / {Quantile(minutes, 0.95):N0} / {minutes[^1]:N0}");
+            string floors = floor.Length == 0 ? "–" : Invariant($"{floor.Average():N0} / {floor.Max():N0}");
+            string over = beyond.Length == 0 ? "–" : Invariant($"{beyond.Average():N1} / {beyond.Max():N1}");
+            double perSecond = r.DescribeCalls / Math.Max(1, r.Simulated.TotalSeconds);
+            text.Append(Invariant($"| {setting.Label} | {r.RunsKilled:N0} | {done.Length} of {r.Deployments.Count} | {durations} | {floors} | {over} | {r.DescribeCallsPerTaskHour:N1} | {perSecond:N1} / {r.DescribePeakPerSecond:N1} | {r.DescribeThrottled:N0} | {r.MeanQueueWaitSeconds:N0} s |\n"));
+        }
+
+        return text.ToString();
+    }
+
+    public static string DeploymentChart(IReadOnlyList<(DeploymentSetting Setting, FleetResult Result)> sweep) =>
+        SvgChart.Bars(
+            "Mean deployment time in one day, by deployment check",
+            "minutes",
+            [.. sweep.Select(static s => (s.Setting.Label, s.Result.Deployments.Where(static d => d.Duration is not null).Select(static d => d.Duration!.Value.TotalMinutes).DefaultIfEmpty().Average()))]);
+
     public static string BurstTable(IReadOnlyList<(double Rate, FleetResult Result)> sweep)
     {
         var text = new StringBuilder();

@@ -32,6 +32,11 @@ public static class ReportWriter
         text = MarkdownReport.Replace(text, "cap", MarkdownReport.CapTable(caps));
         File.WriteAllText(Path.Combine(pictures, "cap.svg"), MarkdownReport.CapChart(caps));
 
+        Progress("the deployment check");
+        IReadOnlyList<(DeploymentSetting, FleetResult)> deployments = Experiments.SweepDeploymentCheck(day);
+        text = MarkdownReport.Replace(text, "deployments", MarkdownReport.DeploymentTable(deployments));
+        File.WriteAllText(Path.Combine(pictures, "deployments.svg"), MarkdownReport.DeploymentChart(deployments));
+
         Progress("scale-out bursts");
         IReadOnlyList<(double, FleetResult)> bursts = Experiments.SweepBurstRate(Math.Max(1, tasks / 2), seed);
         text = MarkdownReport.Replace(text, "burst", MarkdownReport.BurstTable(bursts));

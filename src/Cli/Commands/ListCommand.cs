@@ -14,7 +14,7 @@ internal static class ListCommand
         var api = new ApiOptions();
         var service = new Option<string?>("--service", "-s") { Description = "Only this service's tasks. Default: every task of the cluster.", HelpName = "SERVICE" };
         Option<bool> json = CommonOptions.Json();
-        var command = new Command("list", "Show which tasks of a cluster or service are protected from scale-in, until when, and which hold up a deployment (ECS API: ListTasks, GetTaskProtection).")
+        var command = new Command("list", "Show which tasks of a cluster or service are protected from scale-in, until when, which hold up a deployment, and which a deployment is replacing (ECS API: ListTasks, GetTaskProtection, DescribeTasks, DescribeServices).")
         {
             service, json,
         };
@@ -33,7 +33,9 @@ internal static class ListCommand
             EcsTaskProtectionResult protection = tasks.Count == 0
                 ? new EcsTaskProtectionResult { ProtectedTasks = [], Failures = [] }
                 : await ApiOptions.CallAsync(() => client.GetTaskProtectionAsync(cluster, tasks, cancellationToken)).ConfigureAwait(false);
-            FleetReport report = FleetReport.From(cluster, serviceName, protection, DateTimeOffset.UtcNow);
+            string[] protectedTasks = [.. protection.ProtectedTasks.Where(static t => t.ProtectionEnabled && t.TaskArn is not null).Select(static t => t.TaskArn!)];
+            Replacements replacements = await ReplacementReader.ReadAsync(client, cluster, protectedTasks, cancellationToken).ConfigureAwait(false);
+            FleetReport report = FleetReport.From(cluster, serviceName, protection, DateTimeOffset.UtcNow, replacements);
             if (parsed.GetValue(json))
             {
                 await Console.Out.WriteLineAsync(JsonSerializer.Serialize(report, FleetJson.Output.FleetReport)).ConfigureAwait(false);

@@ -11,14 +11,16 @@ internal static class FleetView
     {
         // A task ID is 32 characters: never wrapped, so it can be copied from the table.
         var table = new Table().Border(TableBorder.Rounded)
-            .AddColumn(new TableColumn("Task").NoWrap()).AddColumn("Protected").AddColumn(new TableColumn("Expires (UTC)").NoWrap()).AddColumn("Time left");
+            .AddColumn(new TableColumn("Task").NoWrap()).AddColumn("Protected").AddColumn(new TableColumn("Expires (UTC)").NoWrap()).AddColumn("Time left")
+            .AddColumn("Being replaced");
         foreach (TaskRow task in report.Tasks)
         {
             table.AddRow(
                 Markup.Escape(task.Id),
                 task.ProtectionEnabled ? "[yellow]yes[/]" : "no",
                 task.ExpirationDate is { } expiry && task.ProtectionEnabled ? expiry.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) : "-",
-                task.SecondsLeft is { } seconds ? StatusView.FormatSpan(TimeSpan.FromSeconds(seconds)) : "-");
+                task.SecondsLeft is { } seconds ? StatusView.FormatSpan(TimeSpan.FromSeconds(seconds)) : "-",
+                Markup.Escape(Replacing(task)));
         }
 
         console.Write(table);
@@ -27,8 +29,22 @@ internal static class FleetView
             console.MarkupLine($"[red]{Markup.Escape($"{failure.Arn}: {failure.Reason}{(failure.Detail is null ? string.Empty : $" ({failure.Detail})")}")}[/]");
         }
 
+        if (report.ReplacementsUnknown is { } why)
+        {
+            console.MarkupLine($"[yellow]{Markup.Escape($"Could not tell which tasks a deployment is replacing: {why}")}[/]");
+        }
+
         console.Profile.Out.Writer.WriteLine(Summary(report));
     }
+
+    /// <summary>The replacement column: since when and by which deployment, "no", "?" when unknown, "-" when not protected.</summary>
+    private static string Replacing(TaskRow task) => task switch
+    {
+        { ProtectionEnabled: false } => "-",
+        { BeingReplaced: true } => $"yes, since {task.ReplacedSince?.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "?"} ({task.ReplacedBy})",
+        { BeingReplaced: false } => "no",
+        _ => "?",
+    };
 
     public static string Summary(FleetReport report)
     {
@@ -39,8 +55,10 @@ internal static class FleetView
         }
 
         TimeSpan left = report.LastExpiration is { } last ? last - report.ReadAt : TimeSpan.Zero;
+        string replaced = report.BeingReplacedCount == 0 ? string.Empty
+            : $"{report.BeingReplacedCount} of them a deployment is replacing: ECS stops each as soon as it is unprotected (a TaskProtection worker with drain on deployment takes no new work and releases when its running jobs end). ";
         return $"{report.Tasks.Count} tasks in {scope}; {report.ProtectedCount} protected: ECS will not scale them in, and a deployment waits for them " +
-               $"(the last protection ends in {StatusView.FormatSpan(left < TimeSpan.Zero ? TimeSpan.Zero : left)} unless renewed). " +
+               $"(the last protection ends in {StatusView.FormatSpan(left < TimeSpan.Zero ? TimeSpan.Zero : left)} unless renewed). {replaced}" +
                "To release one now: taskprotect unprotect --cluster CLUSTER --task TASK --reason TEXT.";
     }
 }

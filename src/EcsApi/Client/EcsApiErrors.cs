@@ -21,7 +21,7 @@ internal static class EcsApiErrors
         return new TaskProtectionCallException(
             throttled ? CallFailureKind.Throttled : CallFailureKind.Error,
             throttled || EcsErrorCodes.IsRetryable(code, statusCode),
-            $"ECS {action} failed with HTTP {statusCode} {code}: {message ?? "(no message)"}{(requestId is null ? string.Empty : $" (request id {requestId})")}.{Advice(code)}",
+            $"ECS {action} failed with HTTP {statusCode} {code}: {message ?? "(no message)"}{(requestId is null ? string.Empty : $" (request id {requestId})")}.{Advice(code, action)}",
             statusCode,
             code,
             message,
@@ -67,8 +67,9 @@ internal static class EcsApiErrors
         }
     }
 
-    private static string Advice(string? type) => type switch
+    private static string Advice(string? type, string action) => type switch
     {
+        "AccessDeniedException" when action.StartsWith("Describe", StringComparison.Ordinal) => $" Allow the caller ecs:{action} (the deployment check needs ecs:DescribeServices and ecs:DescribeTasks; see the README's IAM policies).",
         "AccessDeniedException" => " Allow the caller ecs:UpdateTaskProtection, ecs:GetTaskProtection and ecs:ListTasks (see the README's IAM policies).",
         "ClusterNotFoundException" => " Check the cluster name and the region.",
         "InvalidParameterException" => " Check the task ARNs, the cluster and the minutes (1 to 2880).",

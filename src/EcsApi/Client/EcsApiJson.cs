@@ -18,6 +18,22 @@ internal sealed record TaskProtectionResponse(IReadOnlyList<ProtectedTaskShape>?
 
 internal sealed record ListTasksResponse(IReadOnlyList<string>? TaskArns, string? NextToken);
 
+internal sealed record DescribeServicesRequest(string Cluster, IReadOnlyList<string> Services);
+
+internal sealed record DescribeTasksRequest(string Cluster, IReadOnlyList<string> Tasks);
+
+/// <summary>A service deployment; timestamps are epoch seconds, as JSON 1.1 writes them.</summary>
+internal sealed record DeploymentShape(string? Id, string? Status, string? TaskDefinition, int? DesiredCount, int? RunningCount, double? CreatedAt, double? UpdatedAt, string? RolloutState);
+
+internal sealed record ServiceShape(string? ServiceName, string? ServiceArn, string? Status, IReadOnlyList<DeploymentShape>? Deployments);
+
+internal sealed record DescribeServicesResponse(IReadOnlyList<ServiceShape>? Services, IReadOnlyList<FailureShape>? Failures);
+
+/// <summary>A task: <c>startedBy</c> is the deployment id (<c>ecs-svc/…</c>) for a task a service started; <c>group</c> is <c>service:NAME</c>.</summary>
+internal sealed record TaskShape(string? TaskArn, string? TaskDefinitionArn, string? StartedBy, string? Group, string? LastStatus);
+
+internal sealed record DescribeTasksResponse(IReadOnlyList<TaskShape>? Tasks, IReadOnlyList<FailureShape>? Failures);
+
 /// <summary>
 /// The error body of the JSON 1.1 protocol: <c>__type</c> or <c>code</c> (either may be <c>namespace#Name</c>, and
 /// may carry a <c>:uri</c> suffix) and <c>message</c> (or <c>Message</c>). Only the top level counts: a nested
@@ -38,5 +54,9 @@ internal sealed record ErrorShape(
 [JsonSerializable(typeof(ListTasksRequest))]
 [JsonSerializable(typeof(TaskProtectionResponse))]
 [JsonSerializable(typeof(ListTasksResponse))]
+[JsonSerializable(typeof(DescribeServicesRequest))]
+[JsonSerializable(typeof(DescribeServicesResponse))]
+[JsonSerializable(typeof(DescribeTasksRequest))]
+[JsonSerializable(typeof(DescribeTasksResponse))]
 [JsonSerializable(typeof(ErrorShape))]
 internal sealed partial class EcsApiJsonContext : JsonSerializerContext;

@@ -21,6 +21,9 @@ public sealed class EcsApiTaskProtectionClient
     /// <summary>The page size asked of <c>ListTasks</c>, its largest.</summary>
     public const int ListTasksPageSize = 100;
 
+    /// <summary>At most this many services per <c>DescribeServices</c> call, as ECS allows.</summary>
+    internal const int MaxServicesPerDescribe = 10;
+
     // ECS accepts 1 to 2880 minutes of protection.
     private const int MinExpiresInMinutes = 1;
     private const int MaxExpiresInMinutes = 2880;
@@ -141,6 +144,25 @@ public sealed class EcsApiTaskProtectionClient
         while (nextToken is not null);
 
         return arns;
+    }
+
+    /// <summary>
+    /// Describes up to <see cref="MaxServicesPerDescribe"/> services of a cluster (<c>DescribeServices</c>): their
+    /// deployments, for the deployment check. Internal: users who want more of a service use AWSSDK.ECS.
+    /// </summary>
+    internal Task<DescribeServicesResponse> DescribeServicesAsync(string cluster, IReadOnlyList<string> services, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(cluster);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(services.Count, MaxServicesPerDescribe);
+        return _caller.CallAsync("DescribeServices", new DescribeServicesRequest(cluster, services), EcsApiJsonContext.Default.DescribeServicesRequest, EcsApiJsonContext.Default.DescribeServicesResponse, cancellationToken);
+    }
+
+    /// <summary>Describes up to <see cref="MaxTasksPerGet"/> tasks of a cluster (<c>DescribeTasks</c>): the deployment that started each.</summary>
+    internal Task<DescribeTasksResponse> DescribeTasksAsync(string cluster, IReadOnlyList<string> tasks, CancellationToken cancellationToken)
+    {
+        CheckTasks(cluster, tasks);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(tasks.Count, MaxTasksPerGet);
+        return _caller.CallAsync("DescribeTasks", new DescribeTasksRequest(cluster, tasks), EcsApiJsonContext.Default.DescribeTasksRequest, EcsApiJsonContext.Default.DescribeTasksResponse, cancellationToken);
     }
 
     /// <summary>An <see cref="ITaskProtectionClient"/> for one task, for a manager that protects its task through the API.</summary>

@@ -2,9 +2,15 @@ using System.Text.Json;
 
 namespace TaskProtection;
 
-/// <summary>The task's identity from the task metadata endpoint v4 (<c>${ECS_CONTAINER_METADATA_URI_V4}/task</c>).</summary>
+/// <summary>
+/// The task's identity from the task metadata endpoint v4 (<c>${ECS_CONTAINER_METADATA_URI_V4}/task</c>): its cluster
+/// (an ARN), its ARN, and its service's name (absent for a task no service started).
+/// </summary>
 internal sealed record TaskMetadata(string Cluster, string TaskArn)
 {
+    /// <summary>The service that started the task (<c>ServiceName</c>); null for a standalone task.</summary>
+    public string? ServiceName { get; init; }
+
     public const string MetadataUriVariable = "ECS_CONTAINER_METADATA_URI_V4";
     private const int MaxBytes = 256 * 1024;
 
@@ -27,7 +33,7 @@ internal sealed record TaskMetadata(string Cluster, string TaskArn)
             string? cluster = Text(document.RootElement, "Cluster");
             string? arn = Text(document.RootElement, "TaskARN");
             return cluster is not null && arn is not null
-                ? new TaskMetadata(cluster, arn)
+                ? new TaskMetadata(cluster, arn) { ServiceName = Text(document.RootElement, "ServiceName") }
                 : throw Unreadable(taskUri, "no Cluster or TaskARN in the document", retryable: false);
         }
         catch (JsonException ex)

@@ -71,13 +71,13 @@ internal sealed partial class CoordinatedBackend
         }
 
         long? enableMayLand = shared.EnableMayLandUntil(now);
-        if (shared.ExpiresAt is null && enableMayLand is null)
+        if (!(shared.ProtectedAtMostUntil > now || shared.ExpiresAt > now) && enableMayLand is null)
         {
-            return null; // Released already, and nothing can turn protection back on.
+            return null; // Released already (or run out), and nothing can turn protection back on.
         }
 
         Log.ReleasingOrphaned(_logger);
-        await SendDisableAsync(session, _period.Released(shared, now), now, othersHold: false, cancellationToken);
+        await SendDisableAsync(session, shared, now, othersHold: false, cancellationToken);
 
         // An enable given up on by the dead process may still land after this release: release once more after it.
         return enableMayLand is { } until && until > now ? _clock.Span(until - now) : null;

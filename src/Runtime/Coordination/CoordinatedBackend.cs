@@ -163,7 +163,9 @@ internal sealed partial class CoordinatedBackend : IProtectionBackend, IDisposab
         catch (Exception ex) when (ex is TaskProtectionCallException or OperationCanceledException)
         {
             bool mayLand = ex is not TaskProtectionCallException refused || refused.MayHaveLanded();
-            SharedProtection failed = shared with { LastCall = Call(true, now, ex), Pending = mayLand ? [.. shared.Pending, ours] : shared.Pending };
+            SharedProtection failed = mayLand
+                ? shared.MayBeProtectedBy(now, _landing, minutes * _minute) with { LastCall = Call(true, now, ex), Pending = [.. shared.Pending, ours] }
+                : shared with { LastCall = Call(true, now, ex) };
             session.Write(failed);
             Publish(failed);
             throw;
@@ -173,7 +175,7 @@ internal sealed partial class CoordinatedBackend : IProtectionBackend, IDisposab
         int counted = shared.Pending.Where(static p => p.Enable).Select(static p => p.Minutes).DefaultIfEmpty(minutes).Min();
         long confirmed = now + (Math.Min(minutes, counted) * _minute);
         _lastKnownExpiry = confirmed;
-        SharedProtection after = shared with { ExpiresAt = confirmed, ProtectedSince = since, LastCall = Call(true, now, null) };
+        SharedProtection after = shared.MayBeProtectedBy(now, _landing, minutes * _minute) with { ExpiresAt = confirmed, ProtectedSince = since, LastCall = Call(true, now, null) };
         session.Write(after);
         Publish(after);
         return new EnableConfirmation(_clock.ToLocal(confirmed), _clock.ToLocal(since));
@@ -206,15 +208,19 @@ internal sealed partial class CoordinatedBackend : IProtectionBackend, IDisposab
         _lastKnownExpiry = long.MinValue;
         ForceDisableMark? mark = force ? TakeAnnouncedMark(shared, reason!, now) : shared.ForceDisable;
         MarkSeen(mark);
-        SharedProtection released = _period.Released(shared, now) with { ForceDisable = mark, Pending = force ? WithoutAnnouncedHold(shared.Pending) : shared.Pending };
-        await SendDisableAsync(session, released, now, others, cancellationToken);
+        SharedProtection marked = shared with { ForceDisable = mark, Pending = force ? WithoutAnnouncedHold(shared.Pending) : shared.Pending };
+        await SendDisableAsync(session, marked, now, others, cancellationToken);
         return true;
     }
 
-    private async Task SendDisableAsync(ICoordinationSession session, SharedProtection released, long now, bool othersHold, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends a disable: the task's period ends only when it is confirmed. One that failed leaves the period going, since
+    /// protection may still be in force, and forgets the expiry only if it may have landed.
+    /// </summary>
+    private async Task SendDisableAsync(ICoordinationSession session, SharedProtection before, long now, bool othersHold, CancellationToken cancellationToken)
     {
         var ours = new PendingCall(false, now, 0, now + _landing);
-        session.Write(released with { Pending = [.. released.Pending, ours] });
+        session.Write(before with { Pending = [.. before.Pending, ours] });
         try
         {
             await _inner.DisableAsync(cancellationToken);
@@ -222,13 +228,15 @@ internal sealed partial class CoordinatedBackend : IProtectionBackend, IDisposab
         catch (Exception ex) when (ex is TaskProtectionCallException or OperationCanceledException)
         {
             bool mayLand = ex is not TaskProtectionCallException refused || refused.MayHaveLanded();
-            SharedProtection failed = released with { LastCall = Call(false, now, ex), Pending = mayLand ? [.. released.Pending, ours] : released.Pending };
+            SharedProtection failed = mayLand
+                ? before with { LastCall = Call(false, now, ex), Pending = [.. before.Pending, ours], ExpiresAt = null }
+                : before with { LastCall = Call(false, now, ex) };
             session.Write(failed);
             Publish(failed, othersHold);
             throw;
         }
 
-        SharedProtection after = released with { LastCall = Call(false, now, null) };
+        SharedProtection after = _period.Released(before, now) with { LastCall = Call(false, now, null) };
         session.Write(after);
         Publish(after, othersHold);
     }

@@ -14,8 +14,9 @@ internal sealed record SharedPeriod(long MaxTicks, long DrainTicks, long Cooldow
         new(clock.Ticks(options.MaxProtectionDuration), clock.Ticks(options.CapDrain), clock.Ticks(options.MaxProtectionCooldown));
 
     /// <summary>
-    /// When the task's current continuous protection began, if it goes on: a lease still in force (or an enable that may
-    /// still land) continues it; otherwise the next enable starts a new one at <paramref name="now"/>.
+    /// When the task's current continuous protection began, if it goes on: a lease that is or may still be in force (after
+    /// a release that failed, say), or an enable that may still land, continues it; otherwise the next enable starts a new
+    /// one at <paramref name="now"/>.
     /// </summary>
     public static long SinceFor(SharedProtection shared, long now) =>
         shared.ProtectedSince is { } since && Continues(shared, now) ? since : now;
@@ -63,10 +64,11 @@ internal sealed record SharedPeriod(long MaxTicks, long DrainTicks, long Cooldow
         {
             ExpiresAt = null,
             ProtectedSince = null,
+            ProtectedAtMostUntil = null,
             CooldownUntil = drained ? now + CooldownTicks : shared.CooldownUntil,
         };
     }
 
     private static bool Continues(SharedProtection shared, long now) =>
-        shared.ExpiresAt is { } expires && expires > now || shared.EnableMayLandUntil(now) is not null;
+        shared.ExpiresAt > now || shared.ProtectedAtMostUntil > now || shared.EnableMayLandUntil(now) is not null;
 }

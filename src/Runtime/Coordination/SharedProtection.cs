@@ -24,6 +24,18 @@ internal sealed record SharedProtection(
 {
     public static SharedProtection Empty { get; } = new(null, null, null, null, null, [], null);
 
+    /// <summary>
+    /// An upper bound of when ECS may drop the task's protection, from every enable that went out, confirmed or given up
+    /// on; null after a confirmed release. Unlike <see cref="ExpiresAt"/> it is never adopted: it keeps the task's period
+    /// going (so its cap) while protection may still be in force, say after a release that failed.
+    /// </summary>
+    [JsonPropertyName("protectedAtMostUntil")]
+    public long? ProtectedAtMostUntil { get; init; }
+
+    /// <summary>This state, knowing that an enable for <paramref name="minutes"/> sent at <paramref name="sentAt"/> may hold until <paramref name="landing"/> after it plus those minutes.</summary>
+    public SharedProtection MayBeProtectedBy(long sentAt, long landing, long minutes) =>
+        this with { ProtectedAtMostUntil = Math.Max(ProtectedAtMostUntil ?? long.MinValue, sentAt + landing + minutes) };
+
     /// <summary>Until when a disable given up on may still land; null when none can.</summary>
     public long? DisableMayLandUntil(long now) =>
         Pending.Where(p => !p.Enable && p.MayLandUntil > now).Select(static p => (long?)p.MayLandUntil).Max();

@@ -23,7 +23,10 @@ public static class TaskProtectionServiceCollectionExtensions
     /// the <c>ECS_AGENT_URI</c> environment variable; without either the manager runs in unavailable mode. With
     /// <see cref="TaskProtectionOptions.Backend"/> = <see cref="ProtectionBackend.EcsApi"/> the task is protected through
     /// the ECS API instead, which needs the TaskProtection.EcsApi package (and its <c>UseEcsApi()</c>). A registered
-    /// <see cref="ITaskProtectionClient"/> (for example an in-memory one in tests) is used instead of HTTP.
+    /// <see cref="ITaskProtectionClient"/> (for example an in-memory one in tests) is used instead of HTTP. Unless
+    /// <see cref="TaskProtectionOptions.DrainOnDeployment"/> is false, the deployment check of the TaskProtection.EcsApi
+    /// package starts with the host when that package is there (the task then stops taking work as soon as its service
+    /// is replacing it); without the package one line says it is off, and <c>DrainOnDeployment = true</c> stops the start.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Changes to the options after binding; optional.</param>
@@ -48,6 +51,9 @@ public static class TaskProtectionServiceCollectionExtensions
 
         services.TryAddSingleton(CreateManager);
         services.AddHostedService<TaskProtectionHostedService>();
+
+        // After the manager's: the deployment check (TaskProtection.EcsApi) watches a started manager.
+        services.AddHostedService<DeploymentDrainHostedService>();
         return services;
     }
 

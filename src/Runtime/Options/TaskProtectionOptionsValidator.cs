@@ -32,6 +32,9 @@ internal sealed class TaskProtectionOptionsValidator : IValidateOptions<TaskProt
     /// <summary>The shortest cool-down after MaxProtectionDuration: ECS needs time to act on an unprotected task.</summary>
     public static readonly TimeSpan MinimumCooldown = TimeSpan.FromMinutes(1);
 
+    /// <summary>The shortest DeploymentCheckInterval: each check is an ECS API call, counted against the account's rate.</summary>
+    public static readonly TimeSpan MinimumDeploymentCheckInterval = TimeSpan.FromSeconds(1);
+
     /// <summary>The longest cool-down after MaxProtectionDuration.</summary>
     public static readonly TimeSpan MaximumCooldown = TimeSpan.FromDays(1);
 
@@ -141,6 +144,7 @@ internal sealed class TaskProtectionOptionsValidator : IValidateOptions<TaskProt
             RequireBetween(failures, nameof(o.MaxProtectionDrain), drain, TimeSpan.Zero, MaximumProtectionDuration);
         }
         RequireBetween(failures, nameof(o.SchedulingTolerance), o.SchedulingTolerance, TimeSpan.Zero, Hour);
+        RequireBetween(failures, nameof(o.DeploymentCheckInterval), o.DeploymentCheckInterval, MinimumDeploymentCheckInterval, Hour);
         RequireBetween(failures, nameof(o.RetryMaxDelay), o.RetryMaxDelay, TimeSpan.Zero, Hour);
         if (o.RequestTimeout < MinimumRequestTimeout)
         {

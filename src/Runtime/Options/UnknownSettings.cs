@@ -23,6 +23,7 @@ internal static class UnknownSettings
         nameof(TaskProtectionOptions.DrainTimeout), nameof(TaskProtectionOptions.RefuseSessionsDuringShutdown),
         nameof(TaskProtectionOptions.AgentUri), nameof(TaskProtectionOptions.CoordinationDirectory),
         nameof(TaskProtectionOptions.Backend), nameof(TaskProtectionOptions.EcsApi),
+        nameof(TaskProtectionOptions.DrainOnDeployment), nameof(TaskProtectionOptions.DeploymentCheckInterval),
     ];
 
     /// <summary>The read-only figures of <see cref="TaskProtectionOptions"/>: computed from the options, never set.</summary>

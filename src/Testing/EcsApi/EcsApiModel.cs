@@ -6,10 +6,12 @@ namespace TaskProtection.Testing;
 
 /// <summary>
 /// ECS's side of the API, as far as task protection goes: clusters, services and their tasks, each task's protection
-/// a <see cref="ProtectionModel"/> (so tests judge protection by its record, as on the agent path); the actions
-/// <c>UpdateTaskProtection</c> (≤ 10 tasks), <c>GetTaskProtection</c> (≤ 100) and <c>ListTasks</c> (pages of ≤ 100,
-/// <c>nextToken</c>), their validation, errors and failures (<c>MISSING</c>, <c>TASK_NOT_VALID</c> for a task outside a
-/// service); a fault script and a call log. Thread-safe. <see cref="FakeEcsApi"/> serves it over HTTP.
+/// a <see cref="ProtectionModel"/> (so tests judge protection by its record, as on the agent path), each service's
+/// deployments (scripted: <see cref="StartDeployment"/>, <see cref="RollBack"/>, <see cref="ScaleOut"/>); the actions
+/// <c>UpdateTaskProtection</c> (≤ 10 tasks), <c>GetTaskProtection</c> (≤ 100), <c>ListTasks</c> (pages of ≤ 100,
+/// <c>nextToken</c>), <c>DescribeServices</c> (≤ 10) and <c>DescribeTasks</c> (≤ 100), their validation, errors and
+/// failures (<c>MISSING</c>, <c>TASK_NOT_VALID</c> for a task outside a service); a fault script and a call log.
+/// Thread-safe. <see cref="FakeEcsApi"/> serves it over HTTP.
 /// </summary>
 public sealed partial class EcsApiModel
 {
@@ -55,7 +57,10 @@ public sealed partial class EcsApiModel
         }
     }
 
-    /// <summary>Adds <paramref name="count"/> running tasks of a service (creating the cluster as needed).</summary>
+    /// <summary>
+    /// Adds <paramref name="count"/> running tasks of a service, started by its PRIMARY deployment (creating the cluster,
+    /// and the service with its first deployment, as needed).
+    /// </summary>
     /// <param name="cluster">The cluster's name.</param>
     /// <param name="service">The service's name.</param>
     /// <param name="count">How many tasks.</param>
@@ -78,7 +83,7 @@ public sealed partial class EcsApiModel
             string id = (++_nextTaskNumber).ToString("x32", CultureInfo.InvariantCulture);
             string arn = $"arn:aws:ecs:{Region}:{Account}:task/{cluster}/{id}";
             _clusters.Add(cluster);
-            _tasks.Add(new FakeTask(cluster, arn, id, service, new ProtectionModel(TimeProvider, arn)));
+            _tasks.Add(new FakeTask(cluster, arn, id, service, new ProtectionModel(TimeProvider, arn)) { DeploymentId = PrimaryOf(cluster, service) });
             return arn;
         }
     }
@@ -94,7 +99,8 @@ public sealed partial class EcsApiModel
         lock (_lock)
         {
             _clusters.Add(cluster);
-            _tasks.Add(new FakeTask(cluster, protection.TaskArn, protection.TaskArn[(protection.TaskArn.LastIndexOf('/') + 1)..], service, protection));
+            string id = protection.TaskArn[(protection.TaskArn.LastIndexOf('/') + 1)..];
+            _tasks.Add(new FakeTask(cluster, protection.TaskArn, id, service, protection) { DeploymentId = PrimaryOf(cluster, service) });
         }
     }
 
@@ -216,6 +222,8 @@ public sealed partial class EcsApiModel
             "UpdateTaskProtection" => Update(request, ref invalid),
             "GetTaskProtection" => Get(request, ref invalid),
             "ListTasks" => List(request, ref invalid),
+            "DescribeServices" => DescribeServices(request, ref invalid),
+            "DescribeTasks" => DescribeTasks(request, ref invalid),
             _ => Unknown(action, ref invalid),
         };
         return answer is null ? Error(invalid!) : (200, answer.ToJsonString(), null);
@@ -235,5 +243,9 @@ public sealed partial class EcsApiModel
         return null;
     }
 
-    private sealed record FakeTask(string Cluster, string Arn, string Id, string? Service, ProtectionModel Protection);
+    private sealed record FakeTask(string Cluster, string Arn, string Id, string? Service, ProtectionModel Protection)
+    {
+        /// <summary>The deployment that started it (<c>startedBy</c>); null for a standalone task.</summary>
+        public string? DeploymentId { get; init; }
+    }
 }

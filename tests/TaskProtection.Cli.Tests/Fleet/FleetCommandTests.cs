@@ -53,6 +53,50 @@ public sealed class FleetCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task List_says_which_protected_tasks_a_deployment_is_replacing_and_since_when()
+    {
+        IReadOnlyList<string> tasks = _api.Model.AddServiceTasks(Cluster, "video", 3);
+        await Tool.RunAsync(["protect", "--cluster", Cluster, "--task", tasks[0], "--task", tasks[1], .. Endpoint()], environment: Credentials());
+        string deployment = _api.Model.StartDeployment(Cluster, "video", "arn:aws:ecs:us-east-1:123456789012:task-definition/video:2");
+        string newTask = _api.Model.AddServiceTasks(Cluster, "video", 1)[0];
+        await Tool.RunAsync(["protect", "--cluster", Cluster, "--task", newTask, .. Endpoint()], environment: Credentials());
+
+        (int exitCode, string output) = await Tool.RunAsync(["list", "--cluster", Cluster, "--service", "video", "--json", .. Endpoint()], environment: Credentials());
+        (int tableCode, string table) = await Tool.RunAsync(["list", "--cluster", Cluster, .. Endpoint()], environment: Credentials());
+
+        Assert.True(exitCode == 0, output);
+        using JsonDocument json = JsonDocument.Parse(output);
+        Dictionary<string, JsonElement> rows = json.RootElement.GetProperty("tasks").EnumerateArray().ToDictionary(static t => t.GetProperty("taskArn").GetString()!);
+        Assert.True(rows[tasks[0]].GetProperty("beingReplaced").GetBoolean());
+        Assert.True(rows[tasks[1]].GetProperty("beingReplaced").GetBoolean());
+        Assert.InRange(rows[tasks[0]].GetProperty("replacedSince").GetDateTimeOffset(), DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow);
+        Assert.False(rows[newTask].GetProperty("beingReplaced").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, rows[tasks[2]].GetProperty("beingReplaced").ValueKind);
+        Assert.Equal(2, json.RootElement.GetProperty("beingReplacedCount").GetInt32());
+        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("replacementsUnknown").ValueKind);
+        Assert.True(tableCode == 0, table);
+        Assert.Matches(@$"{tasks[0][^32..]}\s*│\s*yes\s*│.*│\s*yes, since \d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d \({deployment}\)\s*│", table);
+        Assert.Contains("2 of them a deployment is replacing", table, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_permission_to_describe_list_still_shows_protection_and_says_why_replacements_are_unknown()
+    {
+        IReadOnlyList<string> tasks = _api.Model.AddServiceTasks(Cluster, "video", 2);
+        await Tool.RunAsync(["protect", "--cluster", Cluster, "--task", tasks[0], .. Endpoint()], environment: Credentials());
+        _api.Model.FaultPolicy = static action => action.StartsWith("Describe", StringComparison.Ordinal) ? new EcsApiFault("AccessDeniedException") : null;
+
+        (int exitCode, string output) = await Tool.RunAsync(["list", "--cluster", Cluster, "--json", .. Endpoint()], environment: Credentials());
+
+        Assert.True(exitCode == 0, output);
+        using JsonDocument json = JsonDocument.Parse(output);
+        Assert.Equal(1, json.RootElement.GetProperty("protectedCount").GetInt32());
+        Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("tasks")[0].GetProperty("beingReplaced").ValueKind);
+        Assert.Contains("AccessDeniedException", json.RootElement.GetProperty("replacementsUnknown").GetString(), StringComparison.Ordinal);
+        Assert.Contains("ecs:DescribeTasks", json.RootElement.GetProperty("replacementsUnknown").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Protect_and_unprotect_change_the_task_and_unprotect_prints_and_logs_its_reason()
     {
         string task = _api.Model.AddServiceTasks(Cluster, "video", 1)[0];

@@ -65,7 +65,7 @@ public sealed record CoordinationScenario(
     {
         TaskProtectionOptions options = Config.ToOptions();
         options.MaxProtectionDuration = CapLeases == 0 ? TimeSpan.FromDays(3) : options.LeaseDuration * CapLeases;
-        // A drain is drawn too: coordinated managers turn it off, which this checks holds no gap either.
+        // A drain is drawn too: the processes drain together before the task's cap.
         options.MaxProtectionDrain = options.LeaseDuration * DrainLeases;
         options.AcquireTimeoutBehavior = Behavior;
         return options;

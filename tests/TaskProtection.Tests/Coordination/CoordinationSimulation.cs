@@ -167,6 +167,7 @@ public static class CoordinationSimulation
         }
 
         CheckTimelyRelease(scenario, task, options, lastEnd, violations);
+        CheckSharedCap(scenario, gaps, options, start, violations);
         if (violations.Count > 0)
         {
             violations.Add(Describe(task));
@@ -179,6 +180,29 @@ public static class CoordinationSimulation
             statuses.Sum(static s => s.ReleasesSkipped),
             statuses.Sum(static s => s.SharedRenewals),
             unprotectedRunning);
+    }
+
+    /// <summary>
+    /// The cap is the task's: no stretch of continuous protection, whichever processes renewed it, outlasts
+    /// MaxProtectionDuration by more than the last enable's rounding up to whole minutes and the time it may take to land.
+    /// </summary>
+    private static void CheckSharedCap(CoordinationScenario scenario, IReadOnlyList<UnprotectedInterval> gaps, TaskProtectionOptions options, DateTimeOffset start, List<string> violations)
+    {
+        if (scenario.CapLeases == 0)
+        {
+            return;
+        }
+
+        TimeSpan bound = options.MaxProtectionDuration + TimeSpan.FromMinutes(1) + options.RequestTimeout + GapBudget.LateLandingWindow + options.SchedulingTolerance;
+        for (int i = 0; i + 1 < gaps.Count; i++)
+        {
+            DateTimeOffset from = gaps[i].To;
+            DateTimeOffset to = gaps[i + 1].From;
+            if (to - from > bound)
+            {
+                violations.Add($"the task was protected without a break [{from - start}, {to - start}), {to - from}, beyond its cap of {options.MaxProtectionDuration} (bound {bound})");
+            }
+        }
     }
 
     /// <summary>The agent's last calls and every process's status, for a failure's message.</summary>

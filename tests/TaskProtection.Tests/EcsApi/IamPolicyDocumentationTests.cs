@@ -4,7 +4,7 @@ using TaskProtection.Tests.Shared;
 
 namespace TaskProtection.Tests.EcsApi;
 
-/// <summary>The README's IAM policies are valid JSON and allow exactly the actions the client calls.</summary>
+/// <summary>The README's IAM policies are valid JSON and allow exactly the actions the client calls (the deployment check's two included).</summary>
 public sealed partial class IamPolicyDocumentationTests
 {
     [Fact]
@@ -18,8 +18,8 @@ public sealed partial class IamPolicyDocumentationTests
         HashSet<string>[] actions = [.. policies.Select(Actions)];
 
         Assert.Equal(2, policies.Length);
-        Assert.Equal(["ecs:GetTaskProtection", "ecs:UpdateTaskProtection"], actions[0].Order());
-        Assert.Equal(["ecs:GetTaskProtection", "ecs:ListTasks", "ecs:UpdateTaskProtection"], actions[1].Order());
+        Assert.Equal(["ecs:DescribeServices", "ecs:DescribeTasks", "ecs:GetTaskProtection", "ecs:UpdateTaskProtection"], actions[0].Order());
+        Assert.Equal(["ecs:DescribeServices", "ecs:DescribeTasks", "ecs:GetTaskProtection", "ecs:ListTasks", "ecs:UpdateTaskProtection"], actions[1].Order());
     }
 
     private static HashSet<string> Actions(string policy)

@@ -38,10 +38,14 @@ public sealed class ChildProcess : IDisposable
         }
     }
 
-    /// <summary>Starts <c>dotnet {assembly} {arguments}</c> with the given environment, in <paramref name="workingDirectory"/> or else the assembly's own.</summary>
-    public static ChildProcess StartDotnet(string assemblyPath, IEnumerable<string> arguments, IDictionary<string, string> environment, string? workingDirectory = null)
+    /// <summary>
+    /// Starts <c>dotnet {assembly} {arguments}</c> with the given environment, in <paramref name="workingDirectory"/> or else
+    /// the assembly's own; through <paramref name="launcher"/> when given (<c>setpriv …</c>, <c>unshare …</c>), as a
+    /// container's runtime would start it as another user or in its own PID namespace.
+    /// </summary>
+    public static ChildProcess StartDotnet(string assemblyPath, IEnumerable<string> arguments, IDictionary<string, string> environment, string? workingDirectory = null, IReadOnlyList<string>? launcher = null)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(launcher is { Count: > 0 } ? launcher[0] : "dotnet")
         {
             // Its own directory, as in a container: the test's directory holds other apps' appsettings.json.
             WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(assemblyPath),
@@ -49,6 +53,14 @@ public sealed class ChildProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (launcher is { Count: > 0 })
+        {
+            foreach (string part in launcher.Skip(1).Append("dotnet"))
+            {
+                info.ArgumentList.Add(part);
+            }
+        }
+
         info.ArgumentList.Add(assemblyPath);
         foreach (string argument in arguments)
         {

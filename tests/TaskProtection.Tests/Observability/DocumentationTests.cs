@@ -19,6 +19,7 @@ public sealed partial class DocumentationTests
             typeof(TaskProtection.Quartz.QuartzTaskProtectionOptions).Assembly.GetType("TaskProtection.Quartz.Log", throwOnError: true)!,
             typeof(TaskProtection.MassTransit.DoNotProtectConsumerAttribute).Assembly.GetType("TaskProtection.MassTransit.Log", throwOnError: true)!,
             typeof(TaskProtection.Hangfire.HangfireTaskProtectionOptions).Assembly.GetType("TaskProtection.Hangfire.Log", throwOnError: true)!,
+            typeof(EcsApiTaskProtectionClient).Assembly.GetType("TaskProtection.DeploymentLog", throwOnError: true)!,
         ];
         string document = Document();
         var events = logs.SelectMany(static log => log.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static))

@@ -24,6 +24,8 @@ public sealed class UnknownSettingsTests
     [InlineData("releasedelai", "ReleaseDelay")]
     [InlineData("Check_Interval", "CheckInterval")]
     [InlineData("RequestTimeOutt", "RequestTimeout")]
+    [InlineData("DrainOnDeploymnt", "DrainOnDeployment")]
+    [InlineData("DeploymentCheckIntervall", "DeploymentCheckInterval")]
     [InlineData("Buffer", null)]
     [InlineData("Logging", null)]
     public void A_close_name_is_suggested_and_a_far_one_is_not(string key, string? suggestion)
@@ -90,10 +92,15 @@ public sealed class UnknownSettingsTests
             ["TaskProtection:protectionBUFFER"] = "00:02:00",
             ["TaskProtection:EcsApi:Region"] = "eu-west-1",
             ["TaskProtection:MaxProtectionDrain"] = "00:30:00",
+            ["TaskProtection:DrainOnDeployment"] = "false",
+            ["TaskProtection:DeploymentCheckInterval"] = "00:05:00",
         });
 
         await host.StartAsync();
-        Assert.Equal(TimeSpan.FromMinutes(30), host.Services.GetRequiredService<IOptions<TaskProtectionOptions>>().Value.MaxProtectionDrain);
+        TaskProtectionOptions options = host.Services.GetRequiredService<IOptions<TaskProtectionOptions>>().Value;
+        Assert.Equal(TimeSpan.FromMinutes(30), options.MaxProtectionDrain);
+        Assert.False(options.DrainOnDeployment);
+        Assert.Equal(TimeSpan.FromMinutes(5), options.DeploymentCheckInterval);
         await host.StopAsync();
     }
 

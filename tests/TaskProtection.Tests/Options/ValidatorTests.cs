@@ -122,6 +122,7 @@ public sealed class ValidatorTests
     [InlineData(nameof(TaskProtectionOptions.AcquireTimeout), "1 d", 86400)]
     [InlineData(nameof(TaskProtectionOptions.SchedulingTolerance), "1 h", 3600)]
     [InlineData(nameof(TaskProtectionOptions.DrainTimeout), "2 min", 120)]
+    [InlineData(nameof(TaskProtectionOptions.DeploymentCheckInterval), "1 h", 3600)]
     public void Durations_beyond_their_range_are_reported_not_overflowed(string property, string maximum, long maximumSeconds)
     {
         // TimeSpan.MaxValue would overflow the validator's sums and the manager's timers; it must be a clear message.
@@ -162,6 +163,18 @@ public sealed class ValidatorTests
         Assert.Empty(TaskProtectionOptionsValidator.FindFailures(new TaskProtectionOptions { MaxProtectionDuration = TimeSpan.FromHours(1), MaxProtectionDrain = TimeSpan.FromMinutes(53) }));
         Assert.Empty(TaskProtectionOptionsValidator.FindFailures(new TaskProtectionOptions { MaxProtectionDrain = TimeSpan.Zero }));
         Assert.StartsWith("MaxProtectionDrain ≥ 0 fails", SingleFailure(o => o.MaxProtectionDrain = TimeSpan.FromMinutes(-1)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_deployment_check_runs_between_once_a_second_and_once_an_hour_and_is_on_where_it_can_work_by_default()
+    {
+        var defaults = new TaskProtectionOptions();
+        Assert.Null(defaults.DrainOnDeployment);
+        Assert.Equal(TimeSpan.FromMinutes(5), defaults.DeploymentCheckInterval);
+        Assert.StartsWith("DeploymentCheckInterval ≥ 1 s fails: DeploymentCheckInterval = 999 ms.", SingleFailure(o => o.DeploymentCheckInterval = TimeSpan.FromMilliseconds(999)), StringComparison.Ordinal);
+        Assert.StartsWith("DeploymentCheckInterval ≥ 1 s fails", SingleFailure(o => o.DeploymentCheckInterval = TimeSpan.Zero), StringComparison.Ordinal);
+        Assert.Empty(TaskProtectionOptionsValidator.FindFailures(new TaskProtectionOptions { DeploymentCheckInterval = TimeSpan.FromSeconds(1), DrainOnDeployment = true }));
+        Assert.Empty(TaskProtectionOptionsValidator.FindFailures(new TaskProtectionOptions { DeploymentCheckInterval = TimeSpan.FromHours(1), DrainOnDeployment = false }));
     }
 
     [Fact]

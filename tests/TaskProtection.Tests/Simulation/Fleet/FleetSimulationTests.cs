@@ -49,6 +49,24 @@ public sealed class FleetSimulationTests
         Assert.Equal(0, result.RunsKilledUntold);
     }
 
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void Drain_on_deployment_replaces_busy_tasks_when_their_jobs_end_instead_of_at_the_cap(int seed)
+    {
+        FleetResult without = FleetService.Run(SmallDay with { Seed = seed }, Experiments.Designs["defaults"]());
+        FleetResult with = FleetService.Run(SmallDay with { Seed = seed }, Experiments.Designs["drain-on-deployment"]());
+
+        Assert.Equal(0, with.RunsKilled);
+        Assert.Equal(0, with.InvariantViolations);
+        Assert.All(with.Deployments, static d => Assert.NotNull(d.Duration));
+
+        // Each deployment waits for the jobs old tasks run: those running when it started, and those they took before
+        // their check told them (the new tasks' start-up, then up to an interval, 5 min); never for the cap (2 h).
+        Assert.All(with.Deployments, d => Assert.True(d.Duration <= SmallDay.LongestJob + TimeSpan.FromMinutes(15), $"{d} in {Describe(with)}"));
+        Assert.True(Mean(with) < Mean(without), $"with {Mean(with):0} min, without {Mean(without):0} min");
+        Assert.True(with.DescribeCalls > 0 && with.DescribeThrottled == 0, Describe(with));
+    }
+
     [Fact]
     public void The_same_day_without_protection_loses_work_so_the_check_can_fail()
     {
@@ -114,4 +132,7 @@ public sealed class FleetSimulationTests
 
     private static string Describe(FleetResult r) =>
         $"{r.Design}: {r.JobsCompleted}/{r.JobsArrived} jobs done, {r.RunsKilled} runs killed ({r.RunsKilledUntold} untold), {r.InvariantViolations} untold unprotected, {r.TasksStopped} tasks stopped, {r.ThrottledCalls} throttled";
+
+    private static double Mean(FleetResult result) =>
+        result.Deployments.Where(static d => d.Duration is not null).Average(static d => d.Duration!.Value.TotalMinutes);
 }
