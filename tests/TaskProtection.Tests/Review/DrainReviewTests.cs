@@ -51,4 +51,37 @@ public sealed class DrainReviewTests
             afterLapse == ProtectionMode.Protected && !refused,
             $"After the lapse started a new continuous period: mode {afterLapse} (expected Protected); after the release: {afterRelease}; a new session refused: {refused}.");
     }
+
+    [Fact]
+    public async Task A_period_started_after_a_lapse_in_the_drain_earns_no_cool_down()
+    {
+        // As above, but the session ends while the late renewal is out: the confirmation (after the lease ended) starts a
+        // new continuous period with no session left, so the loop goes straight to the release. A drain still marked
+        // from the old period would end there and start a cool-down the new period did not earn.
+        TimeSpan Late(DateTimeOffset due)
+        {
+            TimeSpan at = due - SimulatedClock.Epoch;
+            TimeSpan until = TimeSpan.FromSeconds(2215);
+            return at >= TimeSpan.FromSeconds(2099) && at < until ? until - at : TimeSpan.Zero;
+        }
+
+        await using var h = new Harness(
+            new TaskProtectionOptions { MaxProtectionDuration = TimeSpan.FromHours(1), MaxProtectionDrain = TimeSpan.FromMinutes(30) },
+            lateness: Late);
+        CriticalSession running = h.Entered("transcode");
+        h.AdvanceTo(TimeSpan.FromMinutes(31));
+        Assert.Equal(ProtectionMode.Draining, h.Manager.Mode);
+        h.Model.Enqueue(AgentFault.Latency(TimeSpan.FromSeconds(8)));
+        h.AdvanceTo(TimeSpan.FromSeconds(2218));
+        running.Dispose();
+        h.AdvanceTo(TimeSpan.FromSeconds(2240));
+        Assert.Equal(1, h.Manager.GetStatus().Lapses);
+        Assert.False(h.Model.IsProtected);
+
+        ProtectionMode afterRelease = h.Manager.Mode;
+        Task<CriticalSession> next = h.EnterAsync("next");
+        h.AdvanceTo(TimeSpan.FromSeconds(2250));
+        Assert.True(next.IsCompletedSuccessfully, $"After a release that ended a period of under a minute, a new session was refused (mode {afterRelease}): {next.Exception?.InnerException?.Message}");
+        next.Result.Dispose();
+    }
 }

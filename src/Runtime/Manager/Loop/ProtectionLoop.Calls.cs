@@ -74,7 +74,14 @@ internal sealed partial class ProtectionLoop
         long sentAt = attempt.SentAt;
         long? covered = confirmed.SharedExpiry is { } shared ? Math.Max(0, shared - sentAt) : null;
         int minutes = _mayLand.CountedMinutes(sentAt, attempt.Minutes);
+        long periodBefore = _lease.ProtectedSince;
         _lease = _leases.Confirm(_lease, sentAt, minutes, continuous: attempt.Renewing && !gapped, covered, confirmed.SharedSince);
+        if (_lease.ProtectedSince != periodBefore)
+        {
+            // A new continuous period: the drain was for the old one's cap (a drain asked for is decided again).
+            _draining = false;
+        }
+
         _disableAgainAt = long.MinValue;
         _lapseReported = false;
         _lost = false;
