@@ -244,9 +244,9 @@ public sealed partial class TaskProtectionManager : IAsyncDisposable, IProtectio
     /// <remarks>
     /// On a shared clock the session's start timestamp stands in for "now", saving a clock read on every EnterAsync
     /// (the fast path's costliest step after the atomics). It is a few instructions old, and coverage closes <see cref="TaskProtectionOptions.ProtectionBuffer"/>
-    /// before the lease expires, so it only errs if the thread stalls for longer than the buffer between the two, which
-    /// the buffer exists to rule out. The release race does not depend on the time: the session was counted before
-    /// the coverage field is read.
+    /// before the lease expires, and the loop closes it before the lease ends even with no session running, so a thread
+    /// that stalls past the lease's end reads it closed and waits. The release race does not depend on the time: the
+    /// session was counted before the coverage field is read.
     /// </remarks>
     bool IProtectionCoordinator.IsCovered(long enteredAt) =>
         _admission.IsCovered(_sharesRegistryClock ? enteredAt : _clock.Now);
