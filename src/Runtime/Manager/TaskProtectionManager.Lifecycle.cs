@@ -32,8 +32,13 @@ public sealed partial class TaskProtectionManager
             _sessions.Registry.Attach(this);
             _loop = _dispatcher.RunOnLoop(() => loop.RunAsync(stopping));
 
-            // The loop tells everyone itself if it dies; this only observes the error.
-            _loop.ContinueWith(static died => _ = died.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            // The loop tells everyone itself if it dies; this observes the error and sends the force-disables it left queued.
+            _loop.ContinueWith(
+                static (died, state) => ((TaskProtectionManager)state!).AfterLoopDied(died),
+                this,
+                CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
         }
 
         return Task.CompletedTask;
@@ -151,12 +156,32 @@ public sealed partial class TaskProtectionManager
                 return Task.CompletedTask;
             }
 
-            // Under the lock: a stop that begins after this sees the request in the queue and answers it.
+            if (_loop.IsCompleted)
+            {
+                // The loop died: no one would take the request from the queue.
+                _ = _dispatcher.RunOnLoop(() => _protectionLoop.ForceDisableWithoutLoopAsync(request));
+                return request.Completion.Task.WaitAsync(cancellationToken);
+            }
+
+            // Under the lock: a stop that begins after this, or the loop's death, sees the request in the queue and answers it.
             _commands.Enqueue(request);
         }
 
         _wake.Request();
         return request.Completion.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>The loop died while the manager runs on: send the force-disables it left queued, unless a stop answers them.</summary>
+    private void AfterLoopDied(Task died)
+    {
+        _ = died.Exception;
+        lock (_lifecycleLock)
+        {
+            while (_stopped is null && _commands.TryDequeue(out ForceDisableRequest? request))
+            {
+                _ = _dispatcher.RunOnLoop(() => _protectionLoop!.ForceDisableWithoutLoopAsync(request));
+            }
+        }
     }
 
     private static void Complete(TaskCompletionSource completion, Exception? failure)

@@ -53,6 +53,30 @@ internal sealed partial class ProtectionLoop
         Commit();
     }
 
+    /// <summary>
+    /// The loop died, so nothing else would send a force-disable the application asks for: announce it and send it here,
+    /// each bounded like any call, and answer the caller. The running sessions were told when the loop died.
+    /// </summary>
+    public async Task ForceDisableWithoutLoopAsync(ForceDisableRequest request)
+    {
+        Log.ForceDisabled(_logger, request.Reason, SessionText.Describe(_sessions.Snapshot()));
+        try
+        {
+            if (await _backend.AnnounceForceDisableAsync(request.Reason, CancellationToken.None) is { } unannounced)
+            {
+                Log.ForceDisableUnannounced(_logger, unannounced);
+            }
+
+            await _backend.ForceDisableAsync(request.Reason, CancellationToken.None);
+            request.Completion.TrySetResult();
+        }
+        catch (Exception ex)
+        {
+            // Whatever went wrong, the caller must hear it: no one else will answer.
+            request.Completion.TrySetException(ex);
+        }
+    }
+
     /// <summary>Another process of the task force-disabled protection: tell and stop renewing here too; nothing to send.</summary>
     private void TakeRemoteForceDisable()
     {
