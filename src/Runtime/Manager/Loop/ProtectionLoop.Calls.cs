@@ -36,8 +36,12 @@ internal sealed partial class ProtectionLoop
     {
         bool renewing = _lease.IsHeld;
         long sentAt = _clock.Now;
-        int minutes = renewing ? _leases.MinutesToCap(_lease, sentAt) : _leases.Minutes;
-        var attempt = new EnableAttempt(renewing, _lease.Expiry, sentAt, dueAt, minutes, _enables.Failures == 0, _serverMayBeProtectedUntil, _mayLand);
+
+        // An acquire continues the period while ECS may still protect the task from it (a release failed or unconfirmed):
+        // only a confirmed release, or that protection's possible end having passed, ends the period the cap counts.
+        bool continuing = renewing || (sentAt < _serverMayBeProtectedUntil && sentAt < _leases.CapEnd(_lease));
+        int minutes = continuing ? _leases.MinutesToCap(_lease, sentAt) : _leases.Minutes;
+        var attempt = new EnableAttempt(renewing, continuing, _lease.Expiry, sentAt, dueAt, minutes, _enables.Failures == 0, _serverMayBeProtectedUntil, _mayLand);
         _serverMayBeProtectedUntil = Math.Max(
             _serverMayBeProtectedUntil,
             sentAt + _requestTimeoutTicks + _landingTicks + _clock.ToTicks(TimeSpan.FromMinutes(minutes)) + _toleranceTicks);
@@ -75,7 +79,7 @@ internal sealed partial class ProtectionLoop
         long? covered = confirmed.SharedExpiry is { } shared ? Math.Max(0, shared - sentAt) : null;
         int minutes = _mayLand.CountedMinutes(sentAt, attempt.Minutes);
         long periodBefore = _lease.ProtectedSince;
-        _lease = _leases.Confirm(_lease, sentAt, minutes, continuous: attempt.Renewing && !gapped, covered, confirmed.SharedSince);
+        _lease = _leases.Confirm(_lease, sentAt, minutes, continuous: attempt.Continuing && !gapped, covered, confirmed.SharedSince);
         if (_lease.ProtectedSince != periodBefore)
         {
             // A new continuous period: the drain was for the old one's cap (a drain asked for is decided again).
@@ -369,6 +373,7 @@ internal sealed partial class ProtectionLoop
 
     /// <summary>An enable as it went out: what its answer is judged against.</summary>
     /// <param name="Renewing">Whether a lease was held (a renewal), else an acquire.</param>
+    /// <param name="Continuing">Whether it continues the current period: a renewal, or an acquire while ECS may still protect the task.</param>
     /// <param name="PreviousExpiry">The held lease's expiry when it went out.</param>
     /// <param name="SentAt">When it went out.</param>
     /// <param name="DueAt">When it was due, to measure lateness.</param>
@@ -378,6 +383,7 @@ internal sealed partial class ProtectionLoop
     /// <param name="MayLandBefore">What could land before it went out.</param>
     private readonly record struct EnableAttempt(
         bool Renewing,
+        bool Continuing,
         long PreviousExpiry,
         long SentAt,
         long DueAt,
