@@ -2,14 +2,14 @@ using Microsoft.Extensions.Logging;
 using TaskProtection.Testing;
 using TaskProtection.Tests.Infrastructure;
 
-namespace TaskProtection.Tests.Review;
+namespace TaskProtection.Tests.Manager;
 
 /// <summary>
-/// Interleavings the review expected to break the invariant and that did not: kept as regression tests. Each forces the
+/// Interleavings that look as if they could break the invariant and do not, kept as regression tests. Each forces the
 /// interleaving (a logger that acts at a log event of the loop, a clock that stalls a thread right after it took its
 /// timestamp) and judges by the agent's record.
 /// </summary>
-public sealed class RefutedSuspicionTests
+public sealed class LoopInterleavingTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
 
@@ -19,7 +19,7 @@ public sealed class RefutedSuspicionTests
         // At the force-disable's log (1050) the loop has dropped the lease but not narrowed the gate yet: a session entering
         // then is admitted on the fast path. Commit narrows and counts running sessions after it, so it is told, before the
         // disable (which takes a second to reach the agent) lands.
-        var logger = new OnEvent(1050);
+        var logger = new OnceAtLogEvent(1050);
         await using var h = new Harness(logger: logger);
         using CriticalSession running = h.Entered("running");
         var told = new List<string>();
@@ -46,7 +46,7 @@ public sealed class RefutedSuspicionTests
     {
         // At the stop's log (1051) coverage is closed in the loop's state but not yet in the gate: a session entering then
         // is admitted, and must be among those told before the release goes out.
-        var logger = new OnEvent(1051);
+        var logger = new OnceAtLogEvent(1051);
         var watch = new DisableWatch();
         var h = new Harness(logger: logger, client: inner => watch.Wrap(inner));
         watch.Told = () => h.Manager.ProtectionLostToken.IsCancellationRequested;
@@ -138,25 +138,6 @@ public sealed class RefutedSuspicionTests
         Assert.False(h.Model.IsProtected);
         Assert.Equal(h.Start + TimeSpan.FromSeconds(25.75), h.Model.UnprotectedIntervals(h.Start)[^1].From);
         Assert.Equal(ProtectionMode.Idle, h.Manager.Mode);
-    }
-
-    private sealed class OnEvent(int eventId) : ILogger
-    {
-        public Action? Action { get; set; }
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId id, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            if (id.Id == eventId && Action is { } action)
-            {
-                Action = null;
-                action();
-            }
-        }
     }
 
     /// <summary>Records, as each disable is sent, whether the application had been told.</summary>

@@ -2,13 +2,14 @@ using Microsoft.Extensions.Logging;
 using TaskProtection.Testing;
 using TaskProtection.Tests.Infrastructure;
 
-namespace TaskProtection.Tests.Review;
+namespace TaskProtection.Tests.Manager;
 
 /// <summary>
 /// LossSignal.TryRaise claims the epoch first, then logs, then cancels the token and posts the handlers. Whoever calls
-/// TryRaise in between finds it claimed, takes "false" as "told already", and lets a session body start.
+/// TryRaise in between finds it claimed; it must not take that as "told already" and let a session body start, or a
+/// disable go out, before the application was told.
 /// </summary>
-public sealed class LossSignalReviewTests
+public sealed class LossSignalRaceTests
 {
     [Fact]
     public async Task A_session_going_ahead_while_the_loop_is_telling_does_not_start_before_the_application_was_told()
@@ -17,9 +18,9 @@ public sealed class LossSignalReviewTests
         // claims the epoch and logs ProtectionLost (1030) before cancelling the token. While it logs (a synchronous logging
         // provider, or just preemption on a busy task), a session enters: EnterAsync finds coverage closed and mode Lost,
         // proceeds (AcquireTimeoutBehavior.Proceed), its own TryRaise finds the epoch claimed and returns, and EnterAsync
-        // completes: the body starts with ECS holding no protection, ProtectionLostToken not cancelled and no
-        // ProtectionLost raised. Likewise Enter (synchronous) returns untold although no protection can come for it.
-        var logger = new OnEvent(1030);
+        // would complete: the body would start with ECS holding no protection, ProtectionLostToken not cancelled and no
+        // ProtectionLost raised. Likewise Enter (synchronous) would return untold although no protection can come for it.
+        var logger = new OnceAtLogEvent(1030);
         await using var h = new Harness(logger: logger);
         bool raised = false;
         h.Manager.ProtectionLost += (_, _) => raised = true;
@@ -58,10 +59,10 @@ public sealed class LossSignalReviewTests
     {
         // The same window from the other side. Interleaving: renewals fail from 300 s (coverage closed); a session that
         // entered at 301 s reaches AcquireTimeout at 331 s and proceeds: its TryRaise claims the epoch and logs (1030).
-        // Meanwhile the loop takes an operator's force-disable: its Commit(Tell.Running) finds the epoch claimed, counts
-        // the running session as told, and sends the disable. ECS drops protection while "running" works on, and the
-        // application has not been told: the token is not cancelled, no event raised.
-        var logger = new OnEvent(1030);
+        // Meanwhile the loop takes an operator's force-disable: its Commit(Tell.Running) finds the epoch claimed. Were the
+        // running session counted as told, the disable would go out and ECS drop protection while "running" works on
+        // with the application not told: the token not cancelled, no event raised.
+        var logger = new OnceAtLogEvent(1030);
         await using var h = new Harness(logger: logger);
         using CriticalSession running = h.Entered("running");
         bool raised = false;
@@ -90,24 +91,5 @@ public sealed class LossSignalReviewTests
         Assert.False(disabledUntold, "The force-disable reached ECS while a session ran and before the application was told.");
         await disable.WaitAsync(TimeSpan.FromSeconds(10));
         (await waiting).Dispose();
-    }
-
-    private sealed class OnEvent(int eventId) : ILogger
-    {
-        public Action? Action { get; set; }
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId id, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            if (id.Id == eventId && Action is { } action)
-            {
-                Action = null;
-                action();
-            }
-        }
     }
 }

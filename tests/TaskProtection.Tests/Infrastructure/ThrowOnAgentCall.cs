@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace TaskProtection.Tests.Review;
+namespace TaskProtection.Tests.Infrastructure;
 
 /// <summary>
 /// A listener on the manager's agent-call counter that throws when armed: the "metrics listener that throws" the loop's

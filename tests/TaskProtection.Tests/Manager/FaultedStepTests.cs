@@ -2,21 +2,21 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using TaskProtection.Tests.Infrastructure;
 
-namespace TaskProtection.Tests.Review;
+namespace TaskProtection.Tests.Manager;
 
 /// <summary>
 /// The loop's fault barrier says a step that throws (a metrics listener, a bug) is survived and "the state is safe to
 /// resume from". These are steps that throw half-way: what they leave behind.
 /// </summary>
-public sealed class FaultBarrierReviewTests
+public sealed class FaultedStepTests
 {
     [Fact]
     public async Task A_force_disable_whose_step_faults_after_the_disable_landed_is_still_answered()
     {
         // Interleaving: the loop dequeues the ForceDisableProtectionAsync request, tells, sends the disable; the agent
         // applies it; recording the call (BoundedBackend's finally, metrics) throws. The exception leaves ForceDisableAsync
-        // before the request's completion is set, the barrier logs and survives it, and the request, no longer queued,
-        // is answered by nobody: not by the loop, not by the stop (which only drains the queue).
+        // before the request's completion is set and the barrier logs and survives it; the request, no longer queued,
+        // must be answered on the step's way out, for neither the loop nor the stop (which only drains the queue) would.
         using ServiceProvider services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         IMeterFactory meters = services.GetRequiredService<IMeterFactory>();
         using var listener = new ThrowOnAgentCall(meters);
@@ -38,11 +38,10 @@ public sealed class FaultBarrierReviewTests
     [Fact]
     public async Task A_release_whose_step_faults_does_not_leave_the_mode_stuck_at_Releasing()
     {
-        // Interleaving: the release's disable lands, recording the call throws, ReleaseAsync leaves with _releasing still
-        // true (it is reset only after the call returns). A session entering within the fault's backoff wakes the loop,
-        // which acquires for it; Mode() puts Releasing above everything but Stopped and Faulted, so from now on the
-        // published mode says Releasing while protected, and hides Draining (and ForceDisabled, Capped, Lost) from session
-        // admission: a synchronous session entering in the drain is admitted instead of refused.
+        // Interleaving: the release's disable lands, recording the call throws, and ReleaseAsync leaves on the exception.
+        // A session entering within the fault's backoff wakes the loop, which acquires for it. Mode() puts Releasing above
+        // everything but Stopped and Faulted, so a Releasing mark left behind would be published while protected, and hide
+        // Draining (and ForceDisabled, Capped, Lost) from admission: a synchronous session entering in the drain admitted.
         using ServiceProvider services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         IMeterFactory meters = services.GetRequiredService<IMeterFactory>();
         using var listener = new ThrowOnAgentCall(meters);

@@ -1,12 +1,13 @@
 using System.Diagnostics;
 
-namespace TaskProtection.Tests.Review;
+namespace TaskProtection.Tests.Manager;
 
 /// <summary>
 /// SessionCounts.Running is what every "tell the running sessions" is owed to (Commit's Tell.Running: the cap, the end
-/// of the drain, a force-disable, the lapse). It is computed from two counters read one after the other.
+/// of the drain, a force-disable, the lapse): it never misses a session whose body runs, however the counters change
+/// while it is read.
 /// </summary>
-public sealed class SessionCountsReviewTests
+public sealed class SessionCountsTests
 {
     [Fact]
     public void Running_never_misses_a_session_whose_body_runs_while_another_one_starts_waiting()
@@ -14,7 +15,7 @@ public sealed class SessionCountsReviewTests
         // Interleaving (real threads; the loop thread is preempted between the two reads, which a busy two-core task does):
         //   loop:    reads ActiveCount = 1 (only "running", whose body runs)
         //   session: EnterAsync counts "arriving" (active 2), finds coverage closed, AddWaiting(+1) (waiting 1)
-        //   loop:    reads waiting = 1, Running = 1 - 1 = 0
+        //   loop:    reads waiting = 1, Running = 1 - 1 = 0, were the two counters read one after the other
         // A Commit(Tell.Running(…)) that counts 0 tells nobody. The cap and a force-disable tell once and never again, so
         // "running" runs on untold: through the cap until the lease's very end, through a force-disable until the disable
         // is answered (the session that arrived has a higher id, so it re-acquires instead of hearing of it).

@@ -1,23 +1,23 @@
 using TaskProtection.Testing;
 using TaskProtection.Tests.Infrastructure;
 
-namespace TaskProtection.Tests.Review;
+namespace TaskProtection.Tests.Manager;
 
 /// <summary>
 /// The fast path of EnterAsync judges coverage at the session's start timestamp (on a clock shared with the registry,
-/// to save a read). The manager's remark says this errs only if the thread stalls for longer than ProtectionBuffer.
+/// to save a read). A thread that stalls after taking it, past the end of the lease, must find coverage closed, even
+/// with no session running to keep the loop awake.
 /// </summary>
-public sealed class StaleTimestampReviewTests
+public sealed class StaleStartTimestampTests
 {
     [Fact]
     public async Task A_session_that_stalls_after_taking_its_timestamp_past_the_end_of_an_idle_lease_is_not_admitted_as_covered()
     {
-        // Interleaving: the only session ended at 0 s; ReleaseDelay (1 h) keeps the lease, so the idle loop sleeps until the
-        // release and does not wake when the lease ends at 420 s: the gate keeps its last value (300 s, the renewal's due
-        // time). A thread takes its start timestamp at 290 s, inside coverage, and stalls (longer than ProtectionBuffer:
-        // beyond the documented assumption) until 430 s. Then it is counted and reads the gate with its 290 s timestamp:
-        // covered. EnterAsync returns at once and the body starts with ECS holding nothing; the lapse is told only when the
-        // loop, woken by the entry, ends the lease afterwards.
+        // Interleaving: the only session ended at 0 s; ReleaseDelay (1 h) keeps the lease. Were the idle loop to sleep
+        // until the release, not waking when the lease ends at 420 s, the gate would keep its last value (300 s, the
+        // renewal's due time). A thread takes its start timestamp at 290 s, inside coverage, and stalls (longer than
+        // ProtectionBuffer) until 430 s. Then it is counted and reads the gate with its 290 s timestamp: covered, and the
+        // body would start with ECS holding nothing. The loop closes the gate before the lease ends: the session waits.
         var stalling = new StallingTimeProvider();
         var registry = new CriticalSessionRegistry(stalling);
         await using var h = new Harness(
