@@ -6,8 +6,6 @@ namespace TaskProtection;
 /// </summary>
 internal sealed class SessionCounts(CriticalSessionRegistry registry)
 {
-    private int _waiting;
-
     public CriticalSessionRegistry Registry => registry;
 
     public int Active => registry.ActiveCount;
@@ -15,14 +13,14 @@ internal sealed class SessionCounts(CriticalSessionRegistry registry)
     public long TotalEntered => registry.TotalEntered;
 
     /// <summary>
-    /// Sessions whose body may be running: every active one that is not waiting. Read it after closing coverage: a waiter
-    /// stops counting as waiting before it looks at coverage (both with full fences), so a session is either counted here
-    /// or sees coverage closed and waits on.
+    /// Sessions whose body may be running: every active one that is not waiting, both counts read at once. Read it after
+    /// closing coverage and publishing the mode: a waiter stops counting as waiting before it looks at coverage and the
+    /// mode (both sides with full fences), so a session is either counted here or sees coverage closed and the new mode.
     /// </summary>
-    public int Running => Math.Max(0, registry.ActiveCount - Volatile.Read(ref _waiting));
+    public int Running => registry.RunningCount;
 
     /// <summary>Counts a session that starts (+1) or stops (−1) waiting for coverage.</summary>
-    public void AddWaiting(int delta) => Interlocked.Add(ref _waiting, delta);
+    public void AddWaiting(int delta) => registry.AddWaiting(delta);
 
     public IReadOnlyList<ActiveSessionInfo> Snapshot() => registry.GetActiveSessions();
 }

@@ -11,7 +11,7 @@ namespace TaskProtection;
 /// retries failed calls within seconds, and releases after <see cref="TaskProtectionOptions.ReleaseDelay"/> once the
 /// last session ends. One agent call serves every session. All time comes from the injected <see cref="TimeProvider"/>.
 /// </summary>
-public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordinator
+public sealed partial class TaskProtectionManager : IAsyncDisposable, IProtectionCoordinator
 {
     private readonly bool _sharesRegistryClock;
     private readonly string? _unavailableReason;
@@ -174,122 +174,6 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
     /// <inheritdoc />
     bool IProtectionCoordinator.WantsSessionDurations => _metrics.SessionDurationsEnabled;
 
-    /// <summary>Attaches to the registry and starts the state machine.</summary>
-    /// <param name="cancellationToken">Unused; starting does not wait.</param>
-    /// <returns>A completed task.</returns>
-    public Task StartAsync(CancellationToken cancellationToken = default)
-    {
-        lock (_lifecycleLock)
-        {
-            if (_loop is not null)
-            {
-                throw new InvalidOperationException("The TaskProtectionManager is already started.");
-            }
-
-            if (_protectionLoop is not { } loop)
-            {
-                _view.PublishMode(ProtectionMode.Unavailable);
-                Log.Unavailable(_logger, _unavailableReason!);
-                _sessions.Registry.Attach(this);
-                _loop = Task.CompletedTask;
-                return Task.CompletedTask;
-            }
-
-            Log.Started(_logger, loop.BackendDescription, _effective.ExpiresInMinutes, _effective.ProtectionBuffer, _effective.ToleratedConsecutiveFailures);
-            _stopping = new CancellationTokenSource();
-            CancellationToken stopping = _stopping.Token;
-            loop.PublishInitial();
-            _coordination?.Start();
-            _sessions.Registry.Attach(this);
-            _loop = _dispatcher.RunOnLoop(() => loop.RunAsync(stopping));
-
-            // The loop tells everyone itself if it dies; this only observes the error.
-            _loop.ContinueWith(static died => _ = died.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        }
-
-        return Task.CompletedTask;
-    }
-
-    /// <summary>
-    /// Stops the state machine and releases protection if the task may still hold it (one attempt, bounded by
-    /// <see cref="TaskProtectionOptions.RequestTimeout"/>; once more if an enable the stop gave up on may land after it).
-    /// Sessions still running are told first (<see cref="ProtectionLost"/> with <see cref="ProtectionLossReason.Stopped"/>),
-    /// and so is a session entered afterwards, unless <see cref="TaskProtectionOptions.AcquireTimeoutBehavior"/> refuses it.
-    /// Concurrent and repeated calls share the one stop.
-    /// </summary>
-    /// <param name="cancellationToken">Abandons the wait; the stop and its bounded release go on.</param>
-    /// <returns>A task that completes when stopped.</returns>
-    public Task StopAsync(CancellationToken cancellationToken = default)
-    {
-        TaskCompletionSource<Exception?> stopped;
-        bool first;
-        lock (_lifecycleLock)
-        {
-            if (_loop is null)
-            {
-                return Task.CompletedTask;
-            }
-
-            first = _stopped is null;
-            stopped = _stopped ??= new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        }
-
-        if (first)
-        {
-            _ = StopOnceAsync(stopped);
-        }
-
-        return stopped.Task.WaitAsync(cancellationToken);
-    }
-
-    private async Task StopOnceAsync(TaskCompletionSource<Exception?> stopped)
-    {
-        Exception? releaseFailure = null;
-        try
-        {
-            // The manager stays attached: a session entered from now on sees mode Stopped, and is refused or told.
-            if (_stopping is not null && _protectionLoop is { } loop)
-            {
-                await _stopping.CancelAsync().ConfigureAwait(false);
-                try
-                {
-                    await _loop!.ConfigureAwait(false);
-                }
-                catch (Exception) when (_loop!.IsFaulted)
-                {
-                    // The loop told everyone when it died; the release below is what matters now.
-                }
-
-                releaseFailure = await _dispatcher.RunOnLoop(loop.ReleaseOnStopAsync).ConfigureAwait(false);
-            }
-            else
-            {
-                _view.PublishMode(ProtectionMode.Stopped);
-            }
-        }
-        finally
-        {
-            // Force-disables the loop did not get to are answered by the stop's release.
-            while (_commands.TryDequeue(out ForceDisableRequest? request))
-            {
-                Complete(request.Completion, releaseFailure);
-            }
-
-            stopped.TrySetResult(releaseFailure);
-        }
-    }
-
-    /// <summary>Stops the manager.</summary>
-    /// <returns>A task that completes when stopped.</returns>
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync().ConfigureAwait(false);
-        _coordination?.Dispose();
-        _stopping?.Dispose();
-        _metrics.Dispose();
-        _dispatcher.Dispose();
-    }
-
     /// <summary>
     /// Starts shutting down without waiting: cancels <see cref="ShutdownRequested"/> so that long work can checkpoint and,
     /// unless <see cref="TaskProtectionOptions.RefuseSessionsDuringShutdown"/> is off, refuses new sessions with
@@ -351,46 +235,6 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
         return _drain.DrainAsync(timeout, cancellationToken);
     }
 
-    /// <summary>
-    /// Emergency only: disables protection now, logs the reason and the sessions left unprotected, and stops renewals
-    /// until a new session starts. Sessions already running stay unprotected; a scale-in may stop them.
-    /// </summary>
-    /// <param name="reason">Why, for the log; required.</param>
-    /// <param name="cancellationToken">Abandons the wait (the disable still happens).</param>
-    /// <returns>A task that completes when the agent confirmed the disable, or faults with the agent's error.</returns>
-    public Task ForceDisableProtectionAsync(string reason, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
-        var request = new ForceDisableRequest(reason);
-        lock (_lifecycleLock)
-        {
-            if (_stopped is not null)
-            {
-                // Stopping releases protection anyway: this completes with that release.
-                Log.ForceDisabled(_logger, reason, SessionText.Describe(_sessions.Registry.GetActiveSessions()));
-                _stopped.Task.ContinueWith(
-                    static (stop, state) => Complete((TaskCompletionSource)state!, stop.Result),
-                    request.Completion,
-                    CancellationToken.None,
-                    TaskContinuationOptions.ExecuteSynchronously,
-                    TaskScheduler.Default);
-                return request.Completion.Task.WaitAsync(cancellationToken);
-            }
-
-            if (_protectionLoop is null || _loop is null)
-            {
-                Log.ForceDisabled(_logger, reason, SessionText.Describe(_sessions.Registry.GetActiveSessions()));
-                return Task.CompletedTask;
-            }
-
-            // Under the lock: a stop that begins after this sees the request in the queue and answers it.
-            _commands.Enqueue(request);
-        }
-
-        _wake.Request();
-        return request.Completion.Task.WaitAsync(cancellationToken);
-    }
-
     /// <summary>A snapshot of the protection state.</summary>
     /// <returns>The status.</returns>
     public TaskProtectionStatus GetStatus() =>
@@ -400,9 +244,9 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
     /// <remarks>
     /// On a shared clock the session's start timestamp stands in for "now", saving a clock read on every EnterAsync
     /// (the fast path's costliest step after the atomics). It is a few instructions old, and coverage closes <see cref="TaskProtectionOptions.ProtectionBuffer"/>
-    /// before the lease expires, so it only errs if the thread stalls for longer than the buffer between the two, which
-    /// the buffer exists to rule out. The release race does not depend on the time: the session was counted before
-    /// the coverage field is read.
+    /// before the lease expires, and the loop closes it before the lease ends even with no session running, so a thread
+    /// that stalls past the lease's end reads it closed and waits. The release race does not depend on the time: the
+    /// session was counted before the coverage field is read.
     /// </remarks>
     bool IProtectionCoordinator.IsCovered(long enteredAt) =>
         _admission.IsCovered(_sharesRegistryClock ? enteredAt : _clock.Now);
@@ -430,18 +274,6 @@ public sealed class TaskProtectionManager : IAsyncDisposable, IProtectionCoordin
         long expiry = _view.Core.LeaseExpiry;
         long now = _clock.Now;
         return expiry != 0 && expiry > now ? _clock.ToSpan(expiry - now) : TimeSpan.Zero;
-    }
-
-    private static void Complete(TaskCompletionSource completion, Exception? failure)
-    {
-        if (failure is null)
-        {
-            completion.TrySetResult();
-        }
-        else
-        {
-            completion.TrySetException(failure);
-        }
     }
 
     /// <summary>Logs that a second stop signal gives up the drain's wait.</summary>

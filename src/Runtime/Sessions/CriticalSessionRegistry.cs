@@ -17,7 +17,11 @@ public sealed class CriticalSessionRegistry
     private readonly CancellationTokenSource _shutdown = new();
     private IProtectionCoordinator? _coordinator;
     private long _lastId;
-    private int _active;
+
+    // The active sessions (low 32 bits) and, of those, the ones still waiting in EnterAsync for coverage (high 32 bits),
+    // in one word: the loop counts the sessions whose body may run (active less waiting) in one atomic read, for two
+    // reads could pair an old active count with a newer waiting count and miss a running body.
+    private long _counts;
     private int _refusing;
 
     /// <summary>Creates a registry; most apps use <see cref="Default"/>.</summary>
@@ -31,7 +35,7 @@ public sealed class CriticalSessionRegistry
     public static CriticalSessionRegistry Default { get; } = new();
 
     /// <summary>How many sessions are active now.</summary>
-    public int ActiveCount => Volatile.Read(ref _active);
+    public int ActiveCount => ActiveOf(Volatile.Read(ref _counts));
 
     /// <summary>How many sessions have been entered since the registry was created.</summary>
     public long TotalEntered => Volatile.Read(ref _lastId);
@@ -95,7 +99,7 @@ public sealed class CriticalSessionRegistry
             slot.Activity = StartActivity(name, id);
         }
 
-        if (Interlocked.Increment(ref _active) == 1)
+        if (ActiveOf(Interlocked.Increment(ref _counts)) == 1)
         {
             Volatile.Read(ref _coordinator)?.OnActivityChanged();
         }
@@ -153,6 +157,19 @@ public sealed class CriticalSessionRegistry
 
         return new ValueTask<CriticalSession>(coordinator.WaitForCoverageAsync(session, cancellationToken));
     }
+
+    /// <summary>Sessions whose body may be running: the active ones less those waiting for coverage, read at once.</summary>
+    internal int RunningCount
+    {
+        get
+        {
+            long counts = Volatile.Read(ref _counts); // One read of a long is atomic in .NET, on 32-bit too.
+            return Math.Max(0, ActiveOf(counts) - (int)(counts >> 32));
+        }
+    }
+
+    /// <summary>Counts an active session that starts (+1) or stops (−1) waiting for coverage (a full fence).</summary>
+    internal void AddWaiting(int delta) => Interlocked.Add(ref _counts, (long)delta << 32);
 
     /// <summary>The clock of session start times: a manager on the same clock can use them as "now".</summary>
     internal TimeProvider TimeProvider => _timeProvider;
@@ -238,11 +255,14 @@ public sealed class CriticalSessionRegistry
             coordinator.OnSessionEnded(name, _timeProvider.GetElapsedTime(start));
         }
 
-        if (Interlocked.Decrement(ref _active) == 0)
+        if (ActiveOf(Interlocked.Decrement(ref _counts)) == 0)
         {
             coordinator?.OnActivityChanged();
         }
     }
+
+    /// <summary>The active count in <see cref="_counts"/>: its low 32 bits (waiting ones are active too, so it never borrows).</summary>
+    private static int ActiveOf(long counts) => unchecked((int)counts);
 
     /// <summary>
     /// Starts the session's activity without making it current: the session may end on another flow (an awaited

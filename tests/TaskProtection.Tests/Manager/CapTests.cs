@@ -199,4 +199,33 @@ public sealed class CapTests
         Assert.True(h.Model.IsProtected);
         Assert.False(h.Manager.ProtectionLostToken.IsCancellationRequested);
     }
+
+    [Theory]
+    [InlineData(AgentFaultKind.Throttling)]
+    [InlineData(AgentFaultKind.Blackhole)]
+    public async Task A_release_that_failed_does_not_end_the_period_the_cap_counts(AgentFaultKind fault)
+    {
+        // The release at 40:05 fails (throttled: ECS still protects the task; or unanswered: it may or may not have landed)
+        // and a session enters before it is retried. Its acquire must continue the period that began at 0, which ECS may never have
+        // ended, rather than start a new one with a cap of its own: otherwise the agent protects the task from 0 to past
+        // 1:40, for well over the cap.
+        await using var h = new Harness(NoDrain());
+        CriticalSession first = h.Entered("first");
+        h.AdvanceTo(TimeSpan.FromMinutes(40));
+        first.Dispose();
+        h.Model.Enqueue(fault);
+        h.AdvanceTo(TimeSpan.FromSeconds(2405.5));
+        Task<CriticalSession> entering = h.EnterAsync("second");
+        h.AdvanceTo(TimeSpan.FromHours(2));
+        using CriticalSession second = await entering.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // The cap, plus the last enable's rounding up to whole minutes and the time it may take to land.
+        TimeSpan bound = Cap + TimeSpan.FromMinutes(1) + h.Options.RequestTimeout + GapBudget.LateLandingWindow + h.Options.SchedulingTolerance;
+        IReadOnlyList<UnprotectedInterval> gaps = h.Model.UnprotectedIntervals(h.Start - TimeSpan.FromSeconds(1));
+        for (int i = 0; i + 1 < gaps.Count; i++)
+        {
+            TimeSpan span = gaps[i + 1].From - gaps[i].To;
+            Assert.True(span <= bound, $"Protected without a break from {gaps[i].To - h.Start} for {span}, beyond the cap of {Cap} (bound {bound}).");
+        }
+    }
 }

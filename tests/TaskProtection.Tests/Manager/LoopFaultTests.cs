@@ -156,18 +156,4 @@ public sealed class LoopFaultTests
 
         public void Dispose() => _listener.Dispose();
     }
-
-    private sealed class BreakableTimeProvider(TimeProvider inner) : TimeProvider
-    {
-        public bool Broken { get; set; }
-
-        public override long TimestampFrequency => inner.TimestampFrequency;
-
-        public override long GetTimestamp() => inner.GetTimestamp();
-
-        public override DateTimeOffset GetUtcNow() => inner.GetUtcNow();
-
-        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
-            Broken ? throw new InvalidOperationException("no timers left") : inner.CreateTimer(callback, state, dueTime, period);
-    }
 }

@@ -105,4 +105,60 @@ public sealed class LossSignalTests
         using CancellationTokenRegistration late = first.Register(() => ran = true);
         Assert.True(ran);
     }
+
+    [Fact]
+    public void A_caller_that_finds_another_thread_telling_returns_only_once_it_has_told()
+    {
+        // Real threads. The thread that claims the epoch is held while it posts the handler (the scheduler blocks it there):
+        // a session going ahead meanwhile finds the epoch claimed, and must not return (and start its body) until the
+        // application has been told, for "claimed" is not "told".
+        using var posting = new BlockingScheduler();
+        using var dispatcher = new LoopDispatcher(posting, TimeProvider.System);
+        var signal = new LossSignal(dispatcher, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, () => false);
+        signal.Lost += (_, _) => { };
+        var teller = new Thread(() => signal.TryRaise(this, ProtectionLossReason.Refused, "the loop tells", null, []));
+        teller.Start();
+        Assert.True(posting.Entered.Wait(Bound), "The teller never posted its handler.");
+
+        bool? secondRaised = null;
+        var goingAhead = new Thread(() => secondRaised = signal.TryRaise(this, ProtectionLossReason.Refused, "a session goes ahead", null, []));
+        goingAhead.Start();
+        bool returnedWhileTelling = goingAhead.Join(TimeSpan.FromMilliseconds(100));
+        posting.Release();
+
+        Assert.True(goingAhead.Join(Bound) && teller.Join(Bound));
+        Assert.False(returnedWhileTelling, "TryRaise returned while another thread was still telling: the session's body could start untold.");
+        Assert.False(secondRaised);
+        Assert.True(signal.Token.IsCancellationRequested);
+    }
+
+    /// <summary>A scheduler that holds the thread queueing the first task until released: a teller stalled half-way.</summary>
+    private sealed class BlockingScheduler : TaskScheduler, IDisposable
+    {
+        private readonly ManualResetEventSlim _release = new();
+
+        public ManualResetEventSlim Entered { get; } = new();
+
+        public void Release() => _release.Set();
+
+        public void Dispose()
+        {
+            _release.Set();
+            _release.Dispose();
+            Entered.Dispose();
+        }
+
+        protected override void QueueTask(Task task)
+        {
+            Entered.Set();
+            _release.Wait(Bound);
+            ThreadPool.UnsafeQueueUserWorkItem(static t => t.Scheduler.RunTask(t.Task), (Scheduler: this, Task: task), preferLocal: false);
+        }
+
+        protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) => false;
+
+        protected override IEnumerable<Task> GetScheduledTasks() => [];
+
+        private void RunTask(Task task) => TryExecuteTask(task);
+    }
 }

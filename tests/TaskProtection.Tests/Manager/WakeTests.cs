@@ -12,7 +12,7 @@ public sealed class WakeTests
     {
         // The logger enters a session at the moment the loop has closed coverage to release, and lets the session look
         // at the state (and start waiting) before the loop looks again: the worst interleaving.
-        var logger = new OnEvent(1013);
+        var logger = new OnceAtLogEvent(1013);
         await using var h = new Harness(logger: logger);
         Task<CriticalSession>? late = null;
         logger.Action = () =>
@@ -50,23 +50,5 @@ public sealed class WakeTests
 
         Assert.True(h.Model.IsProtected);
         Assert.Equal(ProtectionMode.Protected, h.Manager.Mode);
-    }
-
-    private sealed class OnEvent(int eventId) : ILogger
-    {
-        public Action? Action { get; set; }
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId id, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            if (id.Id == eventId)
-            {
-                Action?.Invoke();
-            }
-        }
     }
 }

@@ -1,8 +1,9 @@
 namespace TaskProtection;
 
 /// <summary>
-/// The steps that call ECS: enable (acquire or renew), release, force-disable and the release on stop. Each records only
-/// what the answer confirmed, and every call counts as one that may still land until a definite answer says otherwise.
+/// The steps that call ECS: enable (acquire or renew), release and the release on stop (force-disables are in
+/// <c>.ForceDisable</c>). Each records only what the answer confirmed, and every call counts as one that may still land
+/// until a definite answer says otherwise.
 /// </summary>
 internal sealed partial class ProtectionLoop
 {
@@ -11,20 +12,8 @@ internal sealed partial class ProtectionLoop
     /// <param name="stopping">Stops the call when the manager stops.</param>
     private async Task EnableAsync(long dueAt, CancellationToken stopping)
     {
-        bool renewing = _lease.IsHeld;
-        long previousExpiry = _lease.Expiry;
-        long sentAt = _clock.Now;
-        int minutes = renewing ? _leases.MinutesToCap(_lease, sentAt) : _leases.Minutes;
-        long serverMayBeProtectedBefore = _serverMayBeProtectedUntil;
-        _serverMayBeProtectedUntil = Math.Max(
-            _serverMayBeProtectedUntil,
-            sentAt + _requestTimeoutTicks + _landingTicks + _clock.ToTicks(TimeSpan.FromMinutes(minutes)) + _toleranceTicks);
-        bool firstAttempt = _enables.Failures == 0;
-        _lastAttemptWasRelease = false;
-        LateLandings before = _mayLand;
-        _mayLand = _mayLand.BeforeEnable(sentAt, minutes, sentAt + _callOutTicks + _landingTicks);
-        Commit();
-        Task<EnableConfirmation> call = _backend.EnableAsync(minutes, stopping);
+        EnableAttempt attempt = BeginEnable(dueAt);
+        Task<EnableConfirmation> call = _backend.EnableAsync(attempt.Minutes, stopping);
         await WatchCallAsync(call, stopping);
         EnableConfirmation confirmed;
         try
@@ -33,12 +22,37 @@ internal sealed partial class ProtectionLoop
         }
         catch (TaskProtectionCallException ex)
         {
-            _mayLand = _mayLand.AfterEnable(before, ex.MayHaveLanded(), _clock.Now + _landingTicks);
-            OnEnableFailed(renewing ? "Renewing protection" : "Acquiring protection", ex);
+            _mayLand = _mayLand.AfterEnable(attempt.MayLandBefore, ex.MayHaveLanded(), _clock.Now + _landingTicks);
+            OnEnableFailed(attempt.Renewing ? "Renewing protection" : "Acquiring protection", ex);
             return;
         }
 
-        _mayLand = _mayLand.AfterEnable(before, mayHaveLanded: false, 0);
+        _mayLand = _mayLand.AfterEnable(attempt.MayLandBefore, mayHaveLanded: false, 0);
+        OnEnableConfirmed(attempt, confirmed);
+    }
+
+    /// <summary>Records an enable about to go out: the server may be protected from now on, and the call may land.</summary>
+    private EnableAttempt BeginEnable(long dueAt)
+    {
+        bool renewing = _lease.IsHeld;
+        long sentAt = _clock.Now;
+
+        // An acquire continues the period while ECS may still protect the task from it (a release failed or unconfirmed):
+        // only a confirmed release, or that protection's possible end having passed, ends the period the cap counts.
+        bool continuing = renewing || (sentAt < _serverMayBeProtectedUntil && sentAt < _leases.CapEnd(_lease));
+        int minutes = continuing ? _leases.MinutesToCap(_lease, sentAt) : _leases.Minutes;
+        var attempt = new EnableAttempt(renewing, continuing, _lease.Expiry, sentAt, dueAt, minutes, _enables.Failures == 0, _serverMayBeProtectedUntil, _mayLand);
+        _serverMayBeProtectedUntil = Math.Max(
+            _serverMayBeProtectedUntil,
+            sentAt + _requestTimeoutTicks + _landingTicks + _clock.ToTicks(TimeSpan.FromMinutes(minutes)) + _toleranceTicks);
+        _lastAttemptWasRelease = false;
+        _mayLand = _mayLand.BeforeEnable(sentAt, minutes, sentAt + _callOutTicks + _landingTicks);
+        Commit();
+        return attempt;
+    }
+
+    private void OnEnableConfirmed(EnableAttempt attempt, EnableConfirmation confirmed)
+    {
         if (_forceDisabledAtEntered >= 0)
         {
             // Another process force-disabled protection while this call was out: its answer changes nothing here.
@@ -49,27 +63,36 @@ internal sealed partial class ProtectionLoop
         if (confirmed.CoolingDownUntil is { } cooldownUntil)
         {
             // Nothing was sent: the task cools down after its cap, whichever process's sessions brought it there.
-            _serverMayBeProtectedUntil = serverMayBeProtectedBefore;
+            _serverMayBeProtectedUntil = attempt.ServerMayBeProtectedBefore;
             EnterSharedCooldown(cooldownUntil);
             return;
         }
 
         // An answer after the previous lease ended may hide a gap: the call may have reached ECS after that lease expired.
-        bool gapped = renewing && _clock.Now >= previousExpiry;
+        bool gapped = attempt.Renewing && _clock.Now >= attempt.PreviousExpiry;
         if (gapped)
         {
             ReportLapse();
         }
 
+        long sentAt = attempt.SentAt;
         long? covered = confirmed.SharedExpiry is { } shared ? Math.Max(0, shared - sentAt) : null;
-        _lease = _leases.Confirm(_lease, sentAt, _mayLand.CountedMinutes(sentAt, minutes), continuous: renewing && !gapped, covered, confirmed.SharedSince);
+        int minutes = _mayLand.CountedMinutes(sentAt, attempt.Minutes);
+        long periodBefore = _lease.ProtectedSince;
+        _lease = _leases.Confirm(_lease, sentAt, minutes, continuous: attempt.Continuing && !gapped, covered, confirmed.SharedSince);
+        if (_lease.ProtectedSince != periodBefore)
+        {
+            // A new continuous period: the drain was for the old one's cap (a drain asked for is decided again).
+            _draining = false;
+        }
+
         _disableAgainAt = long.MinValue;
         _lapseReported = false;
         _lost = false;
         _enables = RetryBackoff.None;
         _lastError = null;
         bool restored = _signal.TryReset();
-        LogConfirmed(renewing, firstAttempt, minutes, sentAt - dueAt);
+        LogConfirmed(attempt.Renewing, attempt.FirstAttempt, attempt.Minutes, sentAt - attempt.DueAt);
         if (restored)
         {
             Log.ProtectionRestored(_logger);
@@ -99,80 +122,23 @@ internal sealed partial class ProtectionLoop
 
         // ReleaseDueAt stays: a retry after a failed release waits for its backoff, not for another release delay.
         _lease = _lease.Dropped();
-        bool released = await DisableAsync("Releasing protection", stopping);
-        _releasing = false;
+        bool released;
+        try
+        {
+            released = await DisableAsync("Releasing protection", stopping);
+        }
+        finally
+        {
+            // Whatever ended the call: Releasing outranks every other mode but Stopped and Faulted, so a stale mark
+            // would hide the drain, a force-disable or a loss from the sessions that look at the mode.
+            _releasing = false;
+        }
+
         if (released)
         {
             _releases = RetryBackoff.None;
             _lastError = null;
             Log.Released(_logger);
-        }
-
-        Commit();
-    }
-
-    /// <summary>
-    /// The application asked for a force-disable: tell the running sessions first, then the task's other processes (which
-    /// tell theirs), then send it.
-    /// </summary>
-    private async Task ForceDisableAsync(ForceDisableRequest request, CancellationToken stopping)
-    {
-        EnterForceDisabled(request.Reason, "protection was force-disabled: " + request.Reason);
-        try
-        {
-            if (await _backend.AnnounceForceDisableAsync(request.Reason, stopping) is { } unannounced)
-            {
-                Log.ForceDisableUnannounced(_logger, unannounced);
-            }
-
-            if (await SendDisableAsync(stopping, request.Reason) is { } failure)
-            {
-                // Renewals stay stopped; the lease may run to its expiry. The caller decides whether to try again.
-                NoteFailure(failure);
-                request.Completion.TrySetException(failure);
-            }
-            else
-            {
-                request.Completion.TrySetResult();
-            }
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
-            // The manager is stopping: its release on stop answers this request.
-            _commands.Enqueue(request);
-            throw;
-        }
-
-        Commit();
-    }
-
-    /// <summary>Another process of the task force-disabled protection: tell and stop renewing here too; nothing to send.</summary>
-    private void TakeRemoteForceDisable()
-    {
-        if (_backend.TakeRemoteForceDisable() is { } remote)
-        {
-            Log.RemoteForceDisable(_logger, remote.By, remote.Reason);
-            EnterForceDisabled($"by {remote.By}: {remote.Reason}", $"protection was force-disabled by another process of the task ({remote.By}): {remote.Reason}");
-        }
-    }
-
-    /// <summary>Renewals stop until a session entered after now needs protection; running sessions are told.</summary>
-    private void EnterForceDisabled(string reason, string why)
-    {
-        _forceDisabledAtEntered = _sessions.TotalEntered;
-        _lease = _lease.Dropped();
-        _coverageOpen = false;
-        _backend.NoLongerNeeded();
-        Log.ForceDisabled(_logger, reason, SessionText.Describe(_sessions.Snapshot()));
-        Commit(Tell.Running(ProtectionLossReason.ForceDisabled, why));
-    }
-
-    /// <summary>Force-disabled, and an enable abandoned before may have landed after that disable: disable again.</summary>
-    private async Task DisableAgainAsync(CancellationToken stopping)
-    {
-        if (await DisableAsync("Disabling protection again after an earlier enable may have landed", stopping))
-        {
-            _releases = RetryBackoff.None;
         }
 
         Commit();
@@ -404,4 +370,25 @@ internal sealed partial class ProtectionLoop
             Log.RenewalLate(_logger, late, _options.SchedulingTolerance);
         }
     }
+
+    /// <summary>An enable as it went out: what its answer is judged against.</summary>
+    /// <param name="Renewing">Whether a lease was held (a renewal), else an acquire.</param>
+    /// <param name="Continuing">Whether it continues the current period: a renewal, or an acquire while ECS may still protect the task.</param>
+    /// <param name="PreviousExpiry">The held lease's expiry when it went out.</param>
+    /// <param name="SentAt">When it went out.</param>
+    /// <param name="DueAt">When it was due, to measure lateness.</param>
+    /// <param name="Minutes">The minutes it asked for.</param>
+    /// <param name="FirstAttempt">Whether no enable had failed since the last success.</param>
+    /// <param name="ServerMayBeProtectedBefore">Until when the server may have been protected before it.</param>
+    /// <param name="MayLandBefore">What could land before it went out.</param>
+    private readonly record struct EnableAttempt(
+        bool Renewing,
+        bool Continuing,
+        long PreviousExpiry,
+        long SentAt,
+        long DueAt,
+        int Minutes,
+        bool FirstAttempt,
+        long ServerMayBeProtectedBefore,
+        LateLandings MayLandBefore);
 }

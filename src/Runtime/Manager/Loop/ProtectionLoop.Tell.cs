@@ -7,10 +7,11 @@ internal sealed partial class ProtectionLoop
 {
     /// <summary>
     /// The one place that changes what sessions and readers see: coverage, the mode, the status figures, the loss signal
-    /// and waiting sessions. Coverage that narrows is written first (a full fence) and the running sessions counted after
-    /// it, so that a session entering now is either counted or sees coverage closed and waits; coverage that widens is
-    /// written last, so that what a session's work logs always comes after the protection it runs under. The mode is
-    /// published before the application is told, so that waiting sessions woken by the tell see why.
+    /// and waiting sessions. Coverage that narrows is written first and the mode published next (full fences both), and
+    /// the running sessions are counted after them, so that a session entering now is either counted or sees coverage
+    /// closed and the new mode (and waits, or goes ahead told); coverage that widens is written last, so that what a
+    /// session's work logs always comes after the protection it runs under. The mode is published before the application
+    /// is told, so that waiting sessions woken by the tell see why.
     /// </summary>
     /// <param name="tell">What to tell the application, if the sessions it is owed to exist; none by default.</param>
     /// <returns>The sessions whose body may be running, counted after coverage narrowed.</returns>
@@ -24,10 +25,10 @@ internal sealed partial class ProtectionLoop
             _gate.Set(coverage);
         }
 
-        int running = _sessions.Running;
         ProtectionMode mode = Mode();
         AdmissionState admission = CapAdmission();
         _view.Publish(mode, Figures(), _forceDisabledAtEntered, admission);
+        int running = _sessions.Running;
         bool told = tell.IsOwed(running, _sessions.Active)
                     && _signal.TryRaise(_owner, tell.Reason, tell.Why, tell.Error, _sessions.Snapshot());
         if (widening)

@@ -12,9 +12,9 @@ namespace TaskProtection;
 /// </summary>
 /// <remarks>
 /// Split by concern: this file runs the loop and holds its state; <c>.Decide</c> turns decisions into transitions;
-/// <c>.Calls</c> talks to ECS; <c>.Tell</c> commits and tells. Its awaits deliberately resume on the scheduler the loop
-/// was started on (the thread pool, or a dedicated thread, in production; a deterministic scheduler in simulations), so
-/// they omit ConfigureAwait.
+/// <c>.Calls</c> talks to ECS; <c>.ForceDisable</c> handles force-disables; <c>.Tell</c> commits and tells. Its awaits
+/// deliberately resume on the scheduler the loop was started on (the thread pool, or a dedicated thread, in production;
+/// a deterministic scheduler in simulations), so they omit ConfigureAwait.
 /// </remarks>
 internal sealed partial class ProtectionLoop
 {
@@ -230,12 +230,4 @@ internal sealed partial class ProtectionLoop
         _busySince = StepDecider.BusySince(facts);
         return _decider.TellDeadline(facts);
     }
-}
-
-/// <summary>One call to <see cref="TaskProtectionManager.ForceDisableProtectionAsync"/>, waiting for the loop.</summary>
-internal sealed class ForceDisableRequest(string reason)
-{
-    public string Reason { get; } = reason;
-
-    public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

@@ -14,7 +14,7 @@ internal sealed class StepDecider(DeciderRules rules)
     public Decision Decide(in LoopFacts f)
     {
         Lease lease = f.Lease;
-        if (lease.IsHeld && f.Now >= lease.Expiry)
+        if (lease.IsHeld && f.Now >= LeaseEndsAt(f))
         {
             return Keep(f, new Step(StepKind.EndLease));
         }
@@ -47,6 +47,13 @@ internal sealed class StepDecider(DeciderRules rules)
         long notConfirmed = NotConfirmedDeadline(f);
         return lapse <= notConfirmed ? (lapse, true) : (notConfirmed, false);
     }
+
+    /// <summary>
+    /// When the held lease is over for the loop: its expiry; with no session, a timer's lateness before it, so that coverage
+    /// is closed when it ends (a session's start timestamp may be old, and the gate is all it reads). long.MaxValue without one.
+    /// </summary>
+    public long LeaseEndsAt(in LoopFacts f) =>
+        !f.Lease.IsHeld ? long.MaxValue : f.Active == 0 ? rules.Lease.LapseAt(f.Lease) : f.Lease.Expiry;
 
     /// <summary>When the task became busy, given what the loop saw: now if sessions are active and it was idle.</summary>
     public static long BusySince(in LoopFacts f) => f.Active > 0 && f.BusySince == long.MinValue ? f.Now : f.BusySince;
@@ -158,7 +165,7 @@ internal sealed class StepDecider(DeciderRules rules)
         {
             // The release delay keeps protection between back-to-back jobs; a task that takes no work has none to come.
             long releaseDueAt = f.ReleaseDueAt == long.MaxValue ? f.Now + (f.StopTakingWork ? 0 : rules.ReleaseDelayTicks) : f.ReleaseDueAt;
-            long at = Math.Max(Math.Max(releaseDueAt, f.Releases.NextAttemptAt), f.DisableAgainAt);
+            long at = Math.Min(Math.Max(Math.Max(releaseDueAt, f.Releases.NextAttemptAt), f.DisableAgainAt), LeaseEndsAt(f));
             return new Decision(f.Now >= at ? new Step(StepKind.Release) : Step.WaitUntil(at), long.MinValue, releaseDueAt);
         }
 
@@ -228,7 +235,7 @@ internal enum StepKind
     /// <summary>Release protection: no session for ReleaseDelay.</summary>
     Release,
 
-    /// <summary>The lease has run out.</summary>
+    /// <summary>The lease has run out, or with no session is about to: coverage closes before it ends.</summary>
     EndLease,
 
     /// <summary>The lease ends within the timer tolerance and no renewal was confirmed: tell the running sessions now.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace TaskProtection;
@@ -8,6 +9,8 @@ namespace TaskProtection;
 /// a reset starts a new epoch with a fresh token.
 /// </summary>
 /// <remarks>
+/// Telling is claimed, then done (the token cancelled, the handlers posted), then marked done, then logged: every caller
+/// that returns from <see cref="TryRaise"/>, whether it claimed or found it claimed, returns after the telling.
 /// The token is cancelled first and synchronously (its callbacks run on the thread pool), so that it is cancelled
 /// before the raiser goes on, whatever the handlers do. Each handler then runs as its own work item on the manager's
 /// scheduler: a throwing handler is logged and the others still run; a slow one delays nothing. Replaced sources are
@@ -15,6 +18,13 @@ namespace TaskProtection;
 /// </remarks>
 internal sealed class LossSignal(LoopDispatcher dispatcher, ILogger logger, Func<bool> heldProtection)
 {
+    /// <summary>
+    /// How long a caller that found the epoch claimed waits for the claimer to finish telling. Telling is a cancel and a
+    /// few posts, microseconds; only a claimer preempted for long would make a caller wait that much, and then it goes on.
+    /// A real-time bound: the thread it waits for runs in real time whatever the manager's clock says.
+    /// </summary>
+    private static readonly TimeSpan TellingBound = TimeSpan.FromSeconds(1);
+
     private Epoch _epoch = new();
 
     public event EventHandler<ProtectionLostEventArgs>? Lost;
@@ -26,29 +36,34 @@ internal sealed class LossSignal(LoopDispatcher dispatcher, ILogger logger, Func
     /// <summary>What was lost, in words, while raised; null otherwise.</summary>
     public string? Why => Volatile.Read(ref _epoch).Why;
 
-    /// <summary>Raises the signal unless it is raised already; true when this call raised it.</summary>
+    /// <summary>
+    /// Raises the signal unless it is raised already; true when this call raised it. Either way, once it returns the
+    /// application has been told (the token cancelled, the handlers posted), so that the caller may let a body start:
+    /// a caller that finds another thread telling waits for it (bounded by <see cref="TellingBound"/>), and the log line,
+    /// which may be slow, comes only after.
+    /// </summary>
     public bool TryRaise(object sender, ProtectionLossReason reason, string why, Exception? error, IReadOnlyList<ActiveSessionInfo> sessions)
     {
         Epoch epoch = Volatile.Read(ref _epoch);
         if (!epoch.TryClaim(why))
         {
+            epoch.AwaitTold(TellingBound);
             return false;
         }
 
-        Log.ProtectionLost(logger, reason, heldProtection(), why, sessions.Count, SessionText.Describe(sessions));
-        epoch.Source.CancelAsync().ContinueWith(
-            static (cancelled, state) => Log.ProtectionLostCallbackFailed((ILogger)state!, cancelled.Exception!),
-            logger,
-            CancellationToken.None,
-            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
-
-        var args = new ProtectionLostEventArgs(reason, error, sessions);
-        foreach (Delegate handler in Lost?.GetInvocationList() ?? [])
+        // Read before telling: the loop publishes its lease before it tells, so a lease still published now was held.
+        bool held = heldProtection();
+        try
         {
-            dispatcher.Post(state => Invoke((EventHandler<ProtectionLostEventArgs>)state!, sender, args), handler);
+            Tell(epoch, sender, new ProtectionLostEventArgs(reason, error, sessions));
+        }
+        finally
+        {
+            // Even if telling threw half-way: a caller waiting for the mark must not wait out its bound for nothing.
+            epoch.MarkTold();
         }
 
+        Log.ProtectionLost(logger, reason, held, why, sessions.Count, SessionText.Describe(sessions));
         return true;
     }
 
@@ -62,6 +77,21 @@ internal sealed class LossSignal(LoopDispatcher dispatcher, ILogger logger, Func
 
         Volatile.Write(ref _epoch, new Epoch());
         return true;
+    }
+
+    private void Tell(Epoch epoch, object sender, ProtectionLostEventArgs args)
+    {
+        epoch.Source.CancelAsync().ContinueWith(
+            static (cancelled, state) => Log.ProtectionLostCallbackFailed((ILogger)state!, cancelled.Exception!),
+            logger,
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+
+        foreach (Delegate handler in Lost?.GetInvocationList() ?? [])
+        {
+            dispatcher.Post(state => Invoke((EventHandler<ProtectionLostEventArgs>)state!, sender, args), handler);
+        }
     }
 
     private void Invoke(EventHandler<ProtectionLostEventArgs> handler, object sender, ProtectionLostEventArgs args)
@@ -83,6 +113,7 @@ internal sealed class LossSignal(LoopDispatcher dispatcher, ILogger logger, Func
     private sealed class Epoch
     {
         private int _raised;
+        private int _told;
         private string? _why;
 
         public Epoch() => Token = Source.Token;
@@ -105,6 +136,25 @@ internal sealed class LossSignal(LoopDispatcher dispatcher, ILogger logger, Func
 
             Volatile.Write(ref _why, why);
             return true;
+        }
+
+        /// <summary>The claimer has cancelled the token and posted the handlers.</summary>
+        public void MarkTold() => Volatile.Write(ref _told, 1);
+
+        /// <summary>Waits until the claimer has told, at most <paramref name="bound"/> (real time).</summary>
+        public void AwaitTold(TimeSpan bound)
+        {
+            if (Volatile.Read(ref _told) != 0)
+            {
+                return;
+            }
+
+            long deadline = Stopwatch.GetTimestamp() + (long)(bound.TotalSeconds * Stopwatch.Frequency);
+            var spinner = default(SpinWait);
+            while (Volatile.Read(ref _told) == 0 && Stopwatch.GetTimestamp() < deadline)
+            {
+                spinner.SpinOnce();
+            }
         }
     }
 }
