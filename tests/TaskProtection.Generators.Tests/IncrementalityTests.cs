@@ -1,7 +1,7 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
-using TaskProtection.Generators.Tests.Infrastructure;
 using TaskProtection.Generators.Model;
+using TaskProtection.Generators.Tests.Infrastructure;
 
 namespace TaskProtection.Generators.Tests;
 

@@ -1,6 +1,6 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using TaskProtection.Fleet.Ecs;
 using TaskProtection.Fleet.Work;
-using Microsoft.Extensions.Logging.Abstractions;
 using TaskProtection.Testing;
 
 namespace TaskProtection.Fleet.Designs;

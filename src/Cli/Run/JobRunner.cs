@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
-using TaskProtection.Cli.Os;
 using TaskProtection.Cli.Configuration;
+using TaskProtection.Cli.Os;
 
 namespace TaskProtection.Cli.Run;
 

@@ -162,7 +162,7 @@ public partial class Transcoder
         for (int i = 0; i < count; i++)
         {
             await Task.Yield();
-        ct.ThrowIfCancellationRequested();
+            ct.ThrowIfCancellationRequested();
             yield return $"line {i}";
         }
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using TaskProtection.Testing;
 using TaskProtection.Tests.Infrastructure;
+using TaskProtection.Tests.Shared;
 
 namespace TaskProtection.Tests.Processes;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using TaskProtection.Testing;
-using TaskProtection.Tests.Infrastructure;
 using TaskProtection.Tests.Shared;
 
 namespace TaskProtection.Tests.Processes;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using TaskProtection.Testing;
-using TaskProtection.Tests.Infrastructure;
 using TaskProtection.Tests.Processes;
+using TaskProtection.Tests.Shared;
 
 namespace TaskProtection.Tests.Integrations;
 

@@ -1,4 +1,4 @@
-using TaskProtection.Tests.Infrastructure;
+using TaskProtection.Tests.Shared;
 
 namespace TaskProtection.Tests.EcsApi;
 

@@ -1,13 +1,12 @@
 using System.Diagnostics;
-using TaskProtection.Tests.Shared;
 
-namespace TaskProtection.Tests.Infrastructure;
+namespace TaskProtection.Tests.Shared;
 
 /// <summary>
 /// A real child process (a built .NET app) whose output lines the test can wait for and which it can signal.
 /// Every wait is bounded; the process is killed on dispose if it is still running.
 /// </summary>
-public sealed class ChildProcess : IDisposable
+internal sealed class ChildProcess : IDisposable
 {
     private readonly Process _process;
     private readonly List<(TimeSpan At, string Line)> _lines = [];
