@@ -203,9 +203,12 @@ public sealed class CapTests
     [Theory]
     [InlineData(AgentFaultKind.Throttling)]
     [InlineData(AgentFaultKind.Blackhole)]
+    [InlineData(AgentFaultKind.AccessDenied)]
+    [InlineData(AgentFaultKind.TaskNotValid)]
     public async Task A_release_that_failed_does_not_end_the_period_the_cap_counts(AgentFaultKind fault)
     {
-        // The release at 40:05 fails (throttled: ECS still protects the task; or unanswered: it may or may not have landed)
+        // The release at 40:05 fails (throttled or refused outright: ECS still protects the task; or unanswered: it may or
+        // may not have landed)
         // and a session enters before it is retried. Its acquire must continue the period that began at 0, which ECS may never have
         // ended, rather than start a new one with a cap of its own: otherwise the agent protects the task from 0 to past
         // 1:40, for well over the cap.

@@ -39,7 +39,7 @@ internal sealed partial class ProtectionLoop
 
         // An acquire continues the period while ECS may still protect the task from it (a release failed or unconfirmed):
         // only a confirmed release, or that protection's possible end having passed, ends the period the cap counts.
-        bool continuing = renewing || (sentAt < _serverMayBeProtectedUntil && sentAt < _leases.CapEnd(_lease));
+        bool continuing = renewing || (sentAt < Math.Max(_serverMayBeProtectedUntil, _periodMayContinueUntil) && sentAt < _leases.CapEnd(_lease));
         int minutes = continuing ? _leases.MinutesToCap(_lease, sentAt) : _leases.Minutes;
         var attempt = new EnableAttempt(renewing, continuing, _lease.Expiry, sentAt, dueAt, minutes, _enables.Failures == 0, _serverMayBeProtectedUntil, _mayLand);
         _serverMayBeProtectedUntil = Math.Max(
@@ -310,8 +310,9 @@ internal sealed partial class ProtectionLoop
         }
         else
         {
-            // Retrying cannot help: the lease runs to its expiry.
+            // Retrying cannot help: the lease runs to its expiry, and so does the period the cap counts.
             Log.CallGaveUp(_logger, operation, error);
+            _periodMayContinueUntil = Math.Max(_periodMayContinueUntil, _serverMayBeProtectedUntil);
             _serverMayBeProtectedUntil = long.MinValue;
         }
 
@@ -332,6 +333,7 @@ internal sealed partial class ProtectionLoop
     {
         long now = _clock.Now;
         long enableMayLandUntil = _mayLand.EnableUntil;
+        _periodMayContinueUntil = long.MinValue;
         if (enableMayLandUntil > sentAt)
         {
             _disableAgainAt = enableMayLandUntil;

@@ -65,6 +65,10 @@ internal sealed partial class ProtectionLoop
     private long _busySince = long.MinValue;
     private long _releaseDueAt = long.MaxValue;
     private long _serverMayBeProtectedUntil = long.MinValue;
+
+    // Until when a release refused outright leaves ECS protecting the task: no release is retried, but an acquire before then
+    // continues the period the cap counts.
+    private long _periodMayContinueUntil = long.MinValue;
     private long _disableAgainAt = long.MinValue;
     private string? _lastError;
     private long _lastErrorAt;
