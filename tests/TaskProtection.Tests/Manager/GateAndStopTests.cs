@@ -4,8 +4,11 @@ using TaskProtection.Tests.Infrastructure;
 
 namespace TaskProtection.Tests.Manager;
 
-/// <summary>What a review of the loop found, each as the interleaving that broke it.</summary>
-public sealed class ReviewFindingTests
+/// <summary>
+/// Sessions waiting at the coverage gate start together, and the stop leaves no session silently unprotected: one entered
+/// after it is refused or told, and an enable it abandoned cannot land after its release.
+/// </summary>
+public sealed class GateAndStopTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
 
