@@ -34,7 +34,9 @@ internal sealed class Tool : IDisposable
             variables["ECS_AGENT_URI"] = agent.AbsoluteUri;
         }
 
-        return new Tool(ChildProcess.StartDotnet(AssemblyPath, arguments, variables, directory), directory);
+        // As from a terminal, Ctrl+C must reach it: a test run started in the background by a non-interactive shell has SIGINT
+        // ignored, every child inherits that, and .NET then never handles it (the POSIX convention the tool keeps).
+        return new Tool(ChildProcess.StartDotnet(AssemblyPath, arguments, variables, directory, launcher: ["env", "--default-signal=INT"]), directory);
     }
 
     /// <summary>Runs to the end and returns the exit code and everything it wrote.</summary>

@@ -25,9 +25,13 @@ public sealed class LoopThreadTests
         using var thread = new LoopThread("test loop");
         using var cancel = new CancellationTokenSource();
         var fired = new List<string>();
-        Task late = thread.Delay(TimeSpan.FromMilliseconds(80), CancellationToken.None).ContinueWith(_ => fired.Add("late"), TaskScheduler.Default);
-        Task early = thread.Delay(TimeSpan.FromMilliseconds(20), CancellationToken.None).ContinueWith(_ => fired.Add("early"), TaskScheduler.Default);
-        Task cancelled = thread.Delay(TimeSpan.FromMilliseconds(40), cancel.Token);
+        // Each continuation runs where its timer completes, so the list records the order the timers fired in, not the order
+        // the thread pool got round to them. The cancelled timer is due long after any pause a loaded machine makes before
+        // the cancel.
+        const TaskContinuationOptions Inline = TaskContinuationOptions.ExecuteSynchronously;
+        Task late = thread.Delay(TimeSpan.FromMilliseconds(80), CancellationToken.None).ContinueWith(_ => fired.Add("late"), CancellationToken.None, Inline, TaskScheduler.Default);
+        Task early = thread.Delay(TimeSpan.FromMilliseconds(20), CancellationToken.None).ContinueWith(_ => fired.Add("early"), CancellationToken.None, Inline, TaskScheduler.Default);
+        Task cancelled = thread.Delay(TimeSpan.FromMinutes(1), cancel.Token);
         Task forever = thread.Delay(Timeout.InfiniteTimeSpan, cancel.Token);
         await cancel.CancelAsync();
 
