@@ -9,8 +9,8 @@ namespace TaskProtection.Tests.Documentation;
 /// The README's getting-started code compiles against the packages as a user gets them. README.md marks each file of it
 /// with a line <c>&lt;!-- getting-started: Program.cs --&gt;</c> right before a <c>```csharp</c> block; at least
 /// Program.cs must be marked. The blocks are written into a fresh project outside the repository that references only
-/// the TaskProtection package (the version Directory.Build.props sets, from a folder that <c>dotnet pack</c> filled) and
-/// Microsoft.Extensions.Hosting, and that project is built with warnings as errors, offline.
+/// the TaskProtection package (the version Directory.Build.props sets, from a folder that <c>dotnet pack</c> filled), as
+/// the README's "dotnet new console, add the package" leaves it, and that project is built with warnings as errors.
 /// </summary>
 /// <remarks>
 /// CI packs the packages first and names their folder in <c>TASKPROTECTION_PACKAGES</c>; without it the test packs
@@ -39,7 +39,6 @@ public sealed partial class GettingStartedTests : IDisposable
     {
         IReadOnlyDictionary<string, string> files = GettingStartedFiles(await File.ReadAllTextAsync(RepositoryFiles.Path("README.md")));
         string version = RepositoryProperty("Directory.Build.props", "VersionPrefix");
-        string hostingVersion = RepositoryProperty("Directory.Packages.props", "MicrosoftExtensionsVersion");
         string feed = await PackagesFolderAsync(version);
 
         string project = Path.Combine(_work, "GettingStarted");
@@ -61,7 +60,6 @@ public sealed partial class GettingStartedTests : IDisposable
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="TaskProtection" Version="{version}" />
-                <PackageReference Include="Microsoft.Extensions.Hosting" Version="{hostingVersion}" />
               </ItemGroup>
             </Project>
             """);
