@@ -141,6 +141,9 @@ internal static partial class Log
     [LoggerMessage(1060, LogLevel.Information, "Shutdown requested with {ActiveSessions} active sessions; waiting up to {DrainTimeout} for them to end while protection is kept: {Sessions}")]
     private static partial void ShutdownRequestedMessage(ILogger logger, int activeSessions, string drainTimeout, string sessions);
 
+    [LoggerMessage(1066, LogLevel.Information, "Shutdown requested with no critical session running: nothing to wait for.")]
+    public static partial void ShutdownRequestedIdle(ILogger logger);
+
     public static void Drained(ILogger logger, TimeSpan elapsed) =>
         DrainedMessage(logger, D(elapsed));
 

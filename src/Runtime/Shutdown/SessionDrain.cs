@@ -16,6 +16,9 @@ internal sealed class SessionDrain(
     ILogger logger)
 {
     private int _shutdownRequested;
+
+    // Whether the shutdown found sessions to wait for: "drained" means something only then.
+    private bool _sessionsAtShutdown;
     private long _abandonedSessions;
     private TaskCompletionSource? _idle;
 
@@ -29,7 +32,16 @@ internal sealed class SessionDrain(
         }
 
         IReadOnlyList<ActiveSessionInfo> sessions = registry.GetActiveSessions();
-        Log.ShutdownRequested(logger, sessions.Count, options.DrainTimeout, SessionText.Describe(sessions));
+        Volatile.Write(ref _sessionsAtShutdown, sessions.Count > 0);
+        if (sessions.Count == 0)
+        {
+            Log.ShutdownRequestedIdle(logger);
+        }
+        else
+        {
+            Log.ShutdownRequested(logger, sessions.Count, options.DrainTimeout, SessionText.Describe(sessions));
+        }
+
         AggregateException? callbackErrors = registry.BeginShutdown(options.RefuseSessionsDuringShutdown);
         if (callbackErrors is not null)
         {
@@ -54,13 +66,23 @@ internal sealed class SessionDrain(
     public async Task<DrainResult> DrainAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         RequestShutdown();
+        if (registry.ActiveCount > 0)
+        {
+            // Entered since the request (a shutdown that does not refuse sessions): the drain waits for them too.
+            Volatile.Write(ref _sessionsAtShutdown, true);
+        }
+
         long started = clock.Now;
         bool cutShort = await WaitForIdleAsync(timeout, started, cancellationToken).ConfigureAwait(false);
         TimeSpan elapsed = clock.ToSpan(clock.Now - started);
         IReadOnlyList<ActiveSessionInfo> abandoned = registry.GetActiveSessions();
         if (abandoned.Count == 0)
         {
-            Log.Drained(logger, elapsed);
+            if (Volatile.Read(ref _sessionsAtShutdown))
+            {
+                Log.Drained(logger, elapsed);
+            }
+
             return new DrainResult { Drained = true, Elapsed = elapsed, Abandoned = [] };
         }
 

@@ -121,6 +121,39 @@ public sealed class DrainTests
     }
 
     [Fact]
+    public async Task A_shutdown_with_nothing_running_says_so_in_one_line()
+    {
+        var logger = new FakeLogger();
+        await using var h = new Harness(logger: logger);
+
+        DrainResult result = await h.Manager.DrainAsync().WaitAsync(Bound);
+
+        Assert.True(result.Drained);
+        IReadOnlyList<FakeLogRecord> records = logger.Collector.GetSnapshot();
+        FakeLogRecord idle = Assert.Single(records, r => r.Id.Id == 1066);
+        Assert.Equal("Shutdown requested with no critical session running: nothing to wait for.", idle.Message);
+        Assert.DoesNotContain(records, r => r.Id.Id is 1060 or 1061);
+    }
+
+    [Fact]
+    public async Task A_shutdown_with_a_session_running_says_what_it_waits_for_and_when_it_ended()
+    {
+        var logger = new FakeLogger();
+        await using var h = new Harness(new TaskProtectionOptions { DrainTimeout = TimeSpan.FromSeconds(20) }, logger: logger);
+        CriticalSession job = h.Entered("import-batch");
+
+        Task<DrainResult> drain = h.Manager.DrainAsync();
+        h.AdvanceTo(TimeSpan.FromSeconds(3));
+        job.Dispose();
+        Assert.True((await drain.WaitAsync(Bound)).Drained);
+
+        IReadOnlyList<FakeLogRecord> records = logger.Collector.GetSnapshot();
+        Assert.StartsWith("Shutdown requested with 1 active sessions; waiting up to 20 s", Assert.Single(records, r => r.Id.Id == 1060).Message, StringComparison.Ordinal);
+        Assert.Single(records, r => r.Id.Id == 1061);
+        Assert.DoesNotContain(records, r => r.Id.Id == 1066);
+    }
+
+    [Fact]
     public async Task Cancelling_the_drain_gives_up_the_wait_at_once()
     {
         await using var h = new Harness();
