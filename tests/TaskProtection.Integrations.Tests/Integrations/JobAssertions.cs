@@ -7,6 +7,9 @@ internal static class JobAssertions
 {
     public static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
+    // The frameworks run jobs on their own threads (real time): conditions about them are polled this often, within Bound.
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
+
     public static IReadOnlyList<AgentCall> Puts(FakeEcsAgent agent, bool enabled) =>
         [.. agent.Model.Calls.Where(c => c.Method == "PUT" && c.Body.Contains($"\"ProtectionEnabled\":{(enabled ? "true" : "false")}", StringComparison.Ordinal))];
 
@@ -62,7 +65,7 @@ internal static class JobAssertions
         do
         {
             Assert.True(condition(), $"No longer so: {what}.");
-            await Task.Delay(TimeSpan.FromMilliseconds(20));
+            await Task.Delay(PollInterval);
         }
         while (watch.Elapsed < TimeSpan.FromMilliseconds(250));
 
@@ -76,7 +79,7 @@ internal static class JobAssertions
         while (!condition())
         {
             Assert.True(watch.Elapsed < Bound, $"Not within {Bound}: {what}.");
-            await Task.Delay(20);
+            await Task.Delay(PollInterval);
         }
     }
 }
