@@ -8,7 +8,7 @@ namespace TaskProtection.Tests.Manager;
 /// (active, but not running), the loop keeps a lease it cannot renew until its expiry rather than until the lapse watch,
 /// and watches no lapse (nothing runs); a thread that took its timestamp inside coverage and stalled is then admitted on
 /// the gate's old value, and becomes a running session without waking the loop. Its body must not run past the lease's
-/// end untold.
+/// end untold: the loop ends such a lease at its lapse watch, as when no session is active, so the gate is closed.
 /// </summary>
 public sealed class StaleTimestampWithWaitersTests
 {
@@ -56,18 +56,22 @@ public sealed class StaleTimestampWithWaitersTests
 
         Assert.NotNull(waiting);
         Assert.False(waiting.IsCompleted, "W waits: nothing covers it.");
-        Assert.True(stalled.IsCompletedSuccessfully, "Admitted at 419 s on its 299 s timestamp (the lease is still on at ECS).");
+        bool admittedAt419 = stalled.IsCompletedSuccessfully;
         h.AdvanceTo(TimeSpan.FromSeconds(421));
 
         Assert.False(h.Model.IsProtected, "ECS's lease ended at 420 s.");
         Assert.True(
-            h.Manager.ProtectionLostToken.IsCancellationRequested,
-            $"The stalled session's body runs at 421 s with nothing at ECS since 420 s, and the application was not told (mode {h.Manager.Mode}).");
-        (await stalled).Dispose();
-        h.AdvanceTo(TimeSpan.FromSeconds(445));
-        if (waiting.IsCompletedSuccessfully)
+            !stalled.IsCompletedSuccessfully || h.Manager.ProtectionLostToken.IsCancellationRequested,
+            $"The stalled session (admitted at 419 s: {admittedAt419}) runs at 421 s with nothing at ECS since 420 s, and the application was not told (mode {h.Manager.Mode}).");
+        Assert.False(admittedAt419, "Admitted at 419 s on its 299 s timestamp: the loop ends an unrenewed lease with no body running at its lapse watch (417.999 s), closing coverage.");
+
+        h.AdvanceTo(TimeSpan.FromSeconds(460));
+        foreach (Task<CriticalSession> session in new[] { stalled, waiting })
         {
-            (await waiting).Dispose();
+            if (session.IsCompletedSuccessfully)
+            {
+                (await session).Dispose();
+            }
         }
     }
 

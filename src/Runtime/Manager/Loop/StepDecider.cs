@@ -49,11 +49,13 @@ internal sealed class StepDecider(DeciderRules rules)
     }
 
     /// <summary>
-    /// When the held lease is over for the loop: its expiry; with no session, a timer's lateness before it, so that coverage
-    /// is closed when it ends (a session's start timestamp may be old, and the gate is all it reads). long.MaxValue without one.
+    /// When the held lease is over for the loop: its expiry; with no session body running (none, or only sessions waiting
+    /// for coverage), a timer's lateness before it, so that coverage is closed when it ends: a session's start timestamp
+    /// may be old, the gate is all it reads, and with no body running there is no lapse watch to tell it. long.MaxValue
+    /// without one.
     /// </summary>
     public long LeaseEndsAt(in LoopFacts f) =>
-        !f.Lease.IsHeld ? long.MaxValue : f.Active == 0 ? rules.Lease.LapseAt(f.Lease) : f.Lease.Expiry;
+        !f.Lease.IsHeld ? long.MaxValue : f.Running == 0 ? rules.Lease.LapseAt(f.Lease) : f.Lease.Expiry;
 
     /// <summary>When the task became busy, given what the loop saw: now if sessions are active and it was idle.</summary>
     public static long BusySince(in LoopFacts f) => f.Active > 0 && f.BusySince == long.MinValue ? f.Now : f.BusySince;
@@ -124,7 +126,7 @@ internal sealed class StepDecider(DeciderRules rules)
 
         // While sessions run, every wait ends by the lapse watch, so that a lapse is reported before the lease ends;
         // and by the drain, so that sessions waiting then hear at once that they are refused.
-        long lapseWatch = Math.Min(Math.Min(LapseDeadline(f), lease.Expiry), f.Draining ? long.MaxValue : drainFrom);
+        long lapseWatch = Math.Min(Math.Min(LapseDeadline(f), LeaseEndsAt(f)), f.Draining ? long.MaxValue : drainFrom);
         if (leases.NextRenewal(lease) is not { } plan)
         {
             long due = leases.RenewalDue(lease);
