@@ -4,50 +4,39 @@ using TaskProtection.Tests.Infrastructure;
 namespace TaskProtection.Tests.Manager;
 
 /// <summary>
-/// The drain belongs to one period of continuous protection: when that period ends in a lapse, the new one is neither
-/// reported as draining nor followed by a cool-down it did not earn.
+/// A lapse in the drain does not start a new period: the late renewal left before the lease ended and may have reached ECS
+/// in time, so for the cap the task may have been protected without a break since the period began. The drain and the
+/// cool-down after it stand (a fresh cap here would let the task be protected for longer than MaxProtectionDuration).
 /// </summary>
 public sealed class DrainPeriodTests
 {
     [Fact]
-    public async Task A_drain_does_not_outlive_the_continuous_protection_it_was_for()
+    public async Task A_lapse_in_the_drain_is_told_and_the_drain_goes_on()
     {
-        // Interleaving: the drain starts at 30 min (cap 1 h, drain 30 min). The process is starved from 34:59 to 36:55;
-        // the renewal due at 35:00 goes out at 36:55 and lands 8 s later, after the lease ended at 37:00: a lapse (told),
-        // and the confirmation starts a new continuous period (ProtectedSince 36:55, cap at 1:36:55). A drain that outlived
-        // its period would keep saying Draining for the new one, and when the running session ends the release would
-        // start a cool-down: new work refused for 5 minutes although the task has been protected for under 4.
+        // The drain starts at 30 min (cap 1 h, drain 30 min). The process is starved from 34:59 to 36:55; the renewal due
+        // at 35:00 goes out at 36:55 and lands 8 s later, after the lease ended at 37:00: a lapse, told. The period still
+        // began at 0 s: new sessions stay refused, and after the running session ends the release starts the cool-down.
         await using var h = StarvedInTheDrain();
         CriticalSession running = EnteredBeforeTheDrain(h);
+        CancellationToken lost = h.Manager.ProtectionLostToken;
         h.AdvanceTo(TimeSpan.FromSeconds(2230));
-        Assert.Equal(1, h.Manager.GetStatus().Lapses);
-        Assert.Equal(h.Start + TimeSpan.FromSeconds(2215), h.Manager.GetStatus().ProtectedSince);
-        ProtectionMode afterLapse = h.Manager.Mode;
+        TaskProtectionStatus status = h.Manager.GetStatus();
+        Assert.Equal(1, status.Lapses);
+        Assert.True(lost.IsCancellationRequested, "The lapse was not told.");
+        Assert.Equal(h.Start, status.ProtectedSince);
+        Assert.Equal(ProtectionMode.Draining, h.Manager.Mode);
 
         running.Dispose();
         h.AdvanceTo(TimeSpan.FromSeconds(2240));
-        ProtectionMode afterRelease = h.Manager.Mode;
-        bool refused = false;
-        try
-        {
-            (await h.EnterAsync("next")).Dispose();
-        }
-        catch (CriticalSessionRefusedException)
-        {
-            refused = true;
-        }
-
-        Assert.True(
-            afterLapse == ProtectionMode.Protected && !refused,
-            $"After the lapse started a new continuous period: mode {afterLapse} (expected Protected); after the release: {afterRelease}; a new session refused: {refused}.");
+        Assert.False(h.Model.IsProtected);
+        await Assert.ThrowsAsync<CriticalSessionRefusedException>(() => h.EnterAsync("next"));
     }
 
     [Fact]
-    public async Task A_period_started_after_a_lapse_in_the_drain_earns_no_cool_down()
+    public async Task A_session_that_ends_while_the_late_renewal_is_out_is_followed_by_the_cool_down()
     {
-        // As above, but the session ends while the late renewal is out: the confirmation (after the lease ended) starts a
-        // new continuous period with no session left, so the loop goes straight to the release. A drain still marked
-        // from the old period would end there and start a cool-down the new period did not earn.
+        // As above, but the session ends while the late renewal is out: the confirmation (after the lease ended) finds no
+        // session, so the loop releases at once, and the cool-down follows the drain of the period that began at 0 s.
         await using var h = StarvedInTheDrain();
         CriticalSession running = EnteredBeforeTheDrain(h);
         h.AdvanceTo(TimeSpan.FromSeconds(2218));
@@ -55,12 +44,12 @@ public sealed class DrainPeriodTests
         h.AdvanceTo(TimeSpan.FromSeconds(2240));
         Assert.Equal(1, h.Manager.GetStatus().Lapses);
         Assert.False(h.Model.IsProtected);
+        Assert.NotNull(h.Manager.GetStatus().CooldownEndsAt);
 
-        ProtectionMode afterRelease = h.Manager.Mode;
-        Task<CriticalSession> next = h.EnterAsync("next");
-        h.AdvanceTo(TimeSpan.FromSeconds(2250));
-        Assert.True(next.IsCompletedSuccessfully, $"After a release that ended a period of under a minute, a new session was refused (mode {afterRelease}): {next.Exception?.InnerException?.Message}");
-        next.Result.Dispose();
+        await Assert.ThrowsAsync<CriticalSessionRefusedException>(() => h.EnterAsync("next"));
+        h.Advance(h.Options.MaxProtectionCooldown);
+        using CriticalSession later = await h.EnterAsync("later");
+        Assert.True(h.Model.IsProtected);
     }
 
     /// <summary>Cap 1 h, drain 30 min; the process is starved from 34:59 to 36:55, so the renewal due at 35:00 goes out at 36:55.</summary>

@@ -132,7 +132,7 @@ public sealed class UnprotectedWorkTests
     }
 
     [Fact]
-    public async Task A_renewal_answered_after_the_lease_ended_is_a_lapse_and_starts_a_new_period()
+    public async Task A_renewal_answered_after_the_lease_ended_is_a_lapse_but_does_not_restart_the_cap()
     {
         // The process is starved: every timer due from the renewal on fires at 415 s, and the renewal takes 8 s to land.
         TimeSpan Late(DateTimeOffset due)
@@ -149,12 +149,13 @@ public sealed class UnprotectedWorkTests
 
         h.AdvanceTo(TimeSpan.FromSeconds(430));
 
-        // ECS held no protection from 420 s to 423 s, when the late renewal landed: a lapse, and a new continuous period.
+        // ECS held no protection from 420 s to 423 s, when the late renewal landed: a lapse, told. The loop cannot tell this
+        // from a renewal that reached ECS before 420 s and was answered late, so for the cap the period goes on from 0 s.
         Assert.Equal(new UnprotectedInterval(h.Start + TimeSpan.FromSeconds(420), h.Start + TimeSpan.FromSeconds(423)), h.Model.UnprotectedIntervals(h.Start)[0]);
         Assert.Equal(ProtectionLossReason.Lapsed, args?.Reason);
         TaskProtectionStatus status = h.Manager.GetStatus();
         Assert.Equal(1, status.Lapses);
-        Assert.Equal(h.Start + TimeSpan.FromSeconds(415), status.ProtectedSince);
+        Assert.Equal(h.Start, status.ProtectedSince);
         Assert.Equal(ProtectionMode.Protected, status.Mode);
     }
 }

@@ -79,7 +79,9 @@ internal sealed partial class ProtectionLoop
         long? covered = confirmed.SharedExpiry is { } shared ? Math.Max(0, shared - sentAt) : null;
         int minutes = _mayLand.CountedMinutes(sentAt, attempt.Minutes);
         long periodBefore = _lease.ProtectedSince;
-        _lease = _leases.Confirm(_lease, sentAt, minutes, continuous: attempt.Continuing && !gapped, covered, confirmed.SharedSince);
+        // A gapped renewal is told as a lapse, yet for the cap it continues the period: it left before the lease ended and
+        // may have reached ECS in time, so ECS may have protected the task without a break.
+        _lease = _leases.Confirm(_lease, sentAt, minutes, continuous: attempt.Continuing, covered, confirmed.SharedSince);
         if (_lease.ProtectedSince != periodBefore)
         {
             // A new continuous period: the drain was for the old one's cap (a drain asked for is decided again).
@@ -314,6 +316,9 @@ internal sealed partial class ProtectionLoop
             Log.CallGaveUp(_logger, operation, error);
             _periodMayContinueUntil = Math.Max(_periodMayContinueUntil, _serverMayBeProtectedUntil);
             _serverMayBeProtectedUntil = long.MinValue;
+
+            // No release will come to end a drain: it is over once that lease may have run out, and a cool-down follows.
+            EndDrain(Math.Max(now, _periodMayContinueUntil));
         }
 
         Commit();
