@@ -64,7 +64,7 @@ internal sealed partial class ProtectionLoop
         {
             // Nothing was sent: the task cools down after its cap, whichever process's sessions brought it there.
             _serverMayBeProtectedUntil = attempt.ServerMayBeProtectedBefore;
-            EnterSharedCooldown(cooldownUntil);
+            EnterCooldown(cooldownUntil);
             return;
         }
 

@@ -57,6 +57,9 @@ internal sealed partial class ProtectionLoop
             case StepKind.Undrain:
                 Undrain();
                 break;
+            case StepKind.CooldownPastCap:
+                EnterCooldown(StepDecider.MayStillBeProtectedUntil(Facts(_clock.Now)) + _cooldownTicks);
+                break;
             case StepKind.EndCooldown:
                 _capped = false;
                 Log.CooldownOver(_logger);
@@ -169,10 +172,11 @@ internal sealed partial class ProtectionLoop
     }
 
     /// <summary>
-    /// The task cools down after its cap, or drains before it and this process may not join: the task's processes share
-    /// one period, so one cap. Nothing renews here until the cool-down ends; running sessions are told.
+    /// The task cools down after its cap: another process of the task reached it (its processes share one period, so one
+    /// cap), or this one wants to acquire past the cap while the period's last lease may still be in force. Nothing renews
+    /// here until the cool-down ends; running sessions are told.
     /// </summary>
-    private void EnterSharedCooldown(long until)
+    private void EnterCooldown(long until)
     {
         _draining = false;
         _capped = true;
@@ -183,7 +187,7 @@ internal sealed partial class ProtectionLoop
         long now = _clock.Now;
         DateTimeOffset utcNow = _clock.UtcNow;
         Log.Capped(_logger, _options.MaxProtectionDuration, _clock.ToUtc(_lease.IsHeld ? _lease.Expiry : now, now, utcNow), _clock.ToUtc(_cooldownUntil, now, utcNow), SessionText.Describe(_sessions.Snapshot()));
-        string why = $"the task's continuous protection, which its processes share, reaches MaxProtectionDuration ({DurationText.Format(_options.MaxProtectionDuration)}); it may be acquired again from {_clock.ToUtc(_cooldownUntil, now, utcNow):O}";
+        string why = $"the task's continuous protection (shared by its processes, and kept by a lease that may still be in force) reaches MaxProtectionDuration ({DurationText.Format(_options.MaxProtectionDuration)}); it may be acquired again from {_clock.ToUtc(_cooldownUntil, now, utcNow):O}";
         Commit(Tell.Running(ProtectionLossReason.MaxDurationReached, why));
     }
 

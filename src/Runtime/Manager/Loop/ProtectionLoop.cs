@@ -225,7 +225,8 @@ internal sealed partial class ProtectionLoop
         _busySince,
         _releaseDueAt,
         _serverMayBeProtectedUntil,
-        _intake.StoppedBecause is not null);
+        _intake.StoppedBecause is not null,
+        _periodMayContinueUntil);
 
     /// <summary>The next moment running sessions must be told something if nothing changes before; notes the task busy if it is.</summary>
     private (long At, bool Lapse) TellDeadline(long now)

@@ -149,6 +149,11 @@ internal sealed class StepDecider(DeciderRules rules)
 
     private Step AcquireStep(in LoopFacts f, long watchdog)
     {
+        if (PeriodMayRunPastCap(f))
+        {
+            return new Step(StepKind.CooldownPastCap);
+        }
+
         long notConfirmedAt = NotConfirmedDeadline(f);
         if (f.Now >= notConfirmedAt)
         {
@@ -179,6 +184,15 @@ internal sealed class StepDecider(DeciderRules rules)
         long watchdog = f.Now + rules.CheckTicks;
         return new Decision(Step.WaitUntil(f.Capped ? Math.Min(watchdog, f.CooldownUntil) : watchdog), long.MinValue, f.ReleaseDueAt);
     }
+
+    /// <summary>Whether ECS may still protect the task from a period whose cap has passed: an enable now would not start afresh.</summary>
+    public bool PeriodMayRunPastCap(in LoopFacts f) =>
+        f.Lease != Lease.None
+        && f.Now < MayStillBeProtectedUntil(f)
+        && f.Now >= rules.Lease.CapEnd(f.Lease);
+
+    /// <summary>Until when ECS may still protect the task from the current period, though no lease is held.</summary>
+    public static long MayStillBeProtectedUntil(in LoopFacts f) => Math.Max(f.ServerMayBeProtectedUntil, f.PeriodMayContinueUntil);
 
     private static Decision Keep(in LoopFacts f, Step step) => new(step, f.BusySince, f.ReleaseDueAt);
 
@@ -220,7 +234,8 @@ internal readonly record struct LoopFacts(
     long BusySince,
     long ReleaseDueAt,
     long ServerMayBeProtectedUntil,
-    bool StopTakingWork = false);
+    bool StopTakingWork = false,
+    long PeriodMayContinueUntil = long.MinValue);
 
 /// <summary>One decision: the step, and the schedule the loop keeps from now on.</summary>
 internal readonly record struct Decision(Step Step, long BusySince, long ReleaseDueAt);
@@ -248,6 +263,12 @@ internal enum StepKind
 
     /// <summary>The cool-down after the cap is over: protection may be acquired again.</summary>
     EndCooldown,
+
+    /// <summary>
+    /// An acquire is wanted after the cap's end while the period's last lease may still be in force at ECS (its release
+    /// failed or is unconfirmed): it would start a fresh cap on top of that one, so the task cools down first.
+    /// </summary>
+    CooldownPastCap,
 
     /// <summary>Continuous protection reached its drain, or a drain was asked for: refuse new sessions, keep the running ones protected.</summary>
     Drain,

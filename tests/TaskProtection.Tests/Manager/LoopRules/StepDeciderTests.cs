@@ -30,6 +30,11 @@ public sealed class StepDeciderTests
         ["synchronous work unconfirmed for AcquireTimeout: tell it"] = (Busy(130) with { BusySince = S(100), Enables = new RetryBackoff(3, S(140)) }, new Step(StepKind.ReportNotConfirmed)),
         ["unconfirmed, already told: no second tell"] = (Busy(130) with { BusySince = S(100), SignalRaised = true, Enables = new RetryBackoff(3, S(140)) }, Wait(140)),
         ["only waiting sessions: nothing to tell"] = (Busy(130) with { Running = 0, BusySince = S(100), Enables = new RetryBackoff(3, S(140)) }, Wait(140)),
+        ["past the cap, the period's last lease may still be on: cool down, no fresh cap"] = (Busy(7201) with { Lease = Held.Dropped(), ServerMayBeProtectedUntil = S(7210) }, new Step(StepKind.CooldownPastCap)),
+        ["past the cap, a refused release's lease may still be on: cool down"] = (Busy(7201) with { Lease = Held.Dropped(), PeriodMayContinueUntil = S(7210) }, new Step(StepKind.CooldownPastCap)),
+        ["past the cap, that lease has surely ended: a fresh period"] = (Busy(7211) with { Lease = Held.Dropped(), ServerMayBeProtectedUntil = S(7210) }, new Step(StepKind.Enable, S(7211))),
+        ["before the cap, the lease may still be on: acquire (the period continues)"] = (Busy(3000) with { Lease = Held.Dropped(), ServerMayBeProtectedUntil = S(3010) }, new Step(StepKind.Enable, S(3000))),
+        ["waiting only, the lease's lapse watch: end it, closing coverage"] = (Busy(418) with { Running = 0, Lease = Held, BusySince = S(410), Enables = new RetryBackoff(2, S(430)) }, new Step(StepKind.EndLease)),
 
         // Protected.
         ["protected: wait for the renewal"] = (Busy(200) with { Lease = Held, BusySince = S(0) }, Wait(260)),
