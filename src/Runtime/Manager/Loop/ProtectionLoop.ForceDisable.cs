@@ -74,6 +74,34 @@ internal sealed partial class ProtectionLoop
         {
             // Whatever went wrong, the caller must hear it: no one else will answer.
             request.Completion.TrySetException(ex);
+            return;
+        }
+
+        await DisableAgainAfterLandingAsync(request.Reason);
+    }
+
+    /// <summary>
+    /// An enable the dead loop gave up on may still reach ECS after the force-disable and protect the task for a lease:
+    /// disable once more when it no longer can, as the loop's own force-disable does. The landing is a real-world bound,
+    /// so a clock that tests hold still does not hold this back for ever.
+    /// </summary>
+    private async Task DisableAgainAfterLandingAsync(string reason)
+    {
+        long enableMayLandUntil = _mayLand.EnableUntil;
+        if (enableMayLandUntil <= _clock.Now)
+        {
+            return;
+        }
+
+        TimeSpan landing = _clock.WholeMillisecondsUp(enableMayLandUntil - _clock.Now);
+        await Task.WhenAny(_dispatcher.Delay(landing, CancellationToken.None), Task.Delay(landing, TimeProvider.System));
+        try
+        {
+            await _backend.ForceDisableAsync(reason, CancellationToken.None);
+        }
+        catch (TaskProtectionCallException ex)
+        {
+            Log.CallGaveUp(_logger, "Force-disabling protection again after an enable that may have landed late", ex);
         }
     }
 
