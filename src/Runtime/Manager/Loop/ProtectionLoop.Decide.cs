@@ -203,6 +203,13 @@ internal sealed partial class ProtectionLoop
     /// <summary>No session and nothing held: the work that lost protection is over, the next session tries afresh.</summary>
     private void GoIdle()
     {
+        if (_sessions.Active > 0)
+        {
+            // A session came since the decision, admitted as told: the loss stays raised until protection is confirmed for it.
+            Commit();
+            return;
+        }
+
         _lease = _lease.Dropped();
         _coverageOpen = false;
         _enables = RetryBackoff.None;
