@@ -39,7 +39,7 @@ internal sealed partial class ProtectionLoop
 
         // An acquire continues the period while ECS may still protect the task from it (a release failed or unconfirmed):
         // only a confirmed release, or that protection's possible end having passed, ends the period the cap counts.
-        bool continuing = renewing || (sentAt < Math.Max(_serverMayBeProtectedUntil, _periodMayContinueUntil) && sentAt < _leases.CapEnd(_lease));
+        bool continuing = renewing || (sentAt < MayStillBeProtectedUntil && sentAt < _leases.CapEnd(_lease));
         int minutes = continuing ? _leases.MinutesToCap(_lease, sentAt) : _leases.Minutes;
         var attempt = new EnableAttempt(renewing, continuing, _lease.Expiry, sentAt, dueAt, minutes, _enables.Failures == 0, _serverMayBeProtectedUntil, _mayLand);
         _serverMayBeProtectedUntil = Math.Max(

@@ -58,7 +58,7 @@ internal sealed partial class ProtectionLoop
                 Undrain();
                 break;
             case StepKind.CooldownPastCap:
-                EnterCooldown(StepDecider.MayStillBeProtectedUntil(Facts(_clock.Now)) + _cooldownTicks);
+                EnterCooldown(MayStillBeProtectedUntil + _cooldownTicks);
                 break;
             case StepKind.EndCooldown:
                 _capped = false;

@@ -204,6 +204,9 @@ internal sealed partial class ProtectionLoop
         cancelDelay.Cancel();
     }
 
+    /// <summary>Until when ECS may still protect the task from the current period, with or without a lease held here.</summary>
+    private long MayStillBeProtectedUntil => Math.Max(_serverMayBeProtectedUntil, _periodMayContinueUntil);
+
     /// <summary>What the decider needs, as the loop knows it now.</summary>
     private LoopFacts Facts(long now) => new(
         now,

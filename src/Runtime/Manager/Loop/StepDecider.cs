@@ -192,7 +192,7 @@ internal sealed class StepDecider(DeciderRules rules)
         && f.Now >= rules.Lease.CapEnd(f.Lease);
 
     /// <summary>Until when ECS may still protect the task from the current period, though no lease is held.</summary>
-    public static long MayStillBeProtectedUntil(in LoopFacts f) => Math.Max(f.ServerMayBeProtectedUntil, f.PeriodMayContinueUntil);
+    private static long MayStillBeProtectedUntil(in LoopFacts f) => Math.Max(f.ServerMayBeProtectedUntil, f.PeriodMayContinueUntil);
 
     private static Decision Keep(in LoopFacts f, Step step) => new(step, f.BusySince, f.ReleaseDueAt);
 
