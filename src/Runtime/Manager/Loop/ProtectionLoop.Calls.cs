@@ -202,40 +202,6 @@ internal sealed partial class ProtectionLoop
         }
     }
 
-    /// <summary>
-    /// Waits for a call while keeping the application's deadlines: if it is still out when running sessions must be told
-    /// (the lapse watch while a lease is held, AcquireTimeout for sessions that did not wait), they are told then, not
-    /// when the call finally ends. Wakes re-evaluate: a session may start meanwhile, or another process force-disable.
-    /// </summary>
-    private async Task WatchCallAsync(Task call, CancellationToken stopping)
-    {
-        while (!call.IsCompleted && !stopping.IsCancellationRequested)
-        {
-            Task wake = _wake.Arm();
-            TakeRemoteForceDisable();
-            long now = _clock.Now;
-            (long deadline, bool lapse) = TellDeadline(now);
-            if (now >= deadline)
-            {
-                if (lapse)
-                {
-                    ReportLapse();
-                }
-                else
-                {
-                    Commit(Tell.Running(ProtectionLossReason.NotConfirmed, NotConfirmedWhy()));
-                }
-
-                continue;
-            }
-
-            using var cancelDelay = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-            Task delay = _dispatcher.Delay(deadline == long.MaxValue ? Timeout.InfiniteTimeSpan : _clock.WholeMillisecondsUp(deadline - now), cancelDelay.Token);
-            await Task.WhenAny(call, delay, wake);
-            cancelDelay.Cancel();
-        }
-    }
-
     /// <summary>One disable call as a release; false when it failed (recorded, backed off).</summary>
     private async Task<bool> DisableAsync(string operation, CancellationToken stopping)
     {

@@ -199,4 +199,50 @@ internal sealed partial class ProtectionLoop
         Active,
         Always,
     }
+
+    /// <summary>
+    /// Waits for a call while keeping the application's deadlines: if it is still out when running sessions must be told
+    /// (the lapse watch while a lease is held, AcquireTimeout for sessions that did not wait), they are told then, not
+    /// when the call finally ends. Wakes re-evaluate: a session may start meanwhile, or another process force-disable.
+    /// </summary>
+    private async Task WatchCallAsync(Task call, CancellationToken stopping)
+    {
+        while (!call.IsCompleted && !stopping.IsCancellationRequested)
+        {
+            Task wake = _wake.Arm();
+            TakeRemoteForceDisable();
+            long now = _clock.Now;
+            (long deadline, bool lapse) = TellDeadline(now);
+
+            // With no body running nothing is told at the lapse watch, but coverage must close there all the same: a session
+            // admitted on an old start timestamp would otherwise run past the lease's end while the call is out.
+            long closeAt = _lease.IsHeld && _coverageOpen && _sessions.Running == 0 ? _leases.LapseAt(_lease) : long.MaxValue;
+            if (now >= closeAt)
+            {
+                _coverageOpen = false;
+                Commit();
+                continue;
+            }
+
+            deadline = Math.Min(deadline, closeAt);
+            if (now >= deadline)
+            {
+                if (lapse)
+                {
+                    ReportLapse();
+                }
+                else
+                {
+                    Commit(Tell.Running(ProtectionLossReason.NotConfirmed, NotConfirmedWhy()));
+                }
+
+                continue;
+            }
+
+            using var cancelDelay = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            Task delay = _dispatcher.Delay(deadline == long.MaxValue ? Timeout.InfiniteTimeSpan : _clock.WholeMillisecondsUp(deadline - now), cancelDelay.Token);
+            await Task.WhenAny(call, delay, wake);
+            cancelDelay.Cancel();
+        }
+    }
 }
