@@ -119,6 +119,18 @@ internal sealed partial class ProtectionLoop
     private void EnterForceDisabled(string reason, string why)
     {
         _forceDisabledAtEntered = _sessions.TotalEntered;
+        if (_draining)
+        {
+            // Nothing renews any more, so the drain is over; before the cap, the cool-down follows the lease's end at the
+            // latest (ECS may refuse the disable). Without this, no session could be admitted to leave the force-disable.
+            _draining = false;
+            if (_drainingBeforeCap)
+            {
+                _capped = true;
+                _cooldownUntil = Math.Max(_cooldownUntil, Math.Max(_clock.Now, _lease.Expiry) + _cooldownTicks);
+            }
+        }
+
         _lease = _lease.Dropped();
         _coverageOpen = false;
         _backend.NoLongerNeeded();
