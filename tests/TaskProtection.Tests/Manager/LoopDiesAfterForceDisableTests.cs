@@ -30,11 +30,12 @@ public sealed class LoopDiesAfterForceDisableTests
         Assert.True(disable.IsCompletedSuccessfully, $"The force-disable was answered: {disable.Status}.");
         Assert.False(h.Model.IsProtected, "Force-disabled at 311 s.");
 
-        time!.Broken = true;
+        // The step's wait and the backoff's wait fail: the loop dies; timers work again after that.
+        time!.FailNext = 2;
         session.Dispose();
         h.Scheduler.RunUntilIdle();
         Assert.Equal(ProtectionMode.Faulted, h.Manager.Mode);
-        time.Broken = false;
+        Assert.Equal(0, time.FailNext);
         h.Clock.AdvanceTo(h.Start + TimeSpan.FromSeconds(340));
 
         bool protectedAgain = h.Model.IsProtected;

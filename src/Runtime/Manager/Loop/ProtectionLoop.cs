@@ -145,6 +145,12 @@ internal sealed partial class ProtectionLoop
         catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
         {
             Die(ex);
+            if (_forceDisabledAtEntered >= 0)
+            {
+                // The force-disable it sent may be undone by an enable it gave up on: no loop is left to disable again.
+                _ = DisableAgainAfterLandingAsync("again after the protection loop stopped: an enable it gave up on may land late");
+            }
+
             throw;
         }
     }
