@@ -231,4 +231,34 @@ public sealed class CapTests
             Assert.True(span <= bound, $"Protected without a break from {gaps[i].To - h.Start} for {span}, beyond the cap of {Cap} (bound {bound}).");
         }
     }
+    [Theory]
+    [InlineData(AgentFaultKind.Blackhole)]
+    [InlineData(AgentFaultKind.NoResponse)]
+    public async Task An_unanswered_acquire_after_the_cool_down_starts_a_new_period_and_is_retried(AgentFaultKind fault)
+    {
+        // A session that never ends: capped at 1 h, the cool-down ends at 1:05. The first acquire after it goes unanswered
+        // (it may have landed). The cap must count from that acquire, not from 0: counted from 0 the period looked past its
+        // cap while ECS might protect the task, and the task cooled down again after every unanswered acquire.
+        await using var h = new Harness(NoDrain());
+        using CriticalSession stuck = h.Entered("stuck");
+        h.AdvanceTo(Cap);
+        Assert.Equal(ProtectionMode.Capped, h.Manager.Mode);
+        bool faulted = false;
+        h.Model.FaultPolicy = c =>
+        {
+            if (!faulted && c.SentAt - h.Start > Cap && c.Method == "PUT" && c.Body.Contains("\"ProtectionEnabled\":true", StringComparison.Ordinal))
+            {
+                faulted = true;
+                return new AgentFault(fault);
+            }
+
+            return null;
+        };
+
+        h.AdvanceTo(Cap + Cooldown + TimeSpan.FromMinutes(1));
+
+        Assert.True(faulted, "The acquire after the cool-down was sent.");
+        Assert.True(h.Model.IsProtected, $"The acquire is retried and protects the session again (mode {h.Manager.Mode}).");
+        Assert.NotEqual(ProtectionMode.Capped, h.Manager.Mode);
+    }
 }

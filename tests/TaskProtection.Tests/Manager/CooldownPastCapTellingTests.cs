@@ -60,4 +60,51 @@ public sealed class CooldownPastCapTellingTests
         Assert.True(next.IsCompletedSuccessfully && h.Model.IsProtected, $"A new session at 2 h: {next.Status}, mode {h.Manager.Mode}.");
         (await next).Dispose();
     }
+    [Theory]
+    [InlineData(AcquireTimeoutBehavior.Throw)]
+    [InlineData(AcquireTimeoutBehavior.Proceed)]
+    public async Task A_synchronous_session_entering_the_cool_down_a_waiting_session_brought_is_refused_or_told(AcquireTimeoutBehavior behavior)
+    {
+        // As above, but an asynchronous session enters first at 3601 s and waits: the loop cools down with no body running,
+        // so nobody is told then. A synchronous session entering at 3610 s must be refused, or told before its body runs.
+        await using var h = new Harness(new TaskProtectionOptions { MaxProtectionDuration = TimeSpan.FromHours(1), MaxProtectionDrain = TimeSpan.Zero, AcquireTimeoutBehavior = behavior });
+        h.Model.FaultPolicy = c =>
+        {
+            TimeSpan at = c.SentAt - h.Start;
+            if (IsEnable(c) && at == TimeSpan.FromSeconds(3300))
+            {
+                return AgentFault.Latency(TimeSpan.FromSeconds(3));
+            }
+
+            return IsDisable(c) && at < TimeSpan.FromSeconds(3601) ? new AgentFault(AgentFaultKind.TaskNotValid) : null;
+        };
+        CriticalSession first = h.Entered("first");
+        h.AdvanceTo(TimeSpan.FromSeconds(3400));
+        first.Dispose();
+        h.Pump();
+        h.AdvanceTo(TimeSpan.FromSeconds(3601));
+        Task<CriticalSession> waiting = h.EnterAsync("waiting");
+        h.AdvanceTo(TimeSpan.FromSeconds(3610));
+
+        CriticalSession? sync = null;
+        try
+        {
+            sync = h.Registry.Enter("sync");
+        }
+        catch (TaskProtectionException)
+        {
+        }
+
+        bool told = h.Manager.ProtectionLostToken.IsCancellationRequested;
+        ProtectionMode mode = h.Manager.Mode;
+        h.AdvanceTo(TimeSpan.FromSeconds(3700));
+        Assert.False(h.Model.IsProtected);
+        Assert.True(sync is null || told, $"The synchronous session entered at 3610 s runs unprotected from 3603 s, untold (mode {mode}).");
+        sync?.Dispose();
+        h.AdvanceTo(TimeSpan.FromHours(2));
+        if (waiting.IsCompletedSuccessfully)
+        {
+            (await waiting).Dispose();
+        }
+    }
 }

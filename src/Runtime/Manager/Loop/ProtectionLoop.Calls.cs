@@ -40,6 +40,13 @@ internal sealed partial class ProtectionLoop
         // An acquire continues the period while ECS may still protect the task from it (a release failed or unconfirmed):
         // only a confirmed release, or that protection's possible end having passed, ends the period the cap counts.
         bool continuing = renewing || (sentAt < MayStillBeProtectedUntil && sentAt < _leases.CapEnd(_lease));
+        if (!continuing)
+        {
+            // A fresh period may begin with this call, whether or not its answer comes: the cap counts from here, not from
+            // an old period whose end has passed (which would cool the task down again after every unanswered acquire).
+            _lease = _lease with { ProtectedSince = sentAt };
+        }
+
         int minutes = continuing ? _leases.MinutesToCap(_lease, sentAt) : _leases.Minutes;
         var attempt = new EnableAttempt(renewing, continuing, _lease.Expiry, sentAt, dueAt, minutes, _enables.Failures == 0, _serverMayBeProtectedUntil, _mayLand);
         _serverMayBeProtectedUntil = Math.Max(
