@@ -103,7 +103,12 @@ internal sealed class StepDecider(DeciderRules rules)
         long watchdog = f.Now + rules.CheckTicks;
         if (f.Capped)
         {
-            return Step.WaitUntil(Math.Min(watchdog, lease.IsHeld ? lease.Expiry : f.CooldownUntil));
+            // Sessions that went ahead unconfirmed in the cool-down (none running was told when it began) hear so by
+            // AcquireTimeout, as when acquiring: nothing will be acquired for them before the cool-down ends.
+            long notConfirmedAt = NotConfirmedDeadline(f);
+            return f.Now >= notConfirmedAt
+                ? new Step(StepKind.ReportNotConfirmed)
+                : Step.WaitUntil(Min(watchdog, lease.IsHeld ? lease.Expiry : f.CooldownUntil, notConfirmedAt));
         }
 
         if (!lease.IsHeld)

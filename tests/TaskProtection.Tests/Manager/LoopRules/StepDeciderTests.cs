@@ -22,6 +22,9 @@ public sealed class StepDeciderTests
         ["idle, a failed release backs off"] = (At(105) with { ServerMayBeProtectedUntil = S(900), ReleaseDueAt = S(105), Releases = new RetryBackoff(1, S(110)) }, Wait(110)),
         ["idle after a loss: forget it"] = (At(100) with { Lost = true }, new Step(StepKind.GoIdle)),
         ["idle in the cool-down: wait for its end"] = (At(100) with { Capped = true, CooldownUntil = S(130) }, Wait(130)),
+        ["in the cool-down, a session went ahead untold: wait for AcquireTimeout"] = (Busy(110) with { Capped = true, CooldownUntil = S(400), BusySince = S(100) }, Wait(127.999)),
+        ["in the cool-down, a session went ahead untold for AcquireTimeout: tell it"] = (Busy(128) with { Capped = true, CooldownUntil = S(400), BusySince = S(100) }, new Step(StepKind.ReportNotConfirmed)),
+        ["in the cool-down, the session was told: wait for the watchdog"] = (Busy(128) with { Capped = true, CooldownUntil = S(400), BusySince = S(100), SignalRaised = true }, Wait(188)),
 
         // Acquiring.
         ["a session: acquire at once"] = (Busy(100), new Step(StepKind.Enable, S(100))),
@@ -51,7 +54,7 @@ public sealed class StepDeciderTests
         ["draining: renew as usual"] = (Busy(3600) with { Lease = new Lease(true, S(3720), 0), BusySince = S(0), Draining = true }, new Step(StepKind.Enable, S(3600))),
         ["the last renewal reached the cap: cap when it would be due"] = (Busy(7080) with { Lease = new Lease(true, S(7200), 0), BusySince = S(0), Draining = true }, new Step(StepKind.Cap)),
         ["capped: wait for the lease's end"] = (Busy(7100) with { Lease = new Lease(true, S(7200), 0), BusySince = S(0), Capped = true }, Wait(7160)),
-        ["capped, lease ended: wait for the cool-down"] = (Busy(7210) with { Capped = true, CooldownUntil = S(7500), BusySince = S(0) }, Wait(7270)),
+        ["capped, lease ended, the sessions told: wait for the cool-down"] = (Busy(7210) with { Capped = true, CooldownUntil = S(7500), BusySince = S(0), SignalRaised = true }, Wait(7270)),
         ["the cool-down is over"] = (Busy(7500) with { Capped = true, CooldownUntil = S(7500), BusySince = S(0) }, new Step(StepKind.EndCooldown)),
 
         // Force-disabled.
