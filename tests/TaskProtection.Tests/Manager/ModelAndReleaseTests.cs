@@ -79,9 +79,10 @@ public sealed class ModelAndReleaseTests
     {
         await using var h = new Harness(new TaskProtectionOptions { AcquireTimeoutBehavior = AcquireTimeoutBehavior.Throw });
         h.Model.Enqueue(AgentFaultKind.DeploymentBlocked);
+        CancellationToken lost = h.Manager.ProtectionLostToken;
         Task<CriticalSession> refused = h.EnterAsync("first");
         await Assert.ThrowsAsync<TaskProtectionException>(() => refused);
-        Assert.True(h.Manager.ProtectionLostToken.IsCancellationRequested);
+        Assert.True(lost.IsCancellationRequested);
 
         h.Advance(TimeSpan.FromMinutes(2));
         Assert.Equal(ProtectionMode.Idle, h.Manager.Mode);

@@ -22,7 +22,15 @@ internal sealed partial class ProtectionLoop
         }
         catch (TaskProtectionCallException ex)
         {
-            _mayLand = _mayLand.AfterEnable(attempt.MayLandBefore, ex.MayHaveLanded(), _clock.Now + _landingTicks);
+            bool mayHaveLanded = ex.MayHaveLanded();
+            _mayLand = _mayLand.AfterEnable(attempt.MayLandBefore, mayHaveLanded, _clock.Now + _landingTicks);
+            if (!mayHaveLanded)
+            {
+                // Not applied: ECS protects the task no longer than before this call, so it neither extends a period nor,
+                // over failures longer than the cap, makes one look past its cap.
+                _serverMayBeProtectedUntil = attempt.ServerMayBeProtectedBefore;
+            }
+
             OnEnableFailed(attempt.Renewing ? "Renewing protection" : "Acquiring protection", ex);
             return;
         }

@@ -3,12 +3,11 @@ using TaskProtection.Tests.Coordination;
 namespace TaskProtection.Tests.Manager;
 
 /// <summary>
-/// Review of "an acquire that starts a new period records its start when it is sent", with processes that share a period:
-/// an acquire answered "cooling down" has moved ProtectedSince although nothing was sent. After the cool-down the task
+/// A new period counts from its first enable as sent, and processes of one task share one period: an acquire answered "cooling down" has moved ProtectedSince although nothing was sent. After the cool-down the task
 /// must be protected again (not cooled down once more), continuous protection must stay within the cap's bounds, and no
 /// session may run untold while ECS holds no protection.
 /// </summary>
-public sealed class ReviewCoordinatedCooldownAnswerTests
+public sealed class CoordinatedCooldownAnswerTests
 {
     [Fact]
     public async Task An_acquire_answered_cooling_down_neither_cools_the_task_again_nor_stretches_the_cap()

@@ -4,11 +4,11 @@ using TaskProtection.Tests.Infrastructure;
 namespace TaskProtection.Tests.Manager;
 
 /// <summary>
-/// Review of "an acquire that starts a new period records its start when it is sent": acquires that ECS definitely never
+/// A new period counts from its first enable as sent, but acquires that ECS definitely never
 /// applied (refused, or rate-limited before the request was read) must not count as protection for the cap, or a long
 /// outage cools the task down (refusing work, leaving sessions unprotected) although ECS never protected it.
 /// </summary>
-public sealed class ReviewUnansweredAcquireStartTests
+public sealed class UnappliedAcquireTests
 {
     private static bool IsEnable(AgentCallContext c) => c.Method == "PUT" && c.Body.Contains("\"ProtectionEnabled\":true", StringComparison.Ordinal);
 
