@@ -21,22 +21,8 @@ public sealed class CooldownPastCapTellingTests
         // 3603 s). The session ends at 3400 s; the release is refused outright (TASK_NOT_VALID). At 3601 s a synchronous
         // session starts (Enter): the loop, asked to acquire past the cap while the old lease may be on, cools down instead;
         // the session's body runs on, and ECS's lease ends at 3603 s.
-        await using var h = new Harness(new TaskProtectionOptions { MaxProtectionDuration = TimeSpan.FromHours(1), MaxProtectionDrain = TimeSpan.Zero });
-        h.Model.FaultPolicy = c =>
-        {
-            TimeSpan at = c.SentAt - h.Start;
-            if (IsEnable(c) && at == TimeSpan.FromSeconds(3300))
-            {
-                return AgentFault.Latency(TimeSpan.FromSeconds(3));
-            }
-
-            return IsDisable(c) && at < TimeSpan.FromSeconds(3601) ? new AgentFault(AgentFaultKind.TaskNotValid) : null;
-        };
-        CriticalSession first = h.Entered("first");
-        h.AdvanceTo(TimeSpan.FromSeconds(3400));
-        first.Dispose();
-        h.Pump();
-        h.AdvanceTo(TimeSpan.FromSeconds(3601));
+        await using var h = new Harness(CapWithoutDrain());
+        PastTheCapWithTheLastLeaseOn(h);
         Assert.True(h.Model.IsProtected, "ECS's last lease runs to 3603 s.");
 
         CriticalSession sync = h.Registry.Enter("sync");
@@ -67,22 +53,8 @@ public sealed class CooldownPastCapTellingTests
     {
         // As above, but an asynchronous session enters first at 3601 s and waits: the loop cools down with no body running,
         // so nobody is told then. A synchronous session entering at 3610 s must be refused, or told before its body runs.
-        await using var h = new Harness(new TaskProtectionOptions { MaxProtectionDuration = TimeSpan.FromHours(1), MaxProtectionDrain = TimeSpan.Zero, AcquireTimeoutBehavior = behavior });
-        h.Model.FaultPolicy = c =>
-        {
-            TimeSpan at = c.SentAt - h.Start;
-            if (IsEnable(c) && at == TimeSpan.FromSeconds(3300))
-            {
-                return AgentFault.Latency(TimeSpan.FromSeconds(3));
-            }
-
-            return IsDisable(c) && at < TimeSpan.FromSeconds(3601) ? new AgentFault(AgentFaultKind.TaskNotValid) : null;
-        };
-        CriticalSession first = h.Entered("first");
-        h.AdvanceTo(TimeSpan.FromSeconds(3400));
-        first.Dispose();
-        h.Pump();
-        h.AdvanceTo(TimeSpan.FromSeconds(3601));
+        await using var h = new Harness(CapWithoutDrain(behavior));
+        PastTheCapWithTheLastLeaseOn(h);
         Task<CriticalSession> waiting = h.EnterAsync("waiting");
         h.AdvanceTo(TimeSpan.FromSeconds(3610));
 
@@ -106,5 +78,31 @@ public sealed class CooldownPastCapTellingTests
         {
             (await waiting).Dispose();
         }
+    }
+
+    private static TaskProtectionOptions CapWithoutDrain(AcquireTimeoutBehavior behavior = AcquireTimeoutBehavior.Proceed) =>
+        new() { MaxProtectionDuration = TimeSpan.FromHours(1), MaxProtectionDrain = TimeSpan.Zero, AcquireTimeoutBehavior = behavior };
+
+    /// <summary>
+    /// A session from 0 s to 3400 s; the last renewal (3300 s) reaches ECS 3 s late, so ECS's lease runs to 3603 s; every
+    /// release before 3601 s is refused outright (TASK_NOT_VALID). Leaves the clock at 3601 s, past the cap.
+    /// </summary>
+    private static void PastTheCapWithTheLastLeaseOn(Harness h)
+    {
+        h.Model.FaultPolicy = c =>
+        {
+            TimeSpan at = c.SentAt - h.Start;
+            if (IsEnable(c) && at == TimeSpan.FromSeconds(3300))
+            {
+                return AgentFault.Latency(TimeSpan.FromSeconds(3));
+            }
+
+            return IsDisable(c) && at < TimeSpan.FromSeconds(3601) ? new AgentFault(AgentFaultKind.TaskNotValid) : null;
+        };
+        CriticalSession first = h.Entered("first");
+        h.AdvanceTo(TimeSpan.FromSeconds(3400));
+        first.Dispose();
+        h.Pump();
+        h.AdvanceTo(TimeSpan.FromSeconds(3601));
     }
 }
